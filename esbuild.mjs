@@ -1,0 +1,61 @@
+// Bundles every entry point. Node bundles are CommonJS (VS Code loads extensions as CJS;
+// Langium is ESM-only, so it is bundled in). `--main-fields=module,main` makes TF.js resolve
+// to its ESM builds so one tfjs-core instance is shared by tfjs, the layers API and the
+// wasm/webgpu backends (tfjs-core's CJS build registers no gradients).
+import * as esbuild from 'esbuild';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Never bundled: loaded at run time when a user has them (see src/engine/backend.ts).
+const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
+
+const node = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    external: [...optionalNative, 'vscode'],
+    // import.meta.url is used by some ESM dependencies; give it a CJS meaning.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const builds = [
+    { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' },
+      banner: { js: '#!/usr/bin/env node\n' + node.banner.js } },
+    { ...node, entryPoints: { server: 'src/language/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    { ...node, entryPoints: { worker: 'src/engine/worker.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    { ...node, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    {
+        bundle: true, platform: 'browser', format: 'iife', target: 'es2022',
+        entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out', sourcemap: !production, minify: production,
+        logLevel: 'warning', loader: { '.css': 'css' },
+    },
+];
+
+function copyWasmBinaries() {
+    // The wasm backend fetches its .wasm files at run time from the folder given to setWasmPaths.
+    const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+    mkdirSync('out/wasm', { recursive: true });
+    for (const f of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) cpSync(join(dist, f), join('out/wasm', f));
+}
+
+// TEMPORARY while the entry points are being written: build those that exist.
+const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+if (watch) {
+    for (const b of present) await (await esbuild.context(b)).watch();
+} else {
+    await Promise.all(present.map((b) => esbuild.build(b)));
+    copyWasmBinaries();
+    try { chmodSync('out/cli.cjs', 0o755); } catch { /* no CLI entry yet */ }
+}

@@ -1,0 +1,30 @@
+/**
+ * What `inv train` records in model.json under `userDefinedMetadata.inv` (LANGUAGE.md,
+ * "Oracle"). The language server reads it for hover and validation; it must stay free of
+ * TensorFlow.js so that reading it never loads a backend.
+ */
+
+export interface ColumnStats {
+    name: string;
+    /** Data min / max: the column's domain. */
+    min: number;
+    max: number;
+    /** Standardisation: z = (v - mean) / std. */
+    mean: number;
+    std: number;
+}
+
+export interface InvModelMetadata {
+    inputs: ColumnStats[];
+    outputs: ColumnStats[];
+    /** Class labels of a classifier (`classify`), in output order; null for a regressor. */
+    classes: string[] | null;
+    /** Test RMSE per output (a classifier: per class probability). */
+    testRmse: Record<string, number>;
+    /** The training CSV, as written in the .inv file. */
+    data: string;
+    /** ISO date. */
+    trainedAt: string;
+}
+
+export const METADATA_KEY = 'inv';

@@ -1,0 +1,115 @@
+/**
+ * The engine's output: one `InvResult` per inversion or synthesis, exactly the results
+ * object of ../shared/spec/CLI-AND-RESULTS.md. It is what `inv run --out x.json` writes,
+ * what the webview renders and what the language server caches per document.
+ */
+import type { Activation, BackendChoice, BackendName } from './spec.js';
+
+export const RESULT_SCHEMA = 'inv-result/1';
+
+export type StopReason = 'steps' | 'tolerance' | 'outside-bounds' | 'cancelled' | 'diverged';
+
+export type TargetKind = 'equal' | 'range' | 'atLeast' | 'atMost' | 'maximize' | 'minimize' | 'distribution';
+
+export interface ResultTarget {
+    output: string;
+    kind: TargetKind;
+    value: number | null;
+    low: number | null;
+    high: number | null;
+    /** null for maximize/minimize (objectives have no tolerance). */
+    tolerance: number | null;
+}
+
+export interface Solution {
+    inputs: Record<string, number>;
+    outputs: Record<string, number>;
+    /** Largest absolute miss over the =, in, >=, <= targets (0 inside a range or goal). */
+    error: number;
+    meets: boolean;
+    /** Every free feature inside its declared bound (always true for hard bounds). */
+    inBounds: boolean;
+    /** Every input inside the oracle's training domain. */
+    inDomain: boolean;
+}
+
+export interface FeatureImportance {
+    feature: string;
+    /** Standard deviation / width of the bound (or / |mean| when unbounded). */
+    spread: number;
+    /** 1 = least spread = most important. */
+    rank: number;
+}
+
+export interface ResultSummary {
+    /** Index into `solutions` of the best one (always 0: solutions are sorted best first). */
+    best: number;
+    meeting: number;
+    meanAbsError: number;
+    importance: FeatureImportance[];
+    note: string | null;
+}
+
+/** Every value the run used, defaults included, so a result can be reproduced. */
+export interface RunSettings {
+    solutions: number;
+    steps: number;
+    learningRate: number;
+    diversity: number;
+    /** null for `method adjoint`. */
+    latent: number | null;
+    layers: number[] | null;
+    activation: Activation | null;
+    tolerance: Record<string, number>;
+    backend: BackendChoice;
+    stopOutsideBounds: boolean;
+    /** Synthesis only. */
+    count?: number;
+}
+
+export interface SynthesisReport {
+    output: string;
+    count: number;
+    /** Two-sample Kolmogorov-Smirnov distance to the reference; null for a one-sided goal. */
+    ks: number | null;
+    /** Share (0..1) of rows within tolerance of their assigned target. */
+    meeting: number;
+    distinct: number;
+    /** True when `output` existed and was overwritten. */
+    overwritten: boolean;
+    /** The reference targets (a sample of at most a few thousand), for the panel's histogram. */
+    reference: number[];
+    /** The assigned target of each written row, in row order. */
+    assigned: number[];
+}
+
+export interface InvResult {
+    schema: typeof RESULT_SCHEMA;
+    /** The inv version that produced it. */
+    inv: string;
+    source: string;
+    sourceHash: string;
+    settings: RunSettings;
+    name: string;
+    kind: 'inversion' | 'synthesis';
+    oracle: {
+        name: string;
+        model: string;
+        inputs: string[];
+        outputs: string[];
+        testRmse: Record<string, number> | null;
+    };
+    method: 'generator' | 'adjoint';
+    backend: BackendName;
+    seed: number;
+    steps: number;
+    stepsRun: number;
+    stoppedBecause: StopReason;
+    seconds: number;
+    targets: ResultTarget[];
+    solutions: Solution[];
+    summary: ResultSummary;
+    /** [step, loss] pairs, sampled along the run. */
+    loss: Array<[number, number]>;
+    synthesis?: SynthesisReport;
+}

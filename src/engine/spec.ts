@@ -1,0 +1,159 @@
+/**
+ * The engine's input: a `RunSpec` is plain, validated data (JSON-serialisable, so it can be
+ * sent to a worker process). The language layer owns the single translation from the AST
+ * (src/language/to-spec.ts); the engine never sees Langium or VS Code.
+ *
+ * Every number is in the user's units (features and outputs as in the CSV / model);
+ * standardisation happens inside the oracle wrapper only.
+ */
+
+export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
+/** A backend that actually ran (never 'auto'). */
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'swish';
+
+export interface Interval {
+    lo: number;
+    hi: number;
+}
+
+/** A trained forward model (features -> outputs) as the `.inv` file declares it. */
+export interface OracleSpec {
+    name: string;
+    /** Absolute path of model.json. */
+    modelPath: string;
+    /** The path as written in the .inv file (relative to it); shown in results. */
+    modelPathAsWritten: string;
+    /** The model's input columns, in order; `domain` only where the file declares one. */
+    inputs: Array<{ name: string; domain: Interval | null }>;
+    /** The model's output units, in order (class names for a classifier). */
+    outputs: string[];
+    /** Present when the oracle has `data`: how `inv train` fits it. */
+    training: OracleTrainingSpec | null;
+}
+
+export interface OracleTrainingSpec {
+    /** Absolute path of the training CSV. */
+    dataPath: string;
+    /** Absolute path of the optional held-out CSV (`test`). */
+    testPath: string | null;
+    layers: number[];
+    activation: Activation;
+    epochs: number;
+    batch: number;
+    learningRate: number;
+    validation: number;
+    seed: number;
+    skipMissing: boolean;
+    /** `classify COLUMN`: the CSV column holding class labels; outputs are the classes. */
+    classify: string | null;
+}
+
+// ---------------------------------------------------------------- constraint functions
+
+/** A constraint body, compiled by the engine to tensor operations (never evaluated as JS). */
+export type ExprNode =
+    | { kind: 'num'; value: number }
+    | { kind: 'x' }
+    | { kind: 'neg'; arg: ExprNode }
+    | { kind: 'bin'; op: '+' | '-' | '*' | '/' | '^'; left: ExprNode; right: ExprNode }
+    | { kind: 'call'; fn: ConstraintFunction; args: ExprNode[] };
+
+export type ConstraintFunction = 'exp' | 'log' | 'sqrt' | 'abs' | 'tanh' | 'sigmoid' | 'min' | 'max';
+
+export interface Comparison {
+    op: '<' | '<=' | '>' | '>=';
+    left: ExprNode;
+    right: ExprNode;
+}
+
+export interface ConstraintSpec {
+    name: string;
+    /** Tried in order; the first whose comparisons all hold applies. */
+    pieces: Array<{ when: Comparison[]; value: ExprNode }>;
+    /** `else EXPR`; null: the value passes through unchanged. */
+    otherwise: ExprNode | null;
+}
+
+// ---------------------------------------------------------------- features and targets
+
+/** One entry per oracle input, in the model's column order. */
+export type FeatureSpec = FixedFeature | FreeFeature;
+
+export interface FixedFeature {
+    role: 'fixed';
+    name: string;
+    value: number;
+    domain: Interval | null;
+}
+
+export interface FreeFeature {
+    role: 'free';
+    name: string;
+    /** Where the oracle is valid (declared, else recorded in the model's metadata). */
+    domain: Interval | null;
+    /**
+     * How the generator's raw output u becomes the feature:
+     * - `box`: hard bound, lo + (hi - lo) * sigmoid(u); `source` says whether the box came
+     *   from a `bound` or from the oracle's domain;
+     * - `constraint`: soft bound, the constraint function applied to u (in feature units),
+     *   `box` is the declared bound that `stop outside bounds` and `inBounds` check;
+     * - `none`: unbounded, u itself.
+     */
+    transform:
+        | { kind: 'box'; box: Interval; source: 'bound' | 'domain' }
+        | { kind: 'constraint'; box: Interval; constraint: ConstraintSpec }
+        | { kind: 'none' };
+}
+
+export type TargetSpec =
+    | { output: string; kind: 'equal'; value: number; tolerance: number }
+    | { output: string; kind: 'range'; low: number; high: number; tolerance: number }
+    | { output: string; kind: 'atLeast'; value: number; tolerance: number }
+    | { output: string; kind: 'atMost'; value: number; tolerance: number }
+    | { output: string; kind: 'maximize' }
+    | { output: string; kind: 'minimize' };
+
+export type MethodSpec =
+    | { kind: 'generator'; latent: number; layers: number[]; activation: Activation }
+    | { kind: 'adjoint' };
+
+interface RunCommon {
+    name: string;
+    /** Absolute path of the .inv file, and the sha256 of its text. */
+    source: string;
+    sourceHash: string;
+    oracle: OracleSpec;
+    features: FeatureSpec[];
+    stopOutsideBounds: boolean;
+    method: MethodSpec;
+    steps: number;
+    learningRate: number;
+    seed: number;
+    diversity: number;
+    backend: BackendChoice;
+}
+
+export interface InversionSpec extends RunCommon {
+    kind: 'inversion';
+    targets: TargetSpec[];
+    solutions: number;
+}
+
+/** Where a synthesis draws the targets its conditional generator is trained on. */
+export type ReferenceSpec =
+    | { kind: 'column'; output: string; path: string; column: string; tolerance: number }
+    | { kind: 'range'; output: string; low: number; high: number; tolerance: number }
+    | { kind: 'atLeast'; output: string; value: number; tolerance: number }
+    | { kind: 'atMost'; output: string; value: number; tolerance: number };
+
+export interface SynthesisSpec extends RunCommon {
+    kind: 'synthesis';
+    reference: ReferenceSpec;
+    count: number;
+    /** Absolute path of the CSV to write. */
+    outputPath: string;
+    outputPathAsWritten: string;
+}
+
+export type RunSpec = InversionSpec | SynthesisSpec;
