@@ -1,0 +1,210 @@
+/**
+ * Reading a CSV into numeric columns, for oracle training (`data`, `test`) and synthesis
+ * references (`like ... column`). Every defect is reported with the CSV's own line and
+ * column, so the CLI prints it like a diagnostic (`data.csv:57:3 error data-value ...`) and
+ * the user can open the file at the cell.
+ */
+import Papa from 'papaparse';
+import { readFile } from 'node:fs/promises';
+
+export type DataDefectCode = 'data-missing' | 'data-column' | 'data-value' | 'data-empty-cell' | 'data-no-rows';
+
+export interface DataDiagnostic {
+    /** The CSV's path, as it was given to readDataTable. */
+    file: string;
+    /** 1-based line in the CSV; 0 when the defect is the file as a whole (data-missing). */
+    line: number;
+    /** 1-based CSV column index (field number); 0 when the defect is not one cell's. */
+    column: number;
+    code: DataDefectCode;
+    message: string;
+}
+
+/** How many defects one read reports; a CSV with 10,000 bad rows needs the first few, not all. */
+export const MAX_DATA_DIAGNOSTICS = 20;
+
+export class DataDefectError extends Error {
+    constructor(
+        readonly diagnostics: DataDiagnostic[],
+        /** Defects found beyond MAX_DATA_DIAGNOSTICS, not listed. */
+        readonly omitted = 0,
+    ) {
+        super(diagnostics.map(formatDataDiagnostic).join('\n') + (omitted > 0 ? `\n(${omitted} more data defects not shown)` : ''));
+        this.name = 'DataDefectError';
+    }
+}
+
+export interface DataTable {
+    path: string;
+    /** The requested numeric columns, in the order asked for. */
+    columns: string[];
+    /** One array per requested column, `rows` long. */
+    values: Float64Array[];
+    rows: number;
+    /** The label column's values (classification), when one was asked for. */
+    labels?: string[];
+    /** Rows skipped for an empty cell (`skip missing`); null when none was. */
+    skipped: { count: number; firstLine: number } | null;
+}
+
+export interface ReadDataOptions {
+    /** `skip missing`: a row with an empty cell in a requested column is skipped, not an error. */
+    skipMissing: boolean;
+    /** `classify COLUMN`: a column read as text labels instead of numbers. */
+    labelColumn?: string;
+}
+
+/** `data.csv:57:3 error data-value 'abc' is not a number (column x3)`: the CLI's line format. */
+export function formatDataDiagnostic(d: DataDiagnostic): string {
+    const where = d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
+    return `${where} error ${d.code} ${d.message}`;
+}
+
+export async function readDataTable(path: string, columns: string[], opts: ReadDataOptions): Promise<DataTable> {
+    let text: string;
+    try {
+        text = await readFile(path, 'utf8');
+    } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read it (${(e as Error).message})`;
+        throw new DataDefectError([
+            { file: path, line: 0, column: 0, code: 'data-missing', message: `${why}; check the path (it is relative to the .inv file)` },
+        ]);
+    }
+    return parseDataTable(path, text, columns, opts);
+}
+
+/** The parsing half of readDataTable, for text already in memory. */
+export function parseDataTable(path: string, text: string, columns: string[], opts: ReadDataOptions): DataTable {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not part of the first header
+    const lines = new LineCounter(text);
+    const defects = new DefectList(path);
+
+    let header: string[] | null = null;
+    let indices: number[] = [];
+    let labelIndex = -1;
+    const values: number[][] = columns.map(() => []);
+    const labels: string[] = [];
+    let skipped: { count: number; firstLine: number } | null = null;
+    let rowStart = 0;
+
+    Papa.parse<string[]>(text, {
+        skipEmptyLines: true,
+        step: (result, parser) => {
+            const line = lines.lineAt(rowStart);
+            rowStart = result.meta.cursor;
+            let unreadable = false;
+            for (const err of result.errors) {
+                // A one-column file has no delimiter to detect; papaparse then uses ',' as it should.
+                if (err.type === 'Delimiter') continue;
+                defects.add({ line, column: 0, code: 'data-value', message: `${err.message}; fix the quoting on this line` });
+                unreadable = true;
+            }
+            if (unreadable) return;
+            const fields = result.data;
+            if (header === null) {
+                header = fields.map((f) => f.trim());
+                const wanted = opts.labelColumn === undefined ? columns : [...columns, opts.labelColumn];
+                for (const name of wanted) {
+                    if (!header.includes(name)) {
+                        defects.add({
+                            line,
+                            column: 0,
+                            code: 'data-column',
+                            message: `column \`${name}\` not found; columns are: ${header.join(', ')}`,
+                        });
+                    }
+                }
+                indices = columns.map((c) => header!.indexOf(c));
+                if (opts.labelColumn !== undefined) labelIndex = header.indexOf(opts.labelColumn);
+                if (defects.count > 0) parser.abort();
+                return;
+            }
+            const row: number[] = [];
+            let emptyAt = -1;
+            let bad = false;
+            for (let k = 0; k < columns.length; k++) {
+                const cell = (fields[indices[k]] ?? '').trim();
+                if (cell === '') {
+                    if (emptyAt < 0) emptyAt = indices[k];
+                    continue;
+                }
+                const v = Number(cell);
+                if (!Number.isFinite(v)) {
+                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a number (column ${columns[k]})` });
+                    bad = true;
+                }
+                row.push(v);
+            }
+            let label = '';
+            if (labelIndex >= 0) {
+                label = (fields[labelIndex] ?? '').trim();
+                if (label === '' && emptyAt < 0) emptyAt = labelIndex;
+            }
+            if (emptyAt >= 0) {
+                if (opts.skipMissing) {
+                    skipped = skipped ? { count: skipped.count + 1, firstLine: skipped.firstLine } : { count: 1, firstLine: line };
+                } else {
+                    defects.add({
+                        line,
+                        column: emptyAt + 1,
+                        code: 'data-empty-cell',
+                        message: `empty cell (column ${header[emptyAt]}); fill it, or add \`skip missing\` to the oracle to skip such rows`,
+                    });
+                }
+                return;
+            }
+            if (bad) return;
+            for (let k = 0; k < columns.length; k++) values[k].push(row[k]);
+            if (labelIndex >= 0) labels.push(label);
+        },
+    });
+
+    if (header === null) {
+        defects.add({ line: 1, column: 0, code: 'data-no-rows', message: 'the file is empty; it needs a header row naming the columns, then data rows' });
+    }
+    const rows = values.length > 0 ? values[0].length : labels.length;
+    if (defects.count === 0 && header !== null && rows === 0) {
+        const why = skipped ? `every row has an empty cell (${(skipped as { count: number }).count} skipped)` : 'only a header row';
+        defects.add({ line: 1, column: 0, code: 'data-no-rows', message: `no data rows: ${why}` });
+    }
+    defects.throwIfAny();
+
+    const table: DataTable = { path, columns: [...columns], values: values.map((v) => Float64Array.from(v)), rows, skipped };
+    if (opts.labelColumn !== undefined) table.labels = labels;
+    return table;
+}
+
+/** Maps character offsets to 1-based line numbers; offsets are asked for in increasing order. */
+class LineCounter {
+    private offset = 0;
+    private line = 1;
+
+    constructor(private readonly text: string) {}
+
+    /** The line of the first non-blank character at or after `start` (papaparse skips blank lines). */
+    lineAt(start: number): number {
+        while (start < this.text.length && (this.text[start] === '\n' || this.text[start] === '\r')) start++;
+        for (; this.offset < start; this.offset++) if (this.text.charCodeAt(this.offset) === 10) this.line++;
+        return this.line;
+    }
+}
+
+class DefectList {
+    readonly list: DataDiagnostic[] = [];
+    private omitted = 0;
+
+    constructor(private readonly file: string) {}
+
+    get count(): number {
+        return this.list.length + this.omitted;
+    }
+
+    add(d: Omit<DataDiagnostic, 'file'>): void {
+        if (this.list.length < MAX_DATA_DIAGNOSTICS) this.list.push({ file: this.file, ...d });
+        else this.omitted++;
+    }
+
+    throwIfAny(): void {
+        if (this.count > 0) throw new DataDefectError(this.list, this.omitted);
+    }
+}
