@@ -1,0 +1,78 @@
+/**
+ * `inv run --out PATH`: the results of every run, as a JSON array of results objects
+ * (CLI-AND-RESULTS.md) or as a CSV with one row per solution. Written atomically (a temp
+ * file beside the target, then a rename), so a reader never sees half a file, even when
+ * the run is cancelled while writing.
+ */
+import Papa from 'papaparse';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { InvResult } from './results.js';
+
+export type ResultsFormat = 'json' | 'csv';
+
+/** The format an `--out` path asks for, from its extension; null for anything else. */
+export function resultsFormatOf(path: string): ResultsFormat | null {
+    const ext = extname(path).toLowerCase();
+    return ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : null;
+}
+
+/** A JSON array holding one results object per run, in file order, even when one ran. */
+export function resultsToJson(results: InvResult[]): string {
+    return JSON.stringify(results, null, 2) + '\n';
+}
+
+/**
+ * One row per solution: `name`, every input, every output, `error`, `meets`. Runs on
+ * different oracles share the file: the columns are the union, in order of first
+ * appearance, and a run leaves the others' columns empty.
+ */
+export function resultsToCsv(results: InvResult[]): string {
+    const inputs = unionInOrder(results.map((r) => r.oracle.inputs));
+    const outputs = unionInOrder(results.map((r) => r.oracle.outputs));
+    const header = ['name', ...inputs, ...outputs, 'error', 'meets'];
+    const rows: Array<Array<string | number | boolean>> = [];
+    for (const r of results) {
+        for (const s of r.solutions) {
+            rows.push([
+                r.name,
+                ...inputs.map((f) => cell(s.inputs[f])),
+                ...outputs.map((o) => cell(s.outputs[o])),
+                s.error,
+                s.meets,
+            ]);
+        }
+    }
+    // A name shared by an input and an output would make two columns with one header; the
+    // language forbids duplicate names within an oracle, so this cannot happen for one run.
+    return Papa.unparse({ fields: header, data: rows }, { newline: '\n' }) + '\n';
+}
+
+export async function writeResultsFile(path: string, results: InvResult[]): Promise<void> {
+    const format = resultsFormatOf(path);
+    if (format === null) throw new Error(`${path}: --out must end in .json or .csv`);
+    await writeFileAtomically(path, format === 'json' ? resultsToJson(results) : resultsToCsv(results));
+}
+
+/** Write to a temp file in the same folder (so the rename stays on one file system), then rename. */
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+        await writeFile(temp, text, 'utf8');
+        await rename(temp, path);
+    } catch (e) {
+        await rm(temp, { force: true });
+        throw e;
+    }
+}
+
+function cell(v: number | undefined): number | string {
+    return v === undefined ? '' : v;
+}
+
+function unionInOrder(lists: string[][]): string[] {
+    const seen = new Set<string>();
+    for (const list of lists) for (const x of list) seen.add(x);
+    return [...seen];
+}
