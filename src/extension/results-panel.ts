@@ -1,0 +1,176 @@
+/**
+ * The results panel's host side (the webview sample's one panel class): `createOrShow` opens
+ * or reveals it, `revive` restores it after a reload (WebviewPanelSerializer), `dispose`
+ * releases everything it registered. The page itself is src/webview (out/webview.js); it
+ * keeps its own state with getState/setState, so the panel is not retained while hidden.
+ * The host forwards the run's live progress, answers export (save dialog, the CLI's writers)
+ * and rerun.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/results-file.js';
+import type { InvResult } from '../engine/results.js';
+import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel } from '../protocol.js';
+import { Commands, resultsRequest } from '../protocol.js';
+import type { Ctx } from './ctx.js';
+
+export class ResultsPanel {
+    static readonly viewType = 'inv.results';
+    private static current: ResultsPanel | undefined;
+
+    private readonly disposables: vscode.Disposable[] = [];
+    private target: RunTarget | null;
+    private result: InvResult | null = null;
+
+    /** Opens the panel on a run's last result (or reveals it and switches to that run). */
+    static async createOrShow(ctx: Ctx, target: RunTarget): Promise<ResultsPanel> {
+        const column = vscode.ViewColumn.Beside;
+        let panel = ResultsPanel.current;
+        if (panel) {
+            panel.panel.reveal(column);
+        } else {
+            const webviewPanel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'inv results', column, webviewOptions(ctx));
+            panel = new ResultsPanel(ctx, webviewPanel, target);
+        }
+        await panel.show(target);
+        return panel;
+    }
+
+    /** Restores a panel VS Code kept across a reload; the page restores its own state from getState. */
+    static revive(ctx: Ctx, webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void {
+        webviewPanel.webview.options = webviewOptions(ctx);
+        const name = state?.result?.name;
+        const target = state?.uri && name ? { uri: state.uri, name } : null;
+        ResultsPanel.current = new ResultsPanel(ctx, webviewPanel, target);
+        ResultsPanel.current.result = state?.result ?? null;
+    }
+
+    static registerSerializer(ctx: Ctx): vscode.Disposable {
+        return vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
+            deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+                ResultsPanel.revive(ctx, panel, state as PanelState | undefined);
+            },
+        });
+    }
+
+    private constructor(
+        private readonly ctx: Ctx,
+        private readonly panel: vscode.WebviewPanel,
+        target: RunTarget | null,
+    ) {
+        this.target = target;
+        panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri);
+        this.disposables.push(
+            panel.onDidDispose(() => this.dispose()),
+            panel.webview.onDidReceiveMessage((m: FromPanel) => void this.onMessage(m)),
+            ctx.runs.onDidProgress((p) => this.onProgress(p)),
+            ctx.runs.onDidFinish((r) => this.onFinished(r)),
+        );
+    }
+
+    dispose(): void {
+        ResultsPanel.current = undefined;
+        this.panel.dispose();
+        for (const d of this.disposables.splice(0)) d.dispose();
+    }
+
+    private async show(target: RunTarget): Promise<void> {
+        this.target = target;
+        const client = await this.ctx.client();
+        this.result = await client.sendRequest(resultsRequest, target);
+        this.panel.title = `inv: ${target.name}`;
+        if (this.result) this.post({ type: 'result', result: this.result, uri: target.uri });
+    }
+
+    private post(message: ToPanel): void {
+        void this.panel.webview.postMessage(message);
+    }
+
+    private isShown(uri: string, name: string): boolean {
+        return this.target !== null && this.target.uri === uri && this.target.name === name;
+    }
+
+    private onProgress(p: RunProgress): void {
+        if (this.isShown(p.uri, p.name)) this.post({ type: 'progress', progress: p });
+    }
+
+    private onFinished(r: RunFinished): void {
+        if (!this.isShown(r.uri, r.name) || r.job === 'train') return;
+        if (r.result) {
+            this.result = r.result;
+            this.post({ type: 'result', result: r.result, uri: r.uri });
+        } else if (r.error) {
+            this.post({ type: 'error', name: r.name, message: r.error });
+        }
+    }
+
+    private async onMessage(m: FromPanel): Promise<void> {
+        switch (m.type) {
+            case 'ready':
+                if (this.result) this.post({ type: 'result', result: this.result, uri: this.target?.uri ?? null });
+                return;
+            case 'rerun':
+                if (m.uri) await vscode.commands.executeCommand(Commands.run, { uri: m.uri, name: m.name } satisfies RunTarget);
+                return;
+            case 'export':
+                await this.export(m.format);
+                return;
+        }
+    }
+
+    private async export(format: 'csv' | 'json'): Promise<void> {
+        const result = this.result;
+        if (!result) return;
+        const near = this.target ? vscode.Uri.parse(this.target.uri) : undefined;
+        const defaultUri = near ? vscode.Uri.joinPath(near, '..', `${result.name}.${format}`) : undefined;
+        const uri = await vscode.window.showSaveDialog({
+            defaultUri,
+            filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+            saveLabel: `Export ${format.toUpperCase()}`,
+        });
+        if (!uri) return;
+        // The CLI's writers: the same file `inv run --out` writes.
+        const text = format === 'csv' ? resultsToCsv([result]) : resultsToJson([result]);
+        try {
+            await writeFileAtomically(uri.fsPath, text);
+            void vscode.window.showInformationMessage(`inv: wrote ${vscode.workspace.asRelativePath(uri)}`);
+        } catch (e) {
+            void vscode.window.showErrorMessage(`inv: could not write ${uri.fsPath}: ${(e as Error).message}`);
+        }
+    }
+}
+
+function webviewOptions(ctx: Ctx): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+        enableScripts: true,
+        // Only the bundle folder: the page loads nothing else.
+        localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'out')],
+    };
+}
+
+/** The shell src/webview/main.ts documents: a strict CSP, its script by nonce, its stylesheet. */
+function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', file));
+    const csp = [
+        "default-src 'none'",
+        `img-src ${webview.cspSource} data:`,
+        `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+        `font-src ${webview.cspSource}`,
+        `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('webview.css')}">
+<title>inv results</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+}
