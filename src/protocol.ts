@@ -3,7 +3,7 @@
  * and imported by both ends (like rust-analyzer's lsp_ext.ts). Code lenses carry these
  * command ids and typed arguments; the client turns them into requests.
  */
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { InvResult } from './engine/results.js';
 
 /** Command ids that code lenses carry (registered by the extension). */
@@ -47,7 +47,7 @@ export interface RunProgress {
     elapsedSeconds: number;
 }
 
-export interface RunFinished {
+export interface RunFinished extends RunFinishedDetails {
     runId: string;
     uri: string;
     name: string;
@@ -62,3 +62,72 @@ export const trainRequest = new RequestType<TrainTarget, RunStarted, void>('inv/
 export const cancelRequest = new RequestType<CancelParams, void, void>('inv/cancel');
 export const progressNotification = new NotificationType<RunProgress>('inv/progress');
 export const resultNotification = new NotificationType<RunFinished>('inv/result');
+
+// ---------------------------------------------------------------- results panel (webview)
+// Messages between the extension and the results panel (src/webview). Types only: the
+// webview imports them with `import type`, so nothing of vscode-jsonrpc is bundled into it.
+
+/** Extension -> panel (`webview.postMessage`). */
+export type ToPanel =
+    /** Show a result (a finished run, or one opened from the cache). `uri` is the .inv document's
+     *  URI when known; the panel echoes it back in `export` and `rerun`. */
+    | { type: 'result'; result: InvResult; uri: string | null }
+    /** A live progress event of a run (forwarded `inv/progress`); a new runId starts a new curve. */
+    | { type: 'progress'; progress: RunProgress }
+    /** The run failed: what went wrong and what to do (RunFinished.error). */
+    | { type: 'error'; name: string; message: string };
+
+/** Panel -> extension (`acquireVsCodeApi().postMessage`). The panel never touches files:
+ *  the extension shows the save dialog and writes them. */
+export type FromPanel =
+    /** The panel's script has loaded and listens; send it the current result or progress. */
+    | { type: 'ready' }
+    | { type: 'export'; format: 'csv' | 'json'; name: string; uri: string | null }
+    | { type: 'rerun'; name: string; uri: string | null };
+
+/** What the panel keeps with `setState` (and what a WebviewPanelSerializer receives to revive it). */
+export interface PanelState {
+    version: 1;
+    result: InvResult | null;
+    uri: string | null;
+    sort: { column: string; direction: 'ascending' | 'descending' };
+    tab: 'overview' | 'solutions' | 'spread';
+    /** scrollTop of the solutions table. */
+    tableScroll: number;
+}
+
+// ---------------------------------------------------------------- extension <-> server (runs)
+
+/** What the extension passes to the server when it starts it (`initializationOptions`). */
+export interface InvInitializationOptions {
+    /**
+     * Folder where the server caches each document's last results (VS Code's workspace
+     * storage), so inline results survive a reload; null: kept in memory only.
+     */
+    storagePath: string | null;
+    /** Untrusted workspaces edit and validate but never train or run (models load code paths and write files). */
+    workspaceTrusted: boolean;
+}
+
+/** The user granted trust to the workspace (VS Code never revokes it without a reload). */
+export interface TrustParams {
+    trusted: boolean;
+}
+
+/** Optional fields a finished job adds to `RunFinished` (kept optional: RunFinished is shared). */
+export interface RunFinishedDetails {
+    /** 'train' for a `▶ Train` job (then `result` is null and `summary` says what was trained). */
+    job?: 'run' | 'train';
+    /** One line for a notification, e.g. "Trained Poly4: test RMSE y = 2.1 (200 epochs, 12.3 s)". */
+    summary?: string;
+}
+
+/** The runs in progress on the server; the client's status item shows them. */
+export interface ActiveRuns {
+    runs: RunProgress[];
+}
+
+export const trustNotification = new NotificationType<TrustParams>('inv/trust');
+/** The last result of one inversion or synthesis (the cache, also after a reload); null when it never ran. */
+export const resultsRequest = new RequestType<RunTarget, InvResult | null, void>('inv/results');
+export const activeRunsRequest = new RequestType0<ActiveRuns, void>('inv/activeRuns');
