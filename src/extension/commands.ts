@@ -18,7 +18,9 @@ function run(ctx: Ctx): Handler {
         const target = (arg as RunTarget | undefined) ?? (await pickLensTarget<RunTarget>(Commands.run, 'Run which inversion or synthesis?'));
         if (!target || !requireTrust('run')) return;
         const client = await ctx.client();
-        await client.sendRequest(runRequest, target);
+        if (!(await accepted(client.sendRequest(runRequest, target)))) return;
+        // The panel beside the editor draws the live loss curve, then the result.
+        await ResultsPanel.createOrShow(ctx, target, true);
     };
 }
 
@@ -27,7 +29,7 @@ function train(ctx: Ctx): Handler {
         const target = (arg as TrainTarget | undefined) ?? (await pickLensTarget<TrainTarget>(Commands.train, 'Train which oracle?'));
         if (!target || !requireTrust('train')) return;
         const client = await ctx.client();
-        await client.sendRequest(trainRequest, target);
+        await accepted(client.sendRequest(trainRequest, target));
     };
 }
 
@@ -76,6 +78,17 @@ const COMMANDS: Record<string, CommandFactory> = {
 export function registerCommands(ctx: Ctx): void {
     for (const [id, factory] of Object.entries(COMMANDS)) {
         ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
+    }
+}
+
+/** True when the server took the job; else shows its refusal, which says why (errors in the file, untrusted). */
+async function accepted(request: Promise<unknown>): Promise<boolean> {
+    try {
+        await request;
+        return true;
+    } catch (e) {
+        void vscode.window.showErrorMessage(`inv: ${(e as Error).message}`);
+        return false;
     }
 }
 

@@ -23,13 +23,14 @@ export class ResultsPanel {
     private result: InvResult | null = null;
 
     /** Opens the panel on a run's last result (or reveals it and switches to that run). */
-    static async createOrShow(ctx: Ctx, target: RunTarget): Promise<ResultsPanel> {
+    static async createOrShow(ctx: Ctx, target: RunTarget, preserveFocus = false): Promise<ResultsPanel> {
         const column = vscode.ViewColumn.Beside;
         let panel = ResultsPanel.current;
         if (panel) {
-            panel.panel.reveal(column);
+            panel.panel.reveal(column, preserveFocus);
         } else {
-            const webviewPanel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'inv results', column, webviewOptions(ctx));
+            const webviewPanel = vscode.window.createWebviewPanel(
+                ResultsPanel.viewType, 'inv results', { viewColumn: column, preserveFocus }, webviewOptions(ctx));
             panel = new ResultsPanel(ctx, webviewPanel, target);
         }
         await panel.show(target);
@@ -148,29 +149,23 @@ function webviewOptions(ctx: Ctx): vscode.WebviewOptions & vscode.WebviewPanelOp
     };
 }
 
-/** The shell src/webview/main.ts documents: a strict CSP, its script by nonce, its stylesheet. */
+/** The shell src/webview/main.ts documents, verbatim: a strict CSP, script and stylesheet by nonce. */
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     const nonce = randomBytes(16).toString('base64');
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', file));
-    const csp = [
-        "default-src 'none'",
-        `img-src ${webview.cspSource} data:`,
-        `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-        `font-src ${webview.cspSource}`,
-        `script-src 'nonce-${nonce}'`,
-    ].join('; ');
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', file)).toString();
+    const cspSource = webview.cspSource;
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('webview.css')}">
-<title>inv results</title>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${cspSource} data:;">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${asset('webview.css')}" nonce="${nonce}">
+  <title>inv results</title>
 </head>
 <body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+  <div id="inv-panel"></div>
+  <script nonce="${nonce}" src="${asset('webview.js')}"></script>
 </body>
 </html>`;
 }

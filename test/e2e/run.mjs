@@ -1,0 +1,156 @@
+// The extension in a real VS Code (code-server, built by test/e2e/setup.sh into .e2e/):
+//   1. packages the .vsix (`npm run package`) and installs it into a private code-server;
+//   2. drives Debian chromium with playwright-core as a user would: opens paper.inv and
+//      quick.inv, clicks `▶ Run` on a lens, waits for the results panel and reads its text
+//      INSIDE the webview iframe, checks the inlay hints and the summary lens, screenshots;
+//   3. loads the extension from its folder and runs the extension-host scenario
+//      (test/e2e/suite/index.cjs, shared with the @vscode/test-electron run).
+// Exit 0 only when all of it held. Screenshots and logs: test-output/e2e/.
+//
+//   bash test/e2e/setup.sh && node test/e2e/run.mjs [--no-package]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, codeServerHome, E2E, installExtension, REPO, startCodeServer } from './code-server.mjs';
+import { makeWorkspace } from './workspace.mjs';
+
+const OUT = join(REPO, 'test-output/e2e');
+mkdirSync(OUT, { recursive: true });
+const t0 = Date.now();
+const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const results = [];
+async function check(name, fn) {
+    try {
+        await fn();
+        results.push({ name, ok: true });
+        log(`ok ${name}`);
+    } catch (e) {
+        results.push({ name, ok: false });
+        log(`FAILED ${name}: ${e.message}`);
+    }
+}
+
+if (!existsSync(join(E2E, 'cs/node_modules/.bin/code-server'))) {
+    console.error('code-server is not built: run `bash test/e2e/setup.sh` first');
+    process.exit(2);
+}
+
+// ---- 1. package and install
+const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
+const vsix = join(REPO, `inv-${version}.vsix`);
+if (!process.argv.includes('--no-package') || !existsSync(vsix)) {
+    log('npm run package');
+    const p = spawnSync('npm', ['run', 'package'], { cwd: REPO, encoding: 'utf8' });
+    if (p.status !== 0) {
+        console.error(p.stdout, p.stderr);
+        process.exit(1);
+    }
+}
+const dir = mkdtempSync('/tmp/inv-e2e-');   // short: unix socket paths are limited
+const ws = makeWorkspace(join(dir, 'ws'));
+const home = codeServerHome(join(dir, 'h'));
+log('install', installExtension(home, vsix).split('\n').pop());
+
+const server = await startCodeServer(home, ws, { smokeTestDriver: true });
+log('code-server at', server.url);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const outside = new Set();
+try {
+    // ---- 2. as a user
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('request', (r) => {
+        const u = r.url();
+        if (/^(https?|wss?):/.test(u) && !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) outside.add(u);
+    });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    const openFile = async (name) => {
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+        await row.waitFor({ timeout: 60000 });
+        await row.click();
+        await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30000 });
+    };
+    const lensTexts = async () => (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
+
+    await check('paper.inv opens with ▶ Train and ▶ Run lenses', async () => {
+        await openFile('paper.inv');
+        await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().waitFor({ timeout: 90000 });
+        await page.locator('.codelens-decoration a', { hasText: '▶ Train' }).first().waitFor({ timeout: 10000 });
+        log('paper.inv lenses:', (await lensTexts()).join(' | '));
+    });
+
+    await check('▶ Run on the Quick lens opens the results panel with the result', async () => {
+        await openFile('quick.inv');
+        const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
+        await run.waitFor({ timeout: 60000 });
+        await run.click();
+        log('clicked', JSON.stringify(await run.textContent().catch(() => '▶ Run')));
+        // webview = <iframe class="webview ready"> (host page) > <iframe id="active-frame"> (our HTML)
+        const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        const body = frame.locator('body');
+        await body.waitFor({ timeout: 60000 });
+        let text = '';
+        const end = Date.now() + 180000;
+        while (Date.now() < end) {
+            text = ((await body.innerText().catch(() => '')) || '').replace(/\s+/g, ' ');
+            if (/Quick/.test(text) && /\d+\s*\/\s*64|meet/i.test(text) && /x1/.test(text)) break;
+            await page.waitForTimeout(500);
+        }
+        log('panel text:', JSON.stringify(text.slice(0, 400)));
+        if (!/x1/.test(text) || !/Quick/.test(text)) throw new Error('the panel does not show the Quick result');
+    });
+
+    await check('the summary lens and the inlay hints show the result in the editor', async () => {
+        // bring the editor back to the front (the panel opened beside it)
+        await page.locator('.tab', { hasText: 'quick.inv' }).first().click();
+        const summary = page.locator('.codelens-decoration a', { hasText: /^[✓⚠■✗] / }).first();
+        await summary.waitFor({ timeout: 60000 });
+        log('summary lens:', JSON.stringify(await summary.textContent()));
+        const lines = page.locator('.monaco-editor .view-lines').first();
+        let text = '';
+        for (let i = 0; i < 60 && !/→ y = /.test(text); i++) {
+            text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+            if (!/→ y = /.test(text)) await page.waitForTimeout(500);
+        }
+        const hintLines = text.split('\n').filter((l) => /→ y = | · spread /.test(l));
+        log('editor lines with inlay hints:', JSON.stringify(hintLines));
+        if (!hintLines.some((l) => /→ y = /.test(l))) throw new Error('no inlay hint with the achieved y');
+        await page.waitForTimeout(500);
+        await page.screenshot({ path: join(OUT, 'run-quick.png') });
+        log('screenshot', join(OUT, 'run-quick.png'));
+    });
+    if (results.some((r) => !r.ok)) await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => undefined);
+    await page.close();
+
+    // ---- 3. the extension-host scenario (extension loaded from its folder, like @vscode/test-web)
+    await check('extension-host scenario (test/e2e/suite) passes in code-server', async () => {
+        const host = new URL(server.url).host;
+        const remote = (p) => `vscode-remote://${host}${p}`;
+        const payload = JSON.stringify([['extensionDevelopmentPath', remote(REPO)], ['extensionTestsPath', remote(join(REPO, 'test/e2e/suite'))]]);
+        const ws2 = makeWorkspace(join(dir, 'ws2'));
+        const p = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+        let done;
+        const exited = new Promise((r) => (done = r));
+        await p.exposeFunction('codeAutomationLog', (type, args) => {
+            const line = args.map(String).join(' ');
+            if (/EXTTEST|AssertionError/.test(line)) console.log(`    [exthost] ${line.split('\n').slice(0, 3).join(' / ')}`);
+        });
+        await p.exposeFunction('codeAutomationExit', (code) => done(code));
+        await p.goto(`${server.url}/?folder=${encodeURIComponent(ws2)}&payload=${encodeURIComponent(payload)}`);
+        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 300000))]);
+        await p.screenshot({ path: join(OUT, 'exthost.png') }).catch(() => undefined);
+        await p.close();
+        if (code !== 0) throw new Error(`extension-host tests exit code ${code}`);
+    });
+} finally {
+    await browser.close();
+    await server.stop();
+    copyFileSync(server.logPath, join(OUT, 'code-server.log'));
+}
+if (outside.size) log('requests to non-loopback hosts:', [...outside]);
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

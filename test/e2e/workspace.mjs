@@ -1,0 +1,31 @@
+// The workspace both end-to-end runs open: a copy of examples/paper (its paper.inv, data and
+// trained oracle) plus quick.inv, a small-budget inversion on the same committed oracle so a
+// run takes seconds, not minutes.
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './code-server.mjs';
+
+export const QUICK_INV = `// A small-budget run on the paper's trained oracle (end-to-end test).
+oracle Poly4 {
+  model "models/poly4/model.json"
+  inputs x1 in [0, 500], x2 in [0, 500], x3 in [0, 500], x4 in [0, 500]
+  outputs y
+}
+
+inversion Quick {
+  oracle Poly4
+  target y = 1900 tolerance 5
+  fix x4 = 10
+  bound x1, x2 in [0, 500]
+  solutions 64
+  steps 300
+  seed 7
+}
+`;
+
+export function makeWorkspace(dir) {
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(REPO, 'examples/paper'), dir, { recursive: true });
+    writeFileSync(join(dir, 'quick.inv'), QUICK_INV);
+    return dir;
+}
