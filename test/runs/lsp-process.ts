@@ -1,0 +1,149 @@
+/**
+ * A language server as a real process (`node out/server.cjs --stdio`) driven over JSON-RPC
+ * with vscode-jsonrpc, as an editor would: the protocol tests of runs use it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { InvInitializationOptions, RunFinished, RunProgress } from '../../src/protocol.js';
+import { progressNotification, resultNotification } from '../../src/protocol.js';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+export const SERVER = join(REPO, 'out/server.cjs');
+
+export interface Diagnostic {
+    range: { start: { line: number; character: number } };
+    severity?: number;
+    code?: string | number;
+    message: string;
+}
+
+export interface ServerOptions {
+    env?: Record<string, string>;
+    initializationOptions?: Partial<InvInitializationOptions>;
+    /** The `inv` settings section the server gets through workspace/configuration; omitted: no configuration capability. */
+    settings?: Record<string, unknown>;
+    workspace: string;
+}
+
+export class LspProcess {
+    readonly progress: RunProgress[] = [];
+    readonly finished: RunFinished[] = [];
+    readonly diagnostics = new Map<string, Diagnostic[]>();
+    private readonly waiters: Array<() => void> = [];
+    stderr = '';
+
+    private constructor(
+        readonly child: ChildProcess,
+        readonly rpc: MessageConnection,
+    ) {}
+
+    static async start(options: ServerOptions): Promise<LspProcess> {
+        const child = spawn(process.execPath, [SERVER, '--stdio'], {
+            env: { ...process.env, ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+        const server = new LspProcess(child, rpc);
+        child.stderr!.setEncoding('utf8').on('data', (t: string) => (server.stderr += t));
+        rpc.onNotification(progressNotification, (p) => {
+            server.progress.push(p);
+            server.wake();
+        });
+        rpc.onNotification(resultNotification, (r) => {
+            server.finished.push(r);
+            server.wake();
+        });
+        rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+            server.diagnostics.set(p.uri, p.diagnostics);
+            server.wake();
+        });
+        rpc.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
+            p.items.map((i) => (i.section === 'inv' ? (options.settings ?? {}) : null)),
+        );
+        rpc.onRequest('client/registerCapability', () => null);
+        rpc.onRequest('workspace/codeLens/refresh', () => null);
+        rpc.onRequest('workspace/inlayHint/refresh', () => null);
+        rpc.onRequest('workspace/diagnostic/refresh', () => null);
+        rpc.onRequest('window/workDoneProgress/create', () => null);
+        rpc.listen();
+        const folder = pathToFileURL(options.workspace).toString();
+        await rpc.sendRequest('initialize', {
+            processId: process.pid,
+            rootUri: folder,
+            workspaceFolders: [{ uri: folder, name: 'ws' }],
+            capabilities: {
+                workspace: { configuration: options.settings !== undefined, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
+                textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, completion: { completionItem: { snippetSupport: true } } },
+            },
+            initializationOptions: { storagePath: null, workspaceTrusted: true, ...options.initializationOptions },
+        });
+        await rpc.sendNotification('initialized', {});
+        return server;
+    }
+
+    /** Resolves when `ready()` holds, checking after every message from the server. */
+    async until<T>(what: string, ready: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
+        const end = Date.now() + timeoutMs;
+        for (;;) {
+            const value = ready();
+            if (value) return value;
+            if (Date.now() > end) throw new Error(`timed out waiting for ${what}; server stderr:\n${this.stderr.slice(-2000)}`);
+            await new Promise<void>((r) => {
+                this.waiters.push(r);
+                setTimeout(r, 200);
+            });
+        }
+    }
+
+    open(uri: string, text: string, version = 1): void {
+        void this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'inv', version, text } });
+    }
+
+    change(uri: string, text: string, version: number): void {
+        void this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    }
+
+    finishedRun(runId: string): RunFinished | undefined {
+        return this.finished.find((f) => f.runId === runId);
+    }
+
+    async stop(): Promise<void> {
+        try {
+            await Promise.race([this.rpc.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+            void this.rpc.sendNotification('exit');
+        } catch {
+            // already gone
+        }
+        this.rpc.dispose();
+        await new Promise((r) => setTimeout(r, 100));
+        this.child.kill('SIGKILL');
+    }
+
+    private wake(): void {
+        for (const w of this.waiters.splice(0)) w();
+    }
+}
+
+/** A fresh folder holding the paper's trained oracle (examples/paper/models) and the given .inv files. */
+export function paperWorkspace(files: Record<string, string>): { dir: string; uri(name: string): string; text(name: string): string } {
+    const dir = mkdtempSync(join(tmpdir(), 'inv-runs-'));
+    cpSync(join(REPO, 'examples/paper/models'), join(dir, 'models'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    mkdirSync(join(dir, '.storage'), { recursive: true });
+    return {
+        dir,
+        uri: (name) => pathToFileURL(join(dir, name)).toString(),
+        text: (name) => readFileSync(join(dir, name), 'utf8'),
+    };
+}
+
+export const POLY4_ORACLE = `oracle Poly4 {
+  model "models/poly4/model.json"
+  inputs x1 in [0, 500], x2 in [0, 500], x3 in [0, 500], x4 in [0, 500]
+  outputs y
+}
+`;

@@ -1,0 +1,219 @@
+/**
+ * Runs through the language server, end to end over JSON-RPC: `node out/server.cjs --stdio`
+ * (built by `npm run build`) with the paper's trained oracle. A run streams `inv/progress` and
+ * ends with `inv/result`; cancel keeps the partial result within a second; completion and
+ * hover answer while a run is going; a worker that dies or runs out of memory becomes a
+ * clear error and the server answers on; results survive a restart and go stale on edit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResponseError } from 'vscode-jsonrpc';
+import { activeRunsRequest, cancelRequest, resultsRequest, runRequest } from '../../src/protocol.js';
+import { LspProcess, paperWorkspace, POLY4_ORACLE } from './lsp-process.js';
+
+const QUICK = `${POLY4_ORACLE}
+inversion Quick {
+  oracle Poly4
+  target y = 1900 tolerance 5
+  fix x4 = 10
+  solutions 32
+  steps 200
+  seed 7
+}
+
+// Long enough to still be running when the test asks for completion and cancels it.
+inversion Long {
+  oracle Poly4
+  target y = 1900
+  solutions 64
+  steps 200000
+  seed 3
+}
+
+// Its steps come from the editor setting when one is given.
+inversion Unset {
+  oracle Poly4
+  target y = 1000
+  seed 1
+}
+`;
+
+/** The position of the first `needle` in `text` (plus `offset` characters). */
+function positionOf(text: string, needle: string, offset = 0): { line: number; character: number } {
+    const index = text.indexOf(needle) + offset;
+    const before = text.slice(0, index).split('\n');
+    return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+describe('runs through the language server', () => {
+    const ws = paperWorkspace({ 'quick.inv': QUICK });
+    const uri = ws.uri('quick.inv');
+    let server: LspProcess;
+
+    beforeAll(async () => {
+        server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
+        server.open(uri, QUICK);
+        await server.until('diagnostics of quick.inv', () => server.diagnostics.get(uri));
+        expect(server.diagnostics.get(uri)!.filter((d) => d.severity === 1)).toEqual([]);
+    });
+    afterAll(() => server?.stop());
+
+    it('a run streams progress and ends with the result, which inv/results returns', async () => {
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+        const done = await server.until('Quick finished', () => server.finishedRun(runId), 120_000);
+        expect(done.error).toBeNull();
+        const result = done.result!;
+        expect(result.name).toBe('Quick');
+        expect(result.solutions).toHaveLength(32);
+        expect(result.settings.steps).toBe(200);
+        expect(['steps', 'tolerance']).toContain(result.stoppedBecause);
+        const progress = server.progress.filter((p) => p.runId === runId);
+        expect(progress.length).toBeGreaterThan(0);
+        expect(progress.every((p) => p.name === 'Quick' && p.uri === uri && p.phase === 'running')).toBe(true);
+        const cached = await server.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
+        expect(cached?.sourceHash).toBe(result.sourceHash);
+    });
+
+    it('inlay hints show the achieved output at the target and the free features', async () => {
+        const hints = (await server.rpc.sendRequest('textDocument/inlayHint', {
+            textDocument: { uri },
+            range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+        })) as Array<{ label: string; position: { line: number } }>;
+        const target = positionOf(QUICK, 'target y = 1900 tolerance 5');
+        expect(hints.find((h) => h.position.line === target.line)?.label).toMatch(/^→ y = [0-9.]+ · miss [0-9.e+-]+ [✓✗]$/);
+        const oracleLine = positionOf(QUICK, '  oracle Poly4').line;
+        expect(hints.find((h) => h.position.line === oracleLine)?.label).toMatch(/x1 = [0-9.e+-]+ · spread [0-9.e+-]+/);
+    });
+
+    it('completion and hover answer while a run is going, and cancel keeps the partial result within a second', async () => {
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Long' });
+        await server.until('Long progress', () => server.progress.some((p) => p.runId === runId && p.step > 0), 60_000);
+
+        const completion = await server.rpc.sendRequest('textDocument/completion', {
+            textDocument: { uri },
+            position: positionOf(QUICK, 'oracle Poly4\n  target y = 1900\n  solutions 64', 'oracle '.length),
+        });
+        const hover = await server.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(QUICK, 'fix x4', 4) });
+        // Both answered while the run was still going (it has not reported a result).
+        expect(server.finishedRun(runId)).toBeUndefined();
+        const items = Array.isArray(completion) ? completion : (completion as { items: Array<{ label: string }> }).items;
+        expect(items.map((i: { label: string }) => i.label)).toContain('Poly4');
+        expect(hover === null || typeof hover === 'object').toBe(true);
+        const active = await server.rpc.sendRequest(activeRunsRequest);
+        expect(active.runs.map((r) => r.runId)).toContain(runId);
+
+        const cancelledAt = Date.now();
+        await server.rpc.sendRequest(cancelRequest, { runId });
+        const done = await server.until('Long cancelled', () => server.finishedRun(runId), 5_000);
+        expect(Date.now() - cancelledAt).toBeLessThan(1000);
+        expect(done.error).toBeNull();
+        expect(done.result!.stoppedBecause).toBe('cancelled');
+        expect(done.result!.stepsRun).toBeGreaterThan(0);
+        expect(done.result!.stepsRun).toBeLessThan(200_000);
+        expect(done.result!.solutions).toHaveLength(64);
+    });
+
+    it('results are cached in the storage folder and survive a server restart; an edit makes them stale', async () => {
+        const again = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
+        try {
+            again.open(uri, QUICK);
+            await again.until('diagnostics', () => again.diagnostics.get(uri));
+            const cached = await again.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
+            expect(cached?.name).toBe('Quick');
+            const edited = `// edited\n${QUICK}`;
+            again.change(uri, edited, 2);
+            await again.until('diagnostics after the edit', () => again.diagnostics.get(uri) && again.diagnostics.size > 0);
+            const hints = (await again.rpc.sendRequest('textDocument/inlayHint', {
+                textDocument: { uri },
+                range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+            })) as Array<{ label: string }>;
+            expect(hints.length).toBeGreaterThan(0);
+            expect(hints.every((h) => h.label.endsWith('(stale)'))).toBe(true);
+        } finally {
+            await again.stop();
+        }
+    });
+});
+
+describe('editor settings fill what the file leaves unset', () => {
+    it('inv.defaultSteps applies to a block without `steps`, not to one with it', async () => {
+        const ws = paperWorkspace({ 'quick.inv': QUICK });
+        const uri = ws.uri('quick.inv');
+        const server = await LspProcess.start({ workspace: ws.dir, settings: { defaultSteps: 60, defaultSolutions: 8, defaultBackend: 'cpu' } });
+        try {
+            server.open(uri, QUICK);
+            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            const unset = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
+            const quick = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+            const a = await server.until('Unset finished', () => server.finishedRun(unset.runId), 120_000);
+            const b = await server.until('Quick finished', () => server.finishedRun(quick.runId), 120_000);
+            expect(a.result!.settings.steps).toBe(60);
+            expect(a.result!.solutions).toHaveLength(8);
+            expect(a.result!.backend).toBe('cpu');
+            expect(b.result!.settings.steps).toBe(200);
+            expect(b.result!.solutions).toHaveLength(32);
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
+describe('a worker that dies', () => {
+    const quick = paperWorkspace({ 'quick.inv': QUICK });
+
+    async function runWithFault(env: Record<string, string>) {
+        const server = await LspProcess.start({ workspace: quick.dir, env });
+        const uri = quick.uri('quick.inv');
+        server.open(uri, QUICK);
+        await server.until('diagnostics', () => server.diagnostics.get(uri));
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+        const done = await server.until('the failed run', () => server.finishedRun(runId), 60_000);
+        // The server lives on: completion still answers.
+        const completion = await server.rpc.sendRequest('textDocument/completion', {
+            textDocument: { uri },
+            position: positionOf(QUICK, 'oracle Poly4\n  target y = 1900 tolerance 5', 'oracle '.length),
+        });
+        const items = Array.isArray(completion) ? completion : (completion as { items: unknown[] }).items;
+        return { server, done, labels: (items as Array<{ label: string }>).map((i) => i.label) };
+    }
+
+    it('exiting without an answer becomes a clear error on the run; the server answers on', async () => {
+        const { server, done, labels } = await runWithFault({ INV_TEST_WORKER_FAULT: 'exit' });
+        try {
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/engine worker exited with code 70 before answering.*language server is still running/);
+            expect(labels).toContain('Poly4');
+        } finally {
+            await server.stop();
+        }
+    });
+
+    it('running out of memory becomes an out-of-memory error that says what to do', async () => {
+        const { server, done, labels } = await runWithFault({ INV_TEST_WORKER_FAULT: 'oom', INV_WORKER_HEAP_MB: '64' });
+        try {
+            expect(done.error).toMatch(/ran out of memory \(the engine's limit is 64 MiB\).*fewer `solutions`/);
+            expect(labels).toContain('Poly4');
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
+describe('an untrusted workspace', () => {
+    it('refuses to run, and says why', async () => {
+        const ws = paperWorkspace({ 'quick.inv': QUICK });
+        const uri = ws.uri('quick.inv');
+        const server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { workspaceTrusted: false } });
+        try {
+            server.open(uri, QUICK);
+            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            const refused = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' }).then(
+                () => null,
+                (e: unknown) => e,
+            );
+            expect(refused).toBeInstanceOf(ResponseError);
+            expect((refused as ResponseError<void>).message).toMatch(/untrusted workspace/);
+        } finally {
+            await server.stop();
+        }
+    });
+});
