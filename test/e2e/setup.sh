@@ -10,7 +10,12 @@ cd "$(dirname "$0")/../.."
 
 CODE_SERVER_VERSION=4.139.1     # = VS Code 1.139; the test's DOM selectors are VS Code internals
 NODE24_VERSION=24.21.0
-E2E=$PWD/.e2e
+# The build lives outside the clone (CI runs each time in a fresh clone on the same machine),
+# and .e2e/ in the repository points at it; INV_E2E_DIR=... puts it elsewhere.
+E2E_STORE=${INV_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/inv-e2e}
+mkdir -p "$E2E_STORE"
+if [[ ! -e .e2e ]]; then ln -s "$E2E_STORE" .e2e; fi
+E2E=$(cd .e2e && pwd -P)
 STAMP="$E2E/ready-$CODE_SERVER_VERSION-$NODE24_VERSION"
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
