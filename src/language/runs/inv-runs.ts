@@ -1,7 +1,7 @@
 /**
  * The runs part of the language server: one object that owns the result store, the run
  * states and the run manager, and plugs into the Langium services through `module()` (the
- * code lenses' RunStateSource and the inlay hints that show results) and `start()` (the
+ * code lenses' RunStateSource, the inlay hints and the hover that show results) and `start()` (the
  * custom requests, initialization options and the not-met diagnostic). Only the language
  * server builds it; the CLI runs the engine itself and never does.
  *
@@ -14,6 +14,7 @@ import type { LangiumServices, LangiumSharedServices, PartialLangiumServices } f
 import type { InvInitializationOptions } from '../../protocol.js';
 import type { InvAddedServices, InvServices } from '../inv-module.js';
 import { LensRunState } from './lens-run-state.js';
+import { InvResultHoverProvider } from './result-hover.js';
 import { InvResultInlayHints } from './result-inlay-hints.js';
 import { ResultStore } from './result-store.js';
 import { InvResultValidator } from './result-validation.js';
@@ -35,6 +36,7 @@ export class InvRuns {
             },
             lsp: {
                 InlayHintProvider: (s) => new InvResultInlayHints(s.shared, this.store),
+                HoverProvider: (s) => new InvResultHoverProvider(s, this.store),
             },
         };
     }
