@@ -1,0 +1,251 @@
+/**
+ * What the language server needs to know about a TF.js Layers model without loading it:
+ * its input and output widths and the `userDefinedMetadata.inv` this tool records. Reads
+ * model.json as JSON only (never TensorFlow.js, never the weights), so hovering or
+ * validating never starts a backend. Every failure is a value with a reason a user can act
+ * on, never an exception.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { METADATA_KEY, type ColumnStats, type InvModelMetadata } from './model-metadata.js';
+
+export interface ModelSummary {
+    ok: true;
+    /** Width of the model's input (the sum over its input layers). */
+    inputWidth: number;
+    /** Width of the model's output (the sum over its output layers). */
+    outputWidth: number;
+    /** What `inv train` recorded; null for a model trained elsewhere. */
+    metadata: InvModelMetadata | null;
+}
+
+export interface ModelSummaryFailure {
+    ok: false;
+    /** `missing`: no file at that path; `unreadable`: there is one, but it is not a usable model. */
+    kind: 'missing' | 'unreadable';
+    /** What is wrong, for a person: "model.json is not valid JSON at line 3". */
+    reason: string;
+}
+
+export type ModelSummaryResult = ModelSummary | ModelSummaryFailure;
+
+/** Reads `modelJsonPath` (absolute) and summarises it. */
+export async function readModelSummary(modelJsonPath: string): Promise<ModelSummaryResult> {
+    let text: string;
+    try {
+        text = await readFile(modelJsonPath, 'utf8');
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return { ok: false, kind: 'missing', reason: `there is no file ${modelJsonPath}` };
+        if (code === 'EISDIR') return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} is a folder, not a model.json file` };
+        return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} cannot be read (${code ?? String(err)})` };
+    }
+    return summariseModelJson(text, dirname(modelJsonPath));
+}
+
+/**
+ * Summarises the text of a model.json. `folder` is where its weight files should be (they
+ * are only checked to exist); pass null to skip that check.
+ */
+export function summariseModelJson(text: string, folder: string | null): ModelSummaryResult {
+    const fail = (reason: string): ModelSummaryFailure => ({ ok: false, kind: 'unreadable', reason });
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch (err) {
+        return fail(`model.json is not valid JSON${jsonErrorLine(text, err)}`);
+    }
+    if (!isObject(json)) return fail('model.json does not hold a JSON object');
+    let topology = json.modelTopology;
+    if (!isObject(topology)) return fail('model.json has no modelTopology (is it a TF.js Layers model? graph models are not supported)');
+    // Keras-converted files wrap the model in `model_config`.
+    if (isObject(topology.model_config)) topology = topology.model_config;
+    const widths = modelWidths(topology as Record<string, unknown>);
+    if (typeof widths === 'string') return fail(widths);
+    if (folder !== null) {
+        const missing = missingWeightFile(json.weightsManifest, folder);
+        if (missing) return fail(missing);
+    }
+    const user = json.userDefinedMetadata;
+    let metadata: InvModelMetadata | null = null;
+    if (isObject(user) && user[METADATA_KEY] !== undefined) {
+        const parsed = parseInvMetadata(user[METADATA_KEY]);
+        if (typeof parsed === 'string') return fail(`its userDefinedMetadata.${METADATA_KEY} ${parsed}; train it again with \`inv train\``);
+        metadata = parsed;
+    }
+    return { ok: true, inputWidth: widths.input, outputWidth: widths.output, metadata };
+}
+
+// ---------------------------------------------------------------- topology
+
+type Json = Record<string, unknown>;
+
+function modelWidths(topology: Json): { input: number; output: number } | string {
+    const className = topology.class_name ?? topology.className;
+    const config = topology.config;
+    if (className === 'Sequential') {
+        // Older Keras writes the layer list as `config` itself.
+        const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+        if (!Array.isArray(layers) || layers.length === 0) return 'its Sequential model has no layers';
+        const input = inputWidthOfLayer(layers[0]);
+        if (input === undefined) return 'its first layer declares no input shape (batch_input_shape)';
+        for (let i = layers.length - 1; i >= 0; i--) {
+            const units = unitsOfLayer(layers[i]);
+            if (units !== undefined) return { input, output: units };
+        }
+        return 'none of its layers has `units`, so its output width is unknown';
+    }
+    if ((className === 'Model' || className === 'Functional') && isObject(config)) {
+        const layers = Array.isArray(config.layers) ? config.layers.filter(isObject) : [];
+        const byName = new Map<string, Json>();
+        for (const layer of layers) {
+            const name = layer.name ?? (isObject(layer.config) ? layer.config.name : undefined);
+            if (typeof name === 'string') byName.set(name, layer);
+        }
+        let input = 0;
+        for (const name of endpointNames(config.input_layers)) {
+            const width = inputWidthOfLayer(byName.get(name));
+            if (width === undefined) return `its input layer "${name}" declares no input shape`;
+            input += width;
+        }
+        let output = 0;
+        for (const name of endpointNames(config.output_layers)) {
+            const width = outputWidthOfNamed(name, byName, 0);
+            if (width === undefined) return `the width of its output layer "${name}" is unknown`;
+            output += width;
+        }
+        if (input === 0 || output === 0) return 'its functional model lists no input_layers or output_layers';
+        return { input, output };
+    }
+    return `its modelTopology is a ${String(className)}, not a Sequential or functional Layers model`;
+}
+
+/** `[["name", 0, 0], …]` → names. */
+function endpointNames(list: unknown): string[] {
+    if (!Array.isArray(list)) return [];
+    return list.map((e) => (Array.isArray(e) ? e[0] : undefined)).filter((n): n is string => typeof n === 'string');
+}
+
+function layerConfig(layer: unknown): Json | undefined {
+    return isObject(layer) && isObject(layer.config) ? layer.config : undefined;
+}
+
+function inputWidthOfLayer(layer: unknown): number | undefined {
+    const config = layerConfig(layer);
+    if (!config) return undefined;
+    for (const key of ['batch_input_shape', 'batchInputShape', 'batch_shape', 'batchShape']) {
+        const shape = config[key];
+        if (Array.isArray(shape) && shape.length >= 2) {
+            const last = shape[shape.length - 1];
+            if (typeof last === 'number' && Number.isInteger(last) && last > 0) return last;
+        }
+    }
+    for (const key of ['input_shape', 'inputShape']) {
+        const shape = config[key];
+        if (Array.isArray(shape) && shape.length >= 1) {
+            const last = shape[shape.length - 1];
+            if (typeof last === 'number' && Number.isInteger(last) && last > 0) return last;
+        }
+    }
+    for (const key of ['input_dim', 'inputDim']) {
+        const dim = config[key];
+        if (typeof dim === 'number' && Number.isInteger(dim) && dim > 0) return dim;
+    }
+    return undefined;
+}
+
+function unitsOfLayer(layer: unknown): number | undefined {
+    const units = layerConfig(layer)?.units;
+    return typeof units === 'number' && Number.isInteger(units) && units > 0 ? units : undefined;
+}
+
+/** An output layer without `units` (an Activation, say) has the width of the layer feeding it. */
+function outputWidthOfNamed(name: string, byName: Map<string, Json>, hops: number): number | undefined {
+    const layer = byName.get(name);
+    if (!layer || hops > 32) return undefined;
+    const units = unitsOfLayer(layer);
+    if (units !== undefined) return units;
+    const inbound = layer.inbound_nodes;
+    // Keras 2: [[["dense_1", 0, 0, {}]]]; Keras 3: [{ args: [{ config: { keras_history: ["dense_1", 0, 0] } }] }]
+    if (Array.isArray(inbound) && Array.isArray(inbound[0]) && Array.isArray(inbound[0][0]) && typeof inbound[0][0][0] === 'string') {
+        return outputWidthOfNamed(inbound[0][0][0], byName, hops + 1);
+    }
+    return undefined;
+}
+
+function missingWeightFile(manifest: unknown, folder: string): string | undefined {
+    if (!Array.isArray(manifest)) return undefined;
+    for (const group of manifest) {
+        if (!isObject(group) || !Array.isArray(group.paths)) continue;
+        for (const p of group.paths) {
+            if (typeof p === 'string' && !existsSync(resolve(folder, p))) {
+                return `its weights file ${p} is missing (next to model.json)`;
+            }
+        }
+    }
+    return undefined;
+}
+
+// ---------------------------------------------------------------- metadata
+
+/** Checks the shape of `userDefinedMetadata.inv`; returns what is wrong as a phrase. */
+export function parseInvMetadata(value: unknown): InvModelMetadata | string {
+    if (!isObject(value)) return 'is not an object';
+    const inputs = parseColumns(value.inputs, 'inputs');
+    if (typeof inputs === 'string') return inputs;
+    const outputs = parseColumns(value.outputs, 'outputs');
+    if (typeof outputs === 'string') return outputs;
+    let classes: string[] | null = null;
+    if (value.classes !== null && value.classes !== undefined) {
+        if (!Array.isArray(value.classes) || !value.classes.every((c) => typeof c === 'string')) return 'has `classes` that is not a list of strings';
+        classes = value.classes as string[];
+    }
+    const testRmse: Record<string, number> = {};
+    if (value.testRmse !== undefined && value.testRmse !== null) {
+        if (!isObject(value.testRmse)) return 'has `testRmse` that is not an object';
+        for (const [k, v] of Object.entries(value.testRmse)) {
+            if (typeof v !== 'number') return `has testRmse.${k} that is not a number`;
+            testRmse[k] = v;
+        }
+    }
+    const data = typeof value.data === 'string' ? value.data : '';
+    const trainedAt = typeof value.trainedAt === 'string' ? value.trainedAt : '';
+    return { inputs, outputs, classes, testRmse, data, trainedAt };
+}
+
+function parseColumns(value: unknown, field: string): ColumnStats[] | string {
+    if (!Array.isArray(value)) return `has no \`${field}\` list`;
+    const columns: ColumnStats[] = [];
+    for (let i = 0; i < value.length; i++) {
+        const c = value[i];
+        if (!isObject(c) || typeof c.name !== 'string') return `has ${field}[${i}] without a name`;
+        for (const key of ['min', 'max', 'mean', 'std'] as const) {
+            if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) return `has ${field}[${i}].${key} that is not a finite number`;
+        }
+        columns.push({ name: c.name, min: c.min as number, max: c.max as number, mean: c.mean as number, std: c.std as number });
+    }
+    return columns;
+}
+
+// ---------------------------------------------------------------- small pieces
+
+function isObject(v: unknown): v is Json {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** " at line N" from a JSON.parse error (Node 20 says "at position P"). */
+function jsonErrorLine(text: string, err: unknown): string {
+    const message = err instanceof Error ? err.message : '';
+    const position = /position (\d+)/.exec(message);
+    if (position) {
+        const offset = Number(position[1]);
+        let line = 1;
+        for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+        return ` at line ${line}`;
+    }
+    const lineMatch = /line (\d+)/.exec(message);
+    if (lineMatch) return ` at line ${lineMatch[1]}`;
+    if (text.trim() === '') return ' (the file is empty)';
+    return '';
+}

@@ -1,0 +1,74 @@
+/**
+ * Registers every check with Langium's validation registry. The checks live in
+ * src/language/validation/, one file per concern; the ones that read an oracle's files are
+ * 'slow' (they are cached by file stamp; the language server runs them too, see server.ts,
+ * and `inv check` runs all categories).
+ */
+import type { ValidationAcceptor, ValidationChecks } from 'langium';
+import type { InvAstType, Inversion, Oracle, Synthesis } from './generated/ast.js';
+import type { InvServices } from './inv-module.js';
+import { ConstraintValidator } from './validation/constraint-validator.js';
+import { NamesValidator } from './validation/names-validator.js';
+import { NumbersValidator } from './validation/numbers-validator.js';
+import { OracleFilesValidator } from './validation/oracle-files-validator.js';
+import { RunValidator } from './validation/run-validator.js';
+
+export function registerValidationChecks(services: InvServices): void {
+    const registry = services.validation.ValidationRegistry;
+    const names = new NamesValidator();
+    const numbers = new NumbersValidator();
+    const constraints = new ConstraintValidator();
+    const runs = new RunValidator(services.files.OracleFiles);
+    const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
+
+    const fast: ValidationChecks<InvAstType> = {
+        InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
+        Oracle: [
+            (o, accept) => names.checkNotEmpty(o, accept),
+            (o, accept) => names.checkOracleRequiredFields(o, accept),
+            (o, accept) => names.checkDuplicateFields(o, accept),
+            (o, accept) => names.checkUniqueColumnNames(o, accept),
+            (o, accept) => oracleFiles.checkTrainingWithoutData(o, accept),
+        ],
+        FeatureDecl: (f, accept) => names.checkNotEmpty(f, accept),
+        OutputDecl: (o, accept) => names.checkNotEmpty(o, accept),
+        Constraint: [
+            (c, accept) => names.checkNotEmpty(c, accept),
+            (c, accept) => names.checkConstraintHasPieces(c, accept),
+            (c, accept) => constraints.checkReachablePieces(c, accept),
+        ],
+        VarRef: (v, accept) => constraints.checkVariable(v, accept),
+        CallExpr: (c, accept) => constraints.checkCall(c, accept),
+        Inversion: runChecks(names, runs),
+        Synthesis: runChecks(names, runs),
+        GeneratorMethod: (g, accept) => names.checkDuplicateFields(g, accept),
+        NumberField: (f, accept) => numbers.checkNumberField(f, accept),
+        LayersField: (f, accept) => numbers.checkLayers(f, accept),
+        TargetField: (t, accept) => numbers.checkTarget(t, accept),
+        FixItem: (i, accept) => numbers.checkFixItem(i, accept),
+        NumberLit: (n, accept) => numbers.checkNumberLit(n, accept),
+        Interval: (i, accept) => numbers.checkInterval(i, accept),
+    };
+    registry.register(fast, undefined, 'fast');
+
+    const slow: ValidationChecks<InvAstType> = {
+        Oracle: [
+            (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkModel(o, accept),
+            (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkDataFiles(o, accept),
+            (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
+        ],
+        Inversion: (b, accept) => runs.checkAgainstOracle(b, accept),
+        Synthesis: (b, accept) => runs.checkAgainstOracle(b, accept),
+    };
+    registry.register(slow, undefined, 'slow');
+}
+
+function runChecks(names: NamesValidator, runs: RunValidator) {
+    return [
+        (b: Inversion | Synthesis, accept: ValidationAcceptor) => names.checkNotEmpty(b, accept),
+        (b: Inversion | Synthesis, accept: ValidationAcceptor) => names.checkRunRequiredFields(b, accept),
+        (b: Inversion | Synthesis, accept: ValidationAcceptor) => names.checkDuplicateFields(b, accept),
+        (b: Inversion | Synthesis, accept: ValidationAcceptor) => runs.checkTargets(b, accept),
+        (b: Inversion | Synthesis, accept: ValidationAcceptor) => runs.checkFeatures(b, accept),
+    ];
+}

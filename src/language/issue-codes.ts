@@ -1,0 +1,79 @@
+/**
+ * Every diagnostic's stable `code` (LANGUAGE.md, "Diagnostics every implementation gives",
+ * plus the ones this implementation adds, marked below). Codes are kebab-case and never
+ * change meaning: editors, CI scripts and the quick fixes switch on them.
+ * docs/language.md lists them all for users; keep the two in step.
+ */
+export namespace IssueCodes {
+    // ---- reading the file
+    export const Syntax = 'syntax';
+    export const TooDeep = 'too-deep';
+
+    // ---- names
+    export const UnknownOracle = 'unknown-oracle';
+    export const UnknownFeature = 'unknown-feature';
+    export const UnknownOutput = 'unknown-output';
+    export const UnknownConstraint = 'unknown-constraint';
+    export const DuplicateName = 'duplicate-name';
+    export const DuplicateField = 'duplicate-field';
+    /** Added: a required field is absent (`model`, `inputs`, `outputs`, `oracle`, `count`, `output`). */
+    export const MissingField = 'missing-field';
+
+    // ---- oracle files
+    export const ModelMissing = 'model-missing';
+    export const NotTrained = 'not-trained';
+    export const ModelUnreadable = 'model-unreadable';
+    export const InputCount = 'input-count';
+    export const OutputCount = 'output-count';
+    export const DataMissing = 'data-missing';
+    export const DataColumn = 'data-column';
+    export const ClassLabels = 'class-labels';
+    /** Added (warning): a training field (`epochs`, `layers`, …) on an oracle without `data`. */
+    export const TrainingWithoutData = 'training-without-data';
+
+    // ---- numbers
+    export const NonFinite = 'non-finite';
+    export const NotPositive = 'not-positive';
+    export const NotInteger = 'not-integer';
+    /** Added: `validation` outside [0, 1), a negative `diversity`. */
+    export const OutOfRange = 'out-of-range';
+    export const BadBound = 'bad-bound';
+
+    // ---- features and targets
+    export const FixOutsideDomain = 'fix-outside-domain';
+    export const FixedAndBounded = 'fixed-and-bounded';
+    /** Added: the same feature fixed twice, or bounded twice. */
+    export const FeatureTwice = 'feature-twice';
+    export const AllFixed = 'all-fixed';
+    export const TargetTwice = 'target-twice';
+    export const NoTarget = 'no-target';
+    /** Added: a synthesis target that is not `in`, `>=` or `<=`, or more than one reference. */
+    export const SynthesisReference = 'synthesis-reference';
+    export const StopNeedsUsing = 'stop-needs-using';
+
+    // ---- constraint functions
+    export const ConstraintVariable = 'constraint-variable';
+    export const UnknownFunction = 'unknown-function';
+    export const WrongArity = 'wrong-arity';
+
+    // ---- warnings
+    export const Extrapolation = 'extrapolation';
+    export const ObjectiveUnbounded = 'objective-unbounded';
+    export const UnboundedFeature = 'unbounded-feature';
+    export const BoundOutsideDomain = 'bound-outside-domain';
+    export const UnreachablePiece = 'unreachable-piece';
+    /** Added (warning): a `tolerance` on its own line right after a target, read as that target's own. */
+    export const TolerancePlacement = 'tolerance-placement';
+}
+
+export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];
+
+/** What a diagnostic carries in `data` for its quick fix (LSP `Diagnostic.data`). */
+export interface IssueData {
+    code: IssueCode;
+    /** "did you mean": the closest name in scope. */
+    suggestion?: string;
+    /** For `unbounded-feature` / `objective-unbounded`: the feature to add a bound for, and a box. */
+    feature?: string;
+    box?: { lo: number; hi: number };
+}

@@ -1,0 +1,3 @@
+import 'object.groupby/auto';
+import { startInvLanguageServer } from './server.js';
+startInvLanguageServer();

@@ -1,0 +1,150 @@
+/**
+ * The files an oracle names, read for validation and hover: model.json (JSON only, through
+ * src/engine/model-summary.ts), a CSV's header line, and the distinct labels of a `classify`
+ * column. Each result is cached by path and file stamp (mtime + size), so a file is read again
+ * only when it changed, and validating a file with 2,000 inversions reads each model once.
+ * Nothing here loads TensorFlow.js.
+ */
+import Papa from 'papaparse';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { readModelSummary, type ModelSummaryResult } from '../engine/model-summary.js';
+
+export type CsvHeaderResult =
+    | { ok: true; columns: string[] }
+    | { ok: false; kind: 'missing' | 'unreadable'; reason: string };
+
+export type ClassLabelsResult =
+    | { ok: true; labels: string[]; rows: number; capped: boolean }
+    | { ok: false; reason: string };
+
+/** How many rows a `classify` column's labels are collected from. */
+export const LABEL_ROW_CAP = 1_000_000;
+/** A header line longer than this is not a CSV header. */
+const HEADER_BYTE_CAP = 1 << 20;
+
+interface Stamped<T> {
+    stamp: string;
+    value: Promise<T>;
+}
+
+export class OracleFiles {
+    private readonly models = new Map<string, Stamped<ModelSummaryResult>>();
+    private readonly headers = new Map<string, Stamped<CsvHeaderResult>>();
+    private readonly labels = new Map<string, Stamped<ClassLabelsResult>>();
+
+    /** model.json at an absolute path, summarised. */
+    modelSummary(path: string): Promise<ModelSummaryResult> {
+        return this.cached(this.models, path, path, () => readModelSummary(path),
+            (reason, kind) => ({ ok: false, kind, reason }));
+    }
+
+    /** The header row of a CSV (names exactly as written, a byte-order mark removed). */
+    csvHeader(path: string): Promise<CsvHeaderResult> {
+        return this.cached(this.headers, path, path, () => readCsvHeader(path),
+            (reason, kind) => ({ ok: false, kind, reason }));
+    }
+
+    /** The distinct values of one CSV column, in order of first appearance. */
+    classLabels(path: string, column: string): Promise<ClassLabelsResult> {
+        return this.cached(this.labels, `${path}\u0000${column}`, path, () => readColumnLabels(path, column),
+            (reason) => ({ ok: false, reason }));
+    }
+
+    private async cached<T>(
+        cache: Map<string, Stamped<T>>, key: string, path: string, read: () => Promise<T>,
+        failure: (reason: string, kind: 'missing' | 'unreadable') => T,
+    ): Promise<T> {
+        let stamp: string;
+        try {
+            const s = await stat(path);
+            stamp = `${s.mtimeMs}:${s.size}:${s.isDirectory() ? 'd' : 'f'}`;
+        } catch (err) {
+            cache.delete(key);
+            const code = (err as NodeJS.ErrnoException).code;
+            return code === 'ENOENT' || code === 'ENOTDIR'
+                ? failure(`there is no file ${path}`, 'missing')
+                : failure(`${path} cannot be read (${code ?? String(err)})`, 'unreadable');
+        }
+        const hit = cache.get(key);
+        if (hit && hit.stamp === stamp) return hit.value;
+        const value = read().catch((err: unknown) => failure(`${path} cannot be read (${String(err)})`, 'unreadable'));
+        cache.set(key, { stamp, value });
+        return value;
+    }
+}
+
+async function readCsvHeader(path: string): Promise<CsvHeaderResult> {
+    let handle;
+    try {
+        handle = await open(path, 'r');
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return { ok: false, kind: 'missing', reason: `there is no file ${path}` };
+        return { ok: false, kind: 'unreadable', reason: `${path} cannot be read (${code ?? String(err)})` };
+    }
+    try {
+        const chunks: Buffer[] = [];
+        let total = 0;
+        let newline = -1;
+        while (total < HEADER_BYTE_CAP) {
+            const buffer = Buffer.alloc(64 * 1024);
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, total);
+            if (bytesRead === 0) break;
+            const chunk = buffer.subarray(0, bytesRead);
+            newline = chunk.indexOf(10);
+            chunks.push(newline >= 0 ? chunk.subarray(0, newline) : chunk);
+            total += bytesRead;
+            if (newline >= 0) break;
+        }
+        if (newline < 0 && total >= HEADER_BYTE_CAP) {
+            return { ok: false, kind: 'unreadable', reason: `${path} has no line break in its first MiB: it is not a CSV file` };
+        }
+        let line = Buffer.concat(chunks).toString('utf8');
+        if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+        line = line.replace(/\r$/, '');
+        if (line.trim() === '') return { ok: false, kind: 'unreadable', reason: `${path} is empty: it needs a header row naming its columns` };
+        const parsed = Papa.parse<string[]>(line, { header: false });
+        const columns = parsed.data[0] ?? [];
+        return { ok: true, columns };
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { ok: false, kind: 'unreadable', reason: `${path} is a folder, not a CSV file` };
+        throw err;
+    } finally {
+        await handle.close();
+    }
+}
+
+function readColumnLabels(path: string, column: string): Promise<ClassLabelsResult> {
+    return new Promise((resolvePromise) => {
+        const seen = new Set<string>();
+        let index = -1;
+        let rows = 0;
+        let capped = false;
+        let settled = false;
+        const finish = (result: ClassLabelsResult) => {
+            if (!settled) { settled = true; resolvePromise(result); }
+        };
+        const input = createReadStream(path, { encoding: 'utf8' });
+        input.on('error', (err) => finish({ ok: false, reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? err.message})` }));
+        Papa.parse<string[]>(input, {
+            header: false,
+            skipEmptyLines: true,
+            step: (result, parser) => {
+                const row = result.data;
+                if (index < 0) {
+                    const header = row.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+                    index = header.indexOf(column);
+                    if (index < 0) { finish({ ok: false, reason: `${path} has no column "${column}"` }); parser.abort(); }
+                    return;
+                }
+                rows++;
+                const label = row[index];
+                if (label !== undefined && label.trim() !== '') seen.add(label);
+                if (rows >= LABEL_ROW_CAP) { capped = true; parser.abort(); }
+            },
+            complete: () => finish({ ok: true, labels: [...seen], rows, capped }),
+            error: (err: Error) => finish({ ok: false, reason: `${path} cannot be read (${err.message})` }),
+        });
+    });
+}
