@@ -67,8 +67,8 @@ export const SPEC_DEFAULTS = {
     count: 1000,
     /** Default tolerance of a target on a classifier's class probability. */
     probabilityTolerance: 0.01,
-    /** Relative part of the default tolerance: 1e-3 x max(1, |value|, ...). */
-    relativeTolerance: 1e-3,
+    /** The default tolerance is max(1, |value|, ...) / this, i.e. 1e-3 of the value's size. */
+    toleranceDivisor: 1000,
 } as const;
 
 /** A translation failure: the file would not have passed validation. Carries the node for its position. */
@@ -274,7 +274,8 @@ function targetSpec(t: TargetField, blockTolerance: number | undefined, classifi
 }
 
 function relative(scale: number): number {
-    return SPEC_DEFAULTS.relativeTolerance * Math.max(1, scale);
+    // A division, not `1e-3 *`: 1900 / 1000 is exactly 1.9, 1900 * 1e-3 is 1.9000000000000001.
+    return Math.max(1, scale) / SPEC_DEFAULTS.toleranceDivisor;
 }
 
 // ---------------------------------------------------------------- method
