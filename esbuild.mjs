@@ -35,6 +35,8 @@ const builds = [
     { ...node, entryPoints: { server: 'src/language/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { worker: 'src/engine/worker.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    // The engine's public API for `npm run bench` (bench/run.mjs); not shipped in the vsix.
+    { ...node, entryPoints: { bench: 'bench/engine-api.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     {
         bundle: true, platform: 'browser', format: 'iife', target: 'es2022',
         entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'out', sourcemap: !production, minify: production,

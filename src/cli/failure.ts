@@ -1,0 +1,47 @@
+/**
+ * Every way a command can fail, turned into lines a person can act on and an exit status.
+ * Bad input is never answered with a stack trace: data defects print like diagnostics with
+ * the CSV's own line, translation errors with the .inv file's position, engine errors with
+ * their message (which says what to do).
+ */
+import { relative } from 'node:path';
+import { AstUtils } from 'langium';
+import { DataDefectError, formatDataDiagnostic } from '../engine/data-table.js';
+import { EngineError } from '../engine/errors.js';
+import { SpecError } from '../language/to-spec.js';
+import { ExitCode } from './exit-codes.js';
+
+/** A path as the user would type it from here: relative when it is below the working folder. */
+export function shownPath(path: string): string {
+    const rel = relative(process.cwd(), path);
+    return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+export interface Failure {
+    lines: string[];
+    exitCode: ExitCode;
+}
+
+export function describeFailure(e: unknown, file: string): Failure {
+    if (e instanceof DataDefectError) {
+        const lines = e.diagnostics.map((d) => formatDataDiagnostic({ ...d, file: shownPath(d.file) }));
+        if (e.omitted > 0) lines.push(`(${e.omitted} more data defects not shown)`);
+        return { lines, exitCode: ExitCode.errors };
+    }
+    if (e instanceof SpecError) {
+        const where = e.node?.$cstNode ? positionOf(e.node, file) : shownPath(file);
+        return { lines: [`${where} error ${e.message}`], exitCode: ExitCode.errors };
+    }
+    if (e instanceof EngineError) return { lines: [`error: ${e.message}`], exitCode: ExitCode.runFailed };
+    // Anything else is a fault of inv itself, not of the input: say so plainly; the stack only on request.
+    const message = e instanceof Error ? e.message : String(e);
+    const lines = [`error: ${message}`, 'This is a fault in inv, not in your file; set INV_DEBUG=1 to see where it happened, and please report it.'];
+    if (process.env.INV_DEBUG && e instanceof Error && e.stack) lines.push(e.stack);
+    return { lines, exitCode: ExitCode.runFailed };
+}
+
+function positionOf(node: NonNullable<SpecError['node']>, file: string): string {
+    const start = node.$cstNode!.range.start;
+    const path = AstUtils.getDocument(node).uri.fsPath || file;
+    return `${shownPath(path)}:${start.line + 1}:${start.character + 1}`;
+}
