@@ -5,6 +5,7 @@
  * validating never starts a backend. Every failure is a value with a reason a user can act
  * on, never an exception.
  */
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -53,8 +54,8 @@ export function summariseModelJson(text: string, folder: string | null): ModelSu
     let json: unknown;
     try {
         json = JSON.parse(text);
-    } catch (err) {
-        return fail(`model.json is not valid JSON${jsonErrorLine(text, err)}`);
+    } catch {
+        return fail(`model.json is not valid JSON${jsonErrorLine(text)}`);
     }
     if (!isObject(json)) return fail('model.json does not hold a JSON object');
     let topology = json.modelTopology;
@@ -234,18 +235,16 @@ function isObject(v: unknown): v is Json {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** " at line N" from a JSON.parse error (Node 20 says "at position P"). */
-function jsonErrorLine(text: string, err: unknown): string {
-    const message = err instanceof Error ? err.message : '';
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-        const offset = Number(position[1]);
-        let line = 1;
-        for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-        return ` at line ${line}`;
-    }
-    const lineMatch = /line (\d+)/.exec(message);
-    if (lineMatch) return ` at line ${lineMatch[1]}`;
+/** " at line N": where the JSON goes wrong (JSON.parse's own message does not always say). */
+function jsonErrorLine(text: string): string {
     if (text.trim() === '') return ' (the file is empty)';
-    return '';
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    if (errors.length === 0) return '';
+    const offset = errors[0].offset;
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+    // `ValueExpected` -> `value expected`
+    const what = printParseErrorCode(errors[0].error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    return ` at line ${line} (${what})`;
 }

@@ -47,6 +47,7 @@ export class ConstraintValidator {
     checkReachablePieces(constraint: Constraint, accept: ValidationAcceptor): void {
         const covered: XInterval[] = [];
         for (const piece of constraint.pieces) {
+            if (!piece.condition) continue;
             const admitted = conditionInterval(piece.condition);
             if (admitted !== undefined) {
                 if (isEmpty(admitted)) {

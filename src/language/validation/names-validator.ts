@@ -36,6 +36,7 @@ export class NamesValidator {
     checkUniqueColumnNames(oracle: Oracle, accept: ValidationAcceptor): void {
         const first = new Map<string, FeatureDecl | OutputDecl>();
         for (const column of [...oracleInputs(oracle), ...oracleOutputs(oracle)]) {
+            if (column.name === undefined) continue;
             const earlier = first.get(column.name);
             if (earlier) {
                 const what = earlier.$type === 'FeatureDecl' ? 'an input' : 'an output';

@@ -51,7 +51,7 @@ export class NumbersValidator {
     checkInterval(interval: Interval, accept: ValidationAcceptor): void {
         const loOk = checkNumber(interval.lo, 'a bound', undefined, accept, { node: interval, property: 'lo' });
         const hiOk = checkNumber(interval.hi, 'a bound', undefined, accept, { node: interval, property: 'hi' });
-        if (!loOk || !hiOk) return;
+        if (!loOk || !hiOk) return; // not finite, or a syntax error
         if (interval.lo >= interval.hi) {
             const why = interval.lo === interval.hi
                 ? `[${interval.lo}, ${interval.hi}] is a single point: the low end must be below the high end (to hold a value, use \`fix\`)`
@@ -67,6 +67,8 @@ function checkNumber(
     where: { node: AstNode; property: string; index?: number },
 ): boolean {
     const at = where as { node: AstNode; property: never; index?: number };
+    // A number the parser could not read is a syntax error already.
+    if (typeof value !== 'number' || Number.isNaN(value)) return false;
     if (!Number.isFinite(value)) {
         reportIssue(accept, 'error', IssueCodes.NonFinite, `${what} must be a finite number; this one overflows`, at);
         return false;

@@ -26,7 +26,7 @@ export class OracleFilesValidator {
 
     async checkModel(oracle: Oracle, accept: ValidationAcceptor): Promise<void> {
         const field = oracleModelField(oracle);
-        if (!field) return;
+        if (field?.path === undefined) return;
         const path = resolveDocumentPath(oracle, field.path);
         if (path === undefined) return;
         const summary = await this.files.modelSummary(path);
@@ -65,9 +65,9 @@ export class OracleFilesValidator {
 
     async checkDataFiles(oracle: Oracle, accept: ValidationAcceptor): Promise<void> {
         const data = oracleDataField(oracle);
-        if (data) await this.checkCsv(oracle, data, accept);
+        if (data?.path !== undefined) await this.checkCsv(oracle, data, accept);
         const test = oracleTestField(oracle);
-        if (test) await this.checkCsv(oracle, test, accept);
+        if (test?.path !== undefined) await this.checkCsv(oracle, test, accept);
     }
 
     /** A CSV (`data` or `test`) exists and has every column the oracle is trained on. */
@@ -87,11 +87,11 @@ export class OracleFilesValidator {
         const needed: Array<{ name: string; node: AstNode; property: string }> = oracleInputs(oracle)
             .map((f) => ({ name: f.name, node: f, property: 'name' }));
         const classify = oracleClassifyField(oracle);
-        if (classify) needed.push({ name: classify.column, node: classify, property: 'column' });
+        if (classify?.column !== undefined) needed.push({ name: classify.column, node: classify, property: 'column' });
         else needed.push(...oracleOutputs(oracle).map((o) => ({ name: o.name, node: o as AstNode, property: 'name' })));
         let complete = true;
         for (const column of needed) {
-            if (columns.has(column.name)) continue;
+            if (column.name === undefined || columns.has(column.name)) continue;
             complete = false;
             const suggestion = closestName(column.name, header.columns);
             reportIssue(accept, 'error', IssueCodes.DataColumn,
@@ -106,7 +106,7 @@ export class OracleFilesValidator {
         const column = oracleClassify(oracle);
         const data = oracleDataField(oracle);
         const outputsField = oracleOutputsField(oracle);
-        if (column === undefined || !data || !outputsField) return;
+        if (column === undefined || data?.path === undefined || !outputsField) return;
         const path = resolveDocumentPath(oracle, data.path);
         if (path === undefined) return;
         const header = await this.files.csvHeader(path);

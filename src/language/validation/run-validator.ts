@@ -5,7 +5,7 @@
  * ('slow'), values against domains and training ranges: fixed values inside the domain,
  * bounds and targets that extrapolate, free features with nothing to bound them.
  */
-import type { AstNode, ValidationAcceptor } from 'langium';
+import { GrammarUtils, type AstNode, type ValidationAcceptor } from 'langium';
 import {
     oracleInputs, runBounds, runFixFields, runFixItems, runOracle, runOracleField, runStopOutsideBounds,
     runTargets, synthesisLike, type RunBlock,
@@ -23,6 +23,7 @@ export class RunValidator {
 
     checkTargets(block: RunBlock, accept: ValidationAcceptor): void {
         const targets = runTargets(block);
+        if (targets.length > 1) for (const target of targets) checkTolerancePlacement(target, accept);
         if (isInversion(block)) {
             if (targets.length === 0) {
                 reportIssue(accept, 'error', IssueCodes.NoTarget,
@@ -125,7 +126,7 @@ export class RunValidator {
         // Fixed values inside the domain.
         for (const item of runFixItems(block)) {
             const feature = item.feature?.ref;
-            if (!feature || !Number.isFinite(item.value)) continue;
+            if (!feature || typeof item.value !== 'number' || !Number.isFinite(item.value)) continue;
             const domain = facts.domain(feature.name);
             if (domain && (item.value < domain.lo || item.value > domain.hi)) {
                 reportIssue(accept, 'error', IssueCodes.FixOutsideDomain,
@@ -141,7 +142,7 @@ export class RunValidator {
                 if (!feature) continue;
                 bounded.add(feature.name);
                 const domain = facts.domain(feature.name);
-                if (domain && validInterval(bound.range) && (bound.range.lo < domain.lo || bound.range.hi > domain.hi)) {
+                if (domain && bound.range && validInterval(bound.range) && (bound.range.lo < domain.lo || bound.range.hi > domain.hi)) {
                     reportIssue(accept, 'warning', IssueCodes.BoundOutsideDomain,
                         `[${bound.range.lo}, ${bound.range.hi}] reaches outside the domain of ${quoteName(feature.name)}, [${domain.lo}, ${domain.hi}] (${domainSource(domain.source)}): the oracle extrapolates there`,
                         { node: bound.range });
@@ -189,6 +190,21 @@ export class RunValidator {
             `${outside} what ${quoteName(output.name)} reaches in training (${where} [${seen.lo}, ${seen.hi}]): the oracle extrapolates, and the target may not be met`,
             target.kind === 'in' ? { node: target, property: 'range' } : { node: target, property: 'value' });
     }
+}
+
+/**
+ * `tolerance NUM` right after a target belongs to that target (the grammar reads it so).
+ * Written on a line of its own, it looks like the block's tolerance for every target: say
+ * which it is, when the block has several targets and the difference matters.
+ */
+function checkTolerancePlacement(target: TargetField, accept: ValidationAcceptor): void {
+    if (target.tolerance === undefined) return;
+    const keyword = GrammarUtils.findNodeForKeyword(target.$cstNode, 'tolerance');
+    const start = target.$cstNode?.range.start.line;
+    if (!keyword || start === undefined || keyword.range.start.line === start) return;
+    reportIssue(accept, 'warning', IssueCodes.TolerancePlacement,
+        `this \`tolerance\` applies to the target on line ${start + 1} only (\`${target.output?.$refText}\`); for every target's, write \`tolerance\` before the first target`,
+        { node: target, range: keyword.range });
 }
 
 function validInterval(i: Interval): boolean {
