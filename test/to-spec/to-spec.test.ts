@@ -161,8 +161,12 @@ oracle Two {
         ]);
     });
 
-    it('knows minimize', async () => {
+    it('knows minimize, and objectives written without `target`', async () => {
         expect(await twoTargets('target minimize p')).toEqual([{ output: 'p', kind: 'minimize' }]);
+        expect(await twoTargets('maximize q\n target p = 1')).toEqual([
+            { output: 'q', kind: 'maximize' },
+            { output: 'p', kind: 'equal', value: 1, tolerance: 0.001 },
+        ]);
     });
 
     it('applies the block tolerance to every target; a per-target one wins', async () => {
