@@ -1,0 +1,45 @@
+/**
+ * The results panel's entry point (bundled by esbuild.mjs to out/webview.js, an IIFE, and
+ * out/webview.css from the import below). Plain browser code: it never imports Node, and
+ * it takes the protocol's message types with `import type` only.
+ *
+ * THE HTML SHELL THE HOST MUST SERVE (src/extension's panel; test/webview/shell.html is the
+ * same page for the tests). `${cspSource}` is `webview.cspSource`; `${nonce}` a fresh random
+ * value per page (crypto.randomBytes(16).toString('base64')); the two URIs are
+ * `webview.asWebviewUri` of out/webview.css and out/webview.js; `localResourceRoots` = [out/].
+ *
+ *   <!DOCTYPE html>
+ *   <html lang="en">
+ *   <head>
+ *     <meta charset="UTF-8">
+ *     <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'nonce-${nonce}'; font-src ${cspSource}; script-src 'nonce-${nonce}'">
+ *     <meta name="viewport" content="width=device-width, initial-scale=1.0">
+ *     <link rel="stylesheet" href="${webview.css}">
+ *     <title>inv results</title>
+ *   </head>
+ *   <body>
+ *     <div id="app"></div>
+ *     <script nonce="${nonce}" src="${webview.js}"></script>
+ *   </body>
+ *   </html>
+ *
+ * Everything is built inside #app; nothing inline is needed (no style attribute, no inline
+ * script or style element), so the CSP needs no 'unsafe-inline'. Messages: the host sends `ToPanel` (src/protocol.ts)
+ * with `webview.postMessage`; the panel sends `FromPanel` ({type:'ready'} once it listens,
+ * then 'export' / 'rerun'). State: `PanelState` through getState/setState, so a
+ * WebviewPanelSerializer can revive the panel (its `state` argument is that object).
+ * Theme: VS Code's body classes and --vscode-* variables; charts redraw when the class changes.
+ */
+import './panel.css';
+import { refreshChartTheme } from './charts.js';
+import { PanelView } from './panel-view.js';
+import { acquireHost } from './webview-api.js';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('inv results panel: the page has no #app element (see the shell in src/webview/main.ts)');
+
+new PanelView(root, acquireHost()).start();
+
+// A theme switch changes the body's class (vscode-light / vscode-dark / vscode-high-contrast):
+// the CSS follows by itself, the canvas charts must redraw with the new colours.
+new MutationObserver(() => refreshChartTheme()).observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -1,0 +1,183 @@
+/**
+ * The results panel in headless Chromium, fed the way the extension feeds it (postMessage),
+ * under the extension's CSP: header, importance, actions, state across a reload, synthesis,
+ * live progress, failures.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { InvResult } from '../../src/engine/results.js';
+import type { RunProgress } from '../../src/protocol.js';
+import { fixture, launchChromium, PanelPage, startPanelServer, type PanelServer } from './panel-page.js';
+
+let browser: Browser;
+let server: PanelServer;
+let panel: PanelPage;
+let exp1: InvResult;
+
+beforeAll(async () => {
+    [browser, server, exp1] = await Promise.all([launchChromium(), startPanelServer(), fixture('exp1')]);
+});
+afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+});
+afterEach(async () => {
+    // Nothing blocked by the CSP, no console error, no request off the loopback host.
+    const problems = panel ? [...panel.problems] : [];
+    await panel?.close();
+    expect(problems).toEqual([]);
+});
+
+const text = (selector: string) => panel.page.locator(selector).innerText();
+
+describe('results panel', () => {
+    it('says there is nothing yet, and posts ready once it listens', async () => {
+        panel = await PanelPage.open(browser, server);
+        expect(await text('.run-header')).toContain('No results yet');
+        expect(await panel.posted()).toEqual([{ type: 'ready' }]);
+        expect(await panel.page.locator('[data-action=rerun]').isDisabled()).toBe(true);
+    });
+
+    it('shows what ran, how it ended, and the targets with the best solution', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1);
+        expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
+        const facts = await text('.facts');
+        for (const fact of ['Poly4', 'generator', 'wasm', '1,850 / 3,000', '2.4 s', `${exp1.summary.meeting} / 256`]) {
+            expect(facts).toContain(fact);
+        }
+        expect(await text('.badge')).toContain('within tolerance');
+        const best = exp1.solutions[0]!;
+        const cells = await panel.page.locator('table.targets tbody tr').first().locator('th, td').allInnerTexts();
+        expect(cells[0]).toBe('y');
+        expect(cells[1]).toBe('= 1900 ± 1.9');
+        expect(Number(cells[2])).toBeCloseTo(best.outputs.y!, 2);
+        expect(Number(cells[3])).toBeCloseTo(Math.abs(best.outputs.y! - 1900), 2);
+        expect(cells[4]).toContain('met');
+        expect(await panel.page.locator('.note').isHidden()).toBe(true);
+    });
+
+    it('shows a run that missed its target: the note, and the miss', async () => {
+        const exp3 = await fixture('exp3');
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp3);
+        expect(await text('.note')).toBe(exp3.summary.note);
+        const status = await panel.page.locator('table.targets tbody td.status').innerText();
+        expect(status).toContain('missed');
+        expect(await text('.facts')).toContain('0 / 256');
+    });
+
+    it('draws importance bars in rank order, longer for more spread, with the legend', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1);
+        const bars = await panel.page.$$eval('ol.importance li', (items) => items.map((li) => ({
+            feature: li.getAttribute('data-feature'),
+            rank: Number(li.getAttribute('data-rank')),
+            width: (li.querySelector('.bar') as HTMLElement).getBoundingClientRect().width,
+        })));
+        const expected = [...exp1.summary.importance].sort((a, b) => a.rank - b.rank);
+        expect(bars.map((b) => b.feature)).toEqual(expected.map((i) => i.feature));
+        for (let i = 1; i < bars.length; i++) expect(bars[i]!.width).toBeGreaterThanOrEqual(bars[i - 1]!.width);
+        // Widths proportional to the spread.
+        const widest = expected[expected.length - 1]!;
+        expect(bars[0]!.width / bars[bars.length - 1]!.width).toBeCloseTo(expected[0]!.spread / widest.spread, 2);
+        expect(await text('.importance-view .legend')).toContain('Least spread = most important');
+    });
+
+    it('posts export and rerun to the extension, naming the run and its document', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1, 'file:///w/paper.inv');
+        await panel.page.click('[data-action=export-csv]');
+        await panel.page.click('[data-action=export-json]');
+        await panel.page.click('[data-action=rerun]');
+        expect(await panel.posted()).toEqual([
+            { type: 'ready' },
+            { type: 'export', format: 'csv', name: 'Exp1', uri: 'file:///w/paper.inv' },
+            { type: 'export', format: 'json', name: 'Exp1', uri: 'file:///w/paper.inv' },
+            { type: 'rerun', name: 'Exp1', uri: 'file:///w/paper.inv' },
+        ]);
+    });
+
+    it('comes back after a reload as it was: result, tab, sort and table scroll', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1, 'file:///w/paper.inv');
+        await panel.selectTab('solutions');
+        await panel.page.click('th button.sort[data-column="in:x2"]');
+        await panel.page.click('th button.sort[data-column="in:x2"]');
+        await panel.page.locator('.table-scroll').evaluate((el) => { el.scrollTop = 1500; });
+        await panel.page.waitForTimeout(400); // the scroll position is saved at most every 200 ms
+        await panel.reload();
+        // No message from the extension: all of it comes from the saved state.
+        expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
+        expect(await panel.page.getAttribute('[role=tab][data-tab=solutions]', 'aria-selected')).toBe('true');
+        expect(await panel.page.locator('#panel-solutions').isVisible()).toBe(true);
+        const sorted = panel.page.locator('th[aria-sort=descending] button.sort');
+        expect(await sorted.getAttribute('data-column')).toBe('in:x2');
+        await panel.page.waitForFunction(() => document.querySelector('.table-scroll')!.scrollTop > 1400);
+        expect(await panel.page.locator('.table-scroll').evaluate((el) => el.scrollTop)).toBeCloseTo(1500, -1);
+        // The rows in view are those of the restored sort, at the restored place.
+        const x2 = await panel.page.$$eval('table.solutions tbody tr[data-index] td.kind-input:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
+        const sortedX2 = exp1.solutions.map((s) => s.inputs.x2!).sort((a, b) => b - a);
+        expect(x2[0]).toBeLessThan(sortedX2[20]!);
+        for (let i = 1; i < x2.length; i++) expect(x2[i]!).toBeLessThanOrEqual(x2[i - 1]!);
+        expect((await panel.posted()).at(-1)).toEqual({ type: 'ready' });
+    });
+
+    it('shows a synthesis: its statistics and the histogram over the reference', async () => {
+        const synth = await fixture('synth');
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(synth);
+        const stats = await text('.synthesis dl.stats');
+        expect(stats).toContain('1,000'); // rows written, distinct rows
+        expect(stats).toContain('0.031'); // KS
+        expect(stats).toContain(`${(100 * synth.synthesis!.meeting).toFixed(1)} %`);
+        expect(stats).toContain('data/synthetic.csv');
+        await panel.page.waitForSelector('.synthesis-chart canvas');
+        const ink = await panel.canvasInk('.synthesis-chart');
+        expect(ink[0]).toBeGreaterThan(0.02);
+        expect(await panel.page.getAttribute('.synthesis-chart', 'aria-label')).toContain('KS 0.031');
+    });
+
+    it('draws live progress on the loss curve, then the result replaces it', async () => {
+        panel = await PanelPage.open(browser, server);
+        const progress = (step: number): RunProgress => ({
+            runId: 'r1', uri: 'file:///w/paper.inv', name: 'Exp1', phase: 'running', step, steps: 3000,
+            loss: 1e6 * Math.exp(-step / 100), meeting: Math.floor(step / 20), elapsedSeconds: step / 1000,
+        });
+        for (let step = 0; step <= 1000; step += 100) await panel.send({ type: 'progress', progress: progress(step) });
+        await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '11');
+        expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toContain('log scale');
+        expect(await text('.live')).toContain('Running Exp1');
+        expect(await text('.live')).toContain('step 1,000 / 3,000');
+        const inkLive = await panel.canvasInk('.loss-chart');
+        expect(inkLive[0]).toBeGreaterThan(0.01);
+        await panel.send({ type: 'progress', progress: progress(1100) });
+        await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '12');
+
+        await panel.showResult(exp1);
+        await panel.page.waitForFunction((n) => document.querySelector('.loss-chart')?.getAttribute('data-points') === String(n), exp1.loss.length);
+        expect(await panel.page.locator('.live').isHidden()).toBe(true);
+    });
+
+    it('starts a new curve for a new run, and says when a run failed', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1);
+        const progress: RunProgress = { runId: 'r2', uri: 'u', name: 'Exp1', phase: 'running', step: 50, steps: 3000, loss: 10, meeting: null, elapsedSeconds: 0.2 };
+        await panel.send({ type: 'progress', progress });
+        await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '1');
+        expect(await text('.live')).toContain('previous run');
+        await panel.send({ type: 'error', name: 'Exp1', message: 'The loss became NaN at step 60: lower learningRate.' });
+        await panel.page.waitForSelector('.failure:not([hidden])');
+        expect(await text('.failure')).toBe('Exp1 failed: The loss became NaN at step 60: lower learningRate.');
+        expect(await panel.page.locator('.live').isHidden()).toBe(true);
+    });
+
+    it('runs under a CSP that really blocks inline style (so the clean runs above mean something)', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.page.evaluate(() => { document.body.insertAdjacentHTML('beforeend', '<p id="probe" style="color: rgb(1, 2, 3)">x</p>'); });
+        await panel.page.waitForTimeout(100);
+        expect(await panel.page.locator('#probe').evaluate((p) => getComputedStyle(p).color)).not.toBe('rgb(1, 2, 3)');
+        expect(panel.problems.some((p) => p.includes('CSP violation') || p.includes('Content Security Policy'))).toBe(true);
+        panel.problems.length = 0;
+    });
+});
