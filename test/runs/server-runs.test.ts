@@ -212,6 +212,9 @@ describe('an untrusted workspace', () => {
             );
             expect(refused).toBeInstanceOf(ResponseError);
             expect((refused as ResponseError<void>).message).toMatch(/untrusted workspace/);
+            // and the lens over the block says so
+            const lenses = (await server.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{ command?: { title: string } }>;
+            expect(lenses.map((l) => l.command?.title)).toContain('⚠ Untrusted workspace: inv edits and checks, but does not run or train');
         } finally {
             await server.stop();
         }
