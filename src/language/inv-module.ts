@@ -11,6 +11,7 @@ import {
 import { InvGeneratedModule, InvGeneratedSharedModule } from './generated/module.js';
 import { InvDocumentValidator } from './inv-document-validator.js';
 import { InvLexer } from './inv-lexer.js';
+import { createInvParser } from './inv-parser.js';
 import { InvParserErrorMessageProvider } from './inv-parser-messages.js';
 import { InvScopeComputation } from './inv-scope-computation.js';
 import { InvScopeProvider } from './inv-scope-provider.js';
@@ -42,6 +43,7 @@ export type InvServices = LangiumServices & InvAddedServices;
 
 export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedServices> = {
     parser: {
+        LangiumParser: (services) => createInvParser(services),
         Lexer: (services) => new InvLexer(services),
         ValueConverter: () => new InvValueConverter(),
         ParserErrorMessageProvider: () => new InvParserErrorMessageProvider(),
