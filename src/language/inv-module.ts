@@ -3,7 +3,7 @@
  * scoping, validation and editor features. `createInvServices` is the one way to build
  * them, for the language server (with a connection) and for the CLI (without).
  */
-import { inject, type Module } from 'langium';
+import { inject, type DeepPartial, type Module } from 'langium';
 import {
     createDefaultModule, createDefaultSharedModule,
     type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
@@ -22,6 +22,7 @@ import { InvCodeLensProvider } from './lsp/inv-code-lens-provider.js';
 import { InvCompletionProvider } from './lsp/inv-completion-provider.js';
 import { InvFormatter } from './lsp/inv-formatter.js';
 import { InvHoverProvider } from './lsp/inv-hover-provider.js';
+import { InvNodeKindProvider } from './lsp/inv-node-kind-provider.js';
 import { InvRenameProvider } from './lsp/inv-rename-provider.js';
 import { InvSemanticTokenProvider } from './lsp/inv-semantic-tokens.js';
 import { NoRunState, type RunStateSource } from './lsp/run-state-source.js';
@@ -72,6 +73,13 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
     },
 };
 
+/** Shared services this language replaces. */
+export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+    lsp: {
+        NodeKindProvider: () => new InvNodeKindProvider(),
+    },
+};
+
 /**
  * Builds the shared and the language services. Pass `connection` for a language server; the
  * CLI passes none (and gets a file system through `NodeFileSystem`).
@@ -80,7 +88,7 @@ export function createInvServices(context: DefaultSharedModuleContext, overrides
     shared: LangiumSharedServices;
     Inv: InvServices;
 } {
-    const shared = inject(createDefaultSharedModule(context), InvGeneratedSharedModule);
+    const shared = inject(createDefaultSharedModule(context), InvGeneratedSharedModule, InvSharedModule);
     const Inv = overrides
         ? inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule, overrides)
         : inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule);

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import {
     isBinaryExpr, isCallExpr, isNegExpr, isNumberLit, isVarRef,
-    type BinaryExpr, type Constraint, type Expression, type Inversion, type Oracle, type Synthesis,
+    type Constraint, type Expression, type Inversion, type Oracle, type Synthesis,
 } from '../../src/language/generated/ast.js';
 import {
     generatorActivation, generatorLayers, numberValue, oracleActivation, oracleClassify, oracleData, oracleInputs,
@@ -46,7 +46,7 @@ inversion Exp3 {
 /** The syntax errors of a text (none expected in valid input). */
 async function syntaxErrors(text: string): Promise<string[]> {
     const document = await validate(text);
-    return (document.diagnostics ?? []).filter((d) => d.code === 'syntax').map((d) => d.message);
+    return (document.diagnostics ?? []).filter((d) => d.code === 'syntax').map((d) => String(d.message));
 }
 
 /** A constraint body, parsed, as a compact string: (a op b), -(a), f(a, b), x, 1. */
