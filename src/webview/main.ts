@@ -12,21 +12,21 @@
  *   <html lang="en">
  *   <head>
  *     <meta charset="UTF-8">
- *     <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource} 'nonce-${nonce}'; font-src ${cspSource}; script-src 'nonce-${nonce}'">
+ *     <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${cspSource} data:;">
  *     <meta name="viewport" content="width=device-width, initial-scale=1.0">
- *     <link rel="stylesheet" href="${webview.css}">
+ *     <link rel="stylesheet" href="${webview.css}" nonce="${nonce}">
  *     <title>inv results</title>
  *   </head>
  *   <body>
- *     <div id="app"></div>
+ *     <div id="inv-panel"></div>
  *     <script nonce="${nonce}" src="${webview.js}"></script>
  *   </body>
  *   </html>
  *
- * Everything is built inside #app; nothing inline is needed (no style attribute, no inline
- * script or style element), so the CSP needs no 'unsafe-inline'. Messages: the host sends `ToPanel` (src/protocol.ts)
- * with `webview.postMessage`; the panel sends `FromPanel` ({type:'ready'} once it listens,
- * then 'export' / 'rerun'). State: `PanelState` through getState/setState, so a
+ * Everything is built inside #inv-panel; nothing inline is needed (no style attribute, no
+ * inline script or style element), so the CSP needs no 'unsafe-inline'. Messages: the host
+ * sends `ToPanel` (src/protocol.ts) with `webview.postMessage`; the panel sends `FromPanel`
+ * ({type:'ready'} once it listens, then 'export' / 'rerun'). State: `PanelState` through getState/setState, so a
  * WebviewPanelSerializer can revive the panel (its `state` argument is that object).
  * Theme: VS Code's body classes and --vscode-* variables; charts redraw when the class changes.
  */
@@ -35,8 +35,8 @@ import { refreshChartTheme } from './charts.js';
 import { PanelView } from './panel-view.js';
 import { acquireHost } from './webview-api.js';
 
-const root = document.getElementById('app');
-if (!root) throw new Error('inv results panel: the page has no #app element (see the shell in src/webview/main.ts)');
+const root = document.getElementById('inv-panel');
+if (!root) throw new Error('inv results panel: the page has no #inv-panel element (see the shell in src/webview/main.ts)');
 
 new PanelView(root, acquireHost()).start();
 

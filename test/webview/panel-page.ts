@@ -105,13 +105,13 @@ export class PanelPage {
 
     private async goto(): Promise<void> {
         await this.page.goto(this.url);
-        await this.page.waitForFunction(() => document.querySelector('#app .run-header') !== null);
+        await this.page.waitForFunction(() => document.querySelector('#inv-panel .run-header') !== null);
     }
 
     /** A reload, as VS Code does when a hidden panel comes back (the state shim survives it). */
     async reload(): Promise<void> {
         await this.page.reload();
-        await this.page.waitForFunction(() => document.querySelector('#app .run-header') !== null);
+        await this.page.waitForFunction(() => document.querySelector('#inv-panel .run-header') !== null);
     }
 
     /** What the extension does: `webview.postMessage(message)`. */

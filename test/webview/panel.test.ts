@@ -172,6 +172,23 @@ describe('results panel', () => {
         expect(await panel.page.locator('.live').isHidden()).toBe(true);
     });
 
+    it('moves between tabs with the arrow keys, each tab labelling its panel', async () => {
+        panel = await PanelPage.open(browser, server);
+        await panel.showResult(exp1);
+        await panel.page.focus('[role=tab][data-tab=overview]');
+        await panel.page.keyboard.press('ArrowRight');
+        const focused = () => panel.page.evaluate(() => document.activeElement?.getAttribute('data-tab'));
+        expect(await focused()).toBe('solutions');
+        expect(await panel.page.getAttribute('[role=tab][data-tab=solutions]', 'aria-selected')).toBe('true');
+        expect(await panel.page.locator('[role=tabpanel][aria-labelledby=tab-solutions]').isVisible()).toBe(true);
+        expect(await panel.page.locator('#panel-overview').isHidden()).toBe(true);
+        await panel.page.keyboard.press('End');
+        expect(await focused()).toBe('spread');
+        await panel.page.keyboard.press('ArrowRight'); // wraps around
+        expect(await focused()).toBe('overview');
+        expect(await panel.page.locator('[role=tab][tabindex="0"]').count()).toBe(1);
+    });
+
     it('runs under a CSP that really blocks inline style (so the clean runs above mean something)', async () => {
         panel = await PanelPage.open(browser, server);
         await panel.page.evaluate(() => { document.body.insertAdjacentHTML('beforeend', '<p id="probe" style="color: rgb(1, 2, 3)">x</p>'); });

@@ -25,8 +25,8 @@ afterEach(async () => {
     expect(problems).toEqual([]);
 });
 
-async function open(theme: Theme): Promise<PanelPage> {
-    const panel = await PanelPage.open(browser, server, { theme });
+async function open(theme: Theme, size: { width?: number; height?: number } = {}): Promise<PanelPage> {
+    const panel = await PanelPage.open(browser, server, { theme, ...size });
     panels.push(panel);
     return panel;
 }
@@ -117,5 +117,24 @@ describe('themes', () => {
         expect(dark).toBeGreaterThan(light + 30);
         const screenshot = await panel.screenshot('theme-switched-to-dark');
         expect(luminance(await meanColour(screenshot, BACKGROUND))).toBeLessThan(60);
+    });
+
+    it('fits a narrow panel beside the editor: nothing wider than the page but the table, which scrolls', async () => {
+        const panel = await open('vscode-dark', { width: 560, height: 760 });
+        await panel.showResult(await fixture('exp3'));
+        await panel.page.waitForSelector('.loss-chart canvas');
+        const overflow = () => panel.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(await overflow()).toBe(0);
+        await panel.screenshot('narrow-overview');
+        await panel.selectTab('solutions');
+        await panel.page.waitForSelector('table.solutions tbody tr[data-index]');
+        expect(await overflow()).toBe(0);
+        const table = await panel.page.locator('.table-scroll').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+        expect(table.scroll).toBeGreaterThan(table.client); // columns keep a readable width and scroll sideways
+        await panel.screenshot('narrow-solutions');
+        await panel.selectTab('spread');
+        await panel.page.waitForFunction(() => document.querySelectorAll('.spread-view canvas').length >= 4);
+        expect(await overflow()).toBe(0);
+        await panel.screenshot('narrow-spread');
     });
 });
