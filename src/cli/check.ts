@@ -78,10 +78,10 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
         for (const d of diagnostics) all.push(toCheckedDiagnostic(files[i], d));
     });
     if (opts.json) {
-        process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+        await writeOut(JSON.stringify(all, null, 2) + '\n');
     } else {
         const lines = all.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`);
-        if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+        if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.filter((d) => d.severity === 'warning').length;
         if (errors + warnings > 0) {
@@ -89,6 +89,11 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
         }
     }
     return all.some((d) => d.severity === 'error') ? ExitCode.errors : ExitCode.ok;
+}
+
+/** Writes to stdout and waits until it is handed over (the caller exits right after). */
+function writeOut(text: string): Promise<void> {
+    return new Promise((resolvePromise) => process.stdout.write(text, () => resolvePromise()));
 }
 
 /** Why a file cannot be checked at all, or undefined. */

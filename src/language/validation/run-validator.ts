@@ -7,7 +7,7 @@
  */
 import { GrammarUtils, type AstNode, type ValidationAcceptor } from 'langium';
 import {
-    oracleInputs, runBounds, runFixFields, runFixItems, runOracle, runOracleField, runStopOutsideBounds,
+    oracleData, oracleInputs, runBounds, runFixFields, runFixItems, runOracle, runOracleField, runStopOutsideBounds,
     runTargets, synthesisLike, type RunBlock,
 } from '../ast-fields.js';
 import { firstTokenRange, lineOf } from '../cst-ranges.js';
@@ -149,7 +149,13 @@ export class RunValidator {
                 }
             }
         }
-        // Free features with neither a bound nor a domain.
+        // Free features with neither a bound nor a domain. An oracle that is not trained yet but
+        // has `data` gets its domains recorded by the training that `inv run` starts first.
+        const trainedFirst = facts.model?.ok === false && facts.model.kind === 'missing' && oracleData(oracle) !== undefined;
+        if (trainedFirst) {
+            for (const target of runTargets(block)) this.checkExtrapolation(target, facts, accept);
+            return;
+        }
         const fixedNames = new Set(runFixItems(block).map((i) => i.feature?.$refText));
         const unbounded = oracleInputs(oracle).filter((f) => !fixedNames.has(f.name) && !bounded.has(f.name) && facts.domain(f.name) === null);
         const objectives = runTargets(block).filter((t) => t.kind === 'maximize' || t.kind === 'minimize');
