@@ -24,7 +24,7 @@ export function poly4(x) {
 export const PAPER = {
     Exp1: { miss: 35.37 },
     Exp2: { miss: 140.88 },
-    Exp3: { reached: 525.55, boxMax: 787.34 },
+    Exp3: { reached: 525.55, boxMax: 787.34, share: 66.7 },
 };
 
 const FEATURES = ['x1', 'x2', 'x3', 'x4'];
@@ -56,7 +56,7 @@ export function compareRun(result) {
     };
 }
 
-/** The paper's figure for a run name: Exp1, Exp2, Exp3 (any name that starts so). */
+/** The paper's figure for a run name: Exp1, Exp2, Exp3 (and any name that starts so, e.g. Exp3Paper). */
 function paperFigure(name) {
     const key = Object.keys(PAPER).find((k) => name.startsWith(k));
     return key ? { key, ...PAPER[key] } : null;
@@ -66,28 +66,41 @@ function fmt(v, digits = 2) {
     return v === null || v === undefined ? '-' : Number(v).toFixed(digits);
 }
 
+function align(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+    return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('   ').trimEnd()).join('\n');
+}
+
+/** A person-readable comparison: one summary table against the paper, then each run's best answer. */
 export function report(results) {
-    const lines = [];
     const boxMax = poly4([100, 100, 100, 100]);
-    for (const r of results) {
-        const c = compareRun(r);
-        if (!c) continue;
+    const compared = results.map((r) => ({ r, c: compareRun(r) })).filter((x) => x.c !== null);
+    const table = [['run', 'judged on the TRUE function', 'inv', 'paper']];
+    const details = [];
+    for (const { r, c } of compared) {
         const paper = paperFigure(c.name);
-        const x = FEATURES.map((f) => `${f}=${fmt(c.best[f], 2)}`).join(' ');
-        lines.push(`${c.name}  (${c.meeting}/${c.solutions} meet on the oracle, ${c.stoppedBecause} after ${c.stepsRun} steps, ${fmt(c.seconds, 1)} s, ${c.backend})`);
-        lines.push(`  best solution      ${x}`);
-        lines.push(`  oracle says y =    ${fmt(c.oracleValue)}`);
-        lines.push(`  true f(x) =        ${fmt(c.trueValue)}`);
-        if (paper && 'miss' in paper) {
-            lines.push(`  |f(x) - ${c.target}| =   ${fmt(c.trueMiss)}   (median over all solutions ${fmt(c.medianTrueMiss)})   paper: ${paper.miss}`);
-        } else if (paper && 'reached' in paper) {
-            const share = (100 * c.trueValue) / boxMax;
-            lines.push(`  box maximum f(100,100,100,100) = ${fmt(boxMax)}: reached ${fmt(share, 1)} %   paper: ${paper.reached} = ${fmt((100 * paper.reached) / paper.boxMax, 1)} % of ${paper.boxMax}`);
+        const inBox = r.solutions[r.summary.best]?.inBounds;
+        if (paper && 'reached' in paper) {
+            const what = `f(best) inside the box (max ${fmt(boxMax)})${inBox === false ? ' [best is OUTSIDE the box]' : ''}`;
+            table.push([c.name, what, `${fmt(c.trueValue)} (${fmt((100 * c.trueValue) / boxMax, 1)} %)`, `${paper.reached} (${paper.share} %)`]);
         } else if (c.trueMiss !== null) {
-            lines.push(`  |f(x) - ${c.target}| =   ${fmt(c.trueMiss)}`);
+            table.push([c.name, `|f(best) - ${c.target}|  (median over all ${c.solutions}: ${fmt(c.medianTrueMiss)})`, fmt(c.trueMiss), paper ? String(paper.miss) : '-']);
         }
+        details.push(
+            `${c.name}: best x1=${fmt(c.best.x1)} x2=${fmt(c.best.x2)} x3=${fmt(c.best.x3)} x4=${fmt(c.best.x4)}; ` +
+                `oracle y=${fmt(c.oracleValue)}, true f=${fmt(c.trueValue)}; ${c.meeting}/${c.solutions} meet on the oracle; ` +
+                `${c.stoppedBecause} after ${c.stepsRun} steps, ${fmt(c.seconds, 1)} s on ${c.backend}`,
+        );
     }
-    return lines.join('\n');
+    if (compared.length === 0) return 'no run on the paper oracle (inputs x1..x4) in this results file';
+    return [
+        "The paper's experiments: each run's best answer, judged by the true function",
+        'y = 9 x1^0.87 + 8.97 x2^0.02 + 0.876 x3^0.12 + 2.9876 x4^0.987 (not by the oracle that was inverted).',
+        '',
+        align(table),
+        '',
+        ...details,
+    ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

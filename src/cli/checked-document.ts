@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { InvFile } from '../language/generated/ast.js';
+import { IssueCodes } from '../language/issue-codes.js';
 import { formatDiagnostic } from './check.js';
 import { loadInvDocuments } from './document.js';
 import { ExitCode } from './exit-codes.js';
@@ -22,6 +23,8 @@ export const processOutput: CommandOutput = {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
 };
+
+const NOT_TRAINED = IssueCodes.NotTrained;
 
 export type CheckedDocument = { ok: true; document: LangiumDocument<InvFile> } | { ok: false; exitCode: ExitCode };
 
@@ -44,6 +47,8 @@ export async function loadCheckedDocument(file: string, out: CommandOutput, opts
     const diagnostics = document.diagnostics ?? [];
     const errors = diagnostics.filter((d) => d.severity === 1);
     for (const d of diagnostics) {
+        // `train` and `run` train a missing model themselves (and say so): that warning is news to nobody here.
+        if (d.code === NOT_TRAINED) continue;
         // Warnings are worth reading but not worth a pipe's attention with --quiet.
         if (d.severity === 1 || (!opts.quiet && d.severity === 2)) out.err(formatDiagnostic(shownPath(path), d));
     }

@@ -5,12 +5,24 @@ import 'object.groupby/auto';
  * exit status: 0 done, 1 errors in the file or its data, 2 bad usage, 3 a run failed,
  * 130 cancelled.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { backendsCommand } from './backends.js';
 import { checkCommand } from './check.js';
+import { processOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { lspCommand } from './lsp.js';
+import { runCommand } from './run.js';
+import { trainCommand } from './train.js';
 import { INV_VERSION } from './version.js';
+
+const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'];
+
+function wholeNumber(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number (0, 1, 2, ...) is needed.');
+    return n;
+}
 
 function finish(code: ExitCode): never {
     process.exit(code);
@@ -30,7 +42,30 @@ export function buildProgram(): Command {
         .option('--json', 'print one JSON array of diagnostics')
         .action(async (files: string[], opts: { json?: boolean }) => finish(await checkCommand(files, { json: opts.json ?? false })));
 
-    // train, run and backends are wired in once the engine's public API (src/engine/index.ts) exists.
+    program
+        .command('train')
+        .description('fit every oracle of FILE that has `data` (or the one named) and write its model')
+        .argument('<file>', 'an .inv file')
+        .option('--oracle <name>', 'train only this oracle')
+        .addOption(new Option('--backend <backend>', 'compute backend').choices(BACKENDS))
+        .option('--quiet', 'no progress bar')
+        .action(async (file: string, opts) => finish(await trainCommand(file, opts, processOutput)));
+
+    program
+        .command('run')
+        .description('run every inversion and synthesis of FILE (or the one named); print a summary')
+        .argument('<file>', 'an .inv file')
+        .option('--name <name>', 'run only this inversion or synthesis')
+        .addOption(new Option('--backend <backend>', 'compute backend for every run (overrides the file)').choices(BACKENDS))
+        .option('--out <path>', 'write the results: PATH.json (results objects) or PATH.csv (one row per solution)')
+        .option('--seed <n>', 'seed for every run (overrides the file)', wholeNumber)
+        .option('--quiet', 'no progress bar and no warnings')
+        .action(async (file: string, opts) => finish(await runCommand(file, opts, processOutput)));
+
+    program
+        .command('backends')
+        .description('list the compute backends found on this machine, and why others are missing')
+        .action(async () => finish(await backendsCommand(processOutput)));
 
     program
         .command('lsp')
@@ -52,7 +87,7 @@ async function main(): Promise<void> {
         // commander has already printed what was wrong with the command line.
         if (e instanceof CommanderError) finish(e.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
         const failure = describeFailure(e, process.argv[3] ?? '');
-        for (const line of failure.lines) process.stderr.write(line + '\n');
+        for (const line of failure.lines) processOutput.err(line);
         finish(failure.exitCode);
     }
 }

@@ -1,0 +1,10 @@
+import 'object.groupby/auto';
+/**
+ * What bench/run.mjs needs from inv, bundled by esbuild to out/bench.cjs: the engine's public
+ * API (the same the CLI and the worker use), the .inv translation, and tf.memory().
+ */
+export { initBackend, listBackends, runInversion, trainOracle } from '../src/engine/index.js';
+export { tf } from '../src/engine/tf.js';
+export { loadInvDocuments } from '../src/cli/document.js';
+export { runBlocks, toOracleSpec, toRunSpec } from '../src/language/to-spec.js';
+export { isOracle } from '../src/language/generated/ast.js';

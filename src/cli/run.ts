@@ -1,0 +1,157 @@
+/**
+ * `inv run FILE [--name NAME] [--backend B] [--out PATH.json|PATH.csv] [--seed N] [--quiet]`:
+ * validates the file, trains an oracle that has `data` but no model yet (and says so), runs
+ * every inversion and synthesis (or the named one) in file order, writes the results, and
+ * prints a summary. Nothing is lost: a cancelled (Ctrl-C) or diverged run still writes what
+ * it found, and a failing run keeps the results of those before it.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { initBackend, runInversion } from '../engine/index.js';
+import { resultsFormatOf, writeResultsFile } from '../engine/results-file.js';
+import type { InvResult } from '../engine/results.js';
+import type { BackendChoice, RunSpec } from '../engine/spec.js';
+import { runOracle, type RunBlock } from '../language/ast-fields.js';
+import { runBlocks, toOracleSpec, toRunSpec } from '../language/to-spec.js';
+import { loadCheckedDocument, type CommandOutput } from './checked-document.js';
+import { ExitCode } from './exit-codes.js';
+import { describeFailure, shownPath } from './failure.js';
+import { interruptOnCtrlC } from './interrupt.js';
+import { ProgressBar } from './progress-bar.js';
+import { summaryTable } from './summary-table.js';
+import { trainWithProgress } from './train.js';
+
+export interface RunCommandOptions {
+    name?: string;
+    backend?: BackendChoice;
+    out?: string;
+    seed?: number;
+    quiet?: boolean;
+}
+
+export async function runCommand(file: string, opts: RunCommandOptions, out: CommandOutput): Promise<ExitCode> {
+    if (opts.out !== undefined) {
+        const problem = outPathProblem(opts.out);
+        if (problem) {
+            out.err(problem);
+            return ExitCode.usage;
+        }
+    }
+    const loaded = await loadCheckedDocument(file, out, { quiet: opts.quiet });
+    if (!loaded.ok) return loaded.exitCode;
+    const document = loaded.document;
+    const all = runBlocks(document.parseResult.value);
+    const blocks = opts.name === undefined ? all : all.filter((b) => b.name === opts.name);
+    if (opts.name !== undefined && blocks.length === 0) {
+        out.err(`${shownPath(file)}: no inversion or synthesis named \`${opts.name}\`; the file has: ${all.map((b) => b.name).join(', ') || 'none'}`);
+        return ExitCode.usage;
+    }
+    if (blocks.length === 0) {
+        out.err(`${shownPath(file)}: no inversion or synthesis to run; add an \`inversion NAME { ... }\` block`);
+        return ExitCode.errors;
+    }
+
+    const interrupt = interruptOnCtrlC((l) => out.err(l));
+    const bar = ProgressBar.forTerminal(opts.quiet ?? false);
+    const results: InvResult[] = [];
+    let exitCode: ExitCode = ExitCode.ok;
+    try {
+        const trained = new Set<string>();
+        for (const block of blocks) {
+            if (interrupt.interrupted) break;
+            const backend = opts.backend ?? null;
+            if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, backend, bar, interrupt.signal, out))) break;
+            const spec = withOverrides(toRunSpec(document, block.name), opts);
+            const result = await runOne(spec, bar, interrupt.signal, (line) => opts.quiet || out.err(line));
+            results.push(result);
+            if (result.stoppedBecause === 'diverged') {
+                out.err(
+                    `${spec.name} diverged (NaN or Inf) after ${result.stepsRun} steps; its results are the last finite state. ` +
+                        'Try a smaller `learningRate` or `diversity`, or tighter bounds.',
+                );
+                exitCode = ExitCode.runFailed;
+            }
+            if (result.stoppedBecause === 'cancelled') break;
+        }
+    } catch (e) {
+        bar.stop();
+        const failure = describeFailure(e, file);
+        for (const line of failure.lines) out.err(line);
+        exitCode = failure.exitCode;
+    } finally {
+        interrupt.dispose();
+    }
+    if (interrupt.interrupted) exitCode = ExitCode.cancelled;
+
+    if (opts.out !== undefined && results.length > 0) {
+        try {
+            await writeResultsFile(resolve(opts.out), results);
+            out.err(`wrote ${results.length} result(s) to ${opts.out}`);
+        } catch (e) {
+            out.err(`${opts.out}: cannot write the results (${(e as Error).message}); check the folder exists and is writable`);
+            if (exitCode === ExitCode.ok) exitCode = ExitCode.runFailed;
+        }
+    }
+    if (results.length > 0) out.out(summaryTable(results));
+    if (exitCode === ExitCode.cancelled) out.err(`cancelled: ${results.length} of ${blocks.length} run(s) have results${opts.out ? ` (in ${opts.out})` : ''}`);
+    return exitCode;
+}
+
+/** Why `--out PATH` cannot be written, before anything runs (a two-hour run should not fail at the end). */
+function outPathProblem(path: string): string | null {
+    if (resultsFormatOf(path) === null) return `--out ${path}: the results file must end in .json or .csv`;
+    const folder = dirname(resolve(path));
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) return `--out ${path}: the folder ${folder} does not exist; create it first`;
+    return null;
+}
+
+function describeRun(spec: RunSpec): string {
+    const size = spec.kind === 'inversion' ? `${spec.solutions} solutions` : `${spec.count} rows`;
+    return `${spec.method.kind}, ${size}, up to ${spec.steps} steps, seed ${spec.seed}`;
+}
+
+function withOverrides(spec: RunSpec, opts: RunCommandOptions): RunSpec {
+    return { ...spec, seed: opts.seed ?? spec.seed, backend: opts.backend ?? spec.backend };
+}
+
+/**
+ * An oracle with `data` but no model is trained before its first run (LANGUAGE.md), once per
+ * `inv run`. Returns false when the training was cancelled.
+ */
+async function trainFirstIfNeeded(
+    block: RunBlock,
+    documentPath: string,
+    trained: Set<string>,
+    backend: BackendChoice | null,
+    bar: ProgressBar,
+    signal: AbortSignal,
+    out: CommandOutput,
+): Promise<boolean> {
+    const oracle = runOracle(block);
+    if (!oracle) return true; // toRunSpec reports it with its position
+    const spec = toOracleSpec(oracle, documentPath);
+    if (!spec.training || existsSync(spec.modelPath) || trained.has(spec.modelPath)) return true;
+    out.err(`${spec.name} has \`data\` but no model yet (${shownPath(spec.modelPath)}): training it first`);
+    await initBackend(backend ?? 'auto');
+    const report = await trainWithProgress(spec, bar, signal, out);
+    trained.add(spec.modelPath);
+    return !report.cancelled;
+}
+
+async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, say: (line: string) => void): Promise<InvResult> {
+    if (spec.kind !== 'inversion') {
+        throw new Error(`synthesis \`${spec.name}\` cannot run yet: this version runs inversions only`);
+    }
+    // runInversion runs on the backend chosen last; each run may name its own.
+    const backend = await initBackend(spec.backend);
+    say(`running ${spec.name}: ${describeRun(spec)} on ${backend}`);
+    bar.start(spec.name, 'step', spec.steps);
+    try {
+        return await runInversion(spec, {
+            signal,
+            onProgress: (p) => bar.update({ done: p.step, total: p.steps, loss: p.loss, meeting: p.meeting }),
+        });
+    } finally {
+        bar.stop();
+    }
+}
