@@ -24,7 +24,9 @@ function wholeNumber(value: string): number {
     return n;
 }
 
-function finish(code: ExitCode): never {
+/** Exits once everything written to stdout and stderr is handed over (a pipe may still hold some). */
+async function finish(code: ExitCode): Promise<never> {
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
     process.exit(code);
 }
 
@@ -85,10 +87,10 @@ async function main(): Promise<void> {
         await buildProgram().parseAsync(process.argv);
     } catch (e) {
         // commander has already printed what was wrong with the command line.
-        if (e instanceof CommanderError) finish(e.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+        if (e instanceof CommanderError) await finish(e.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
         const failure = describeFailure(e, process.argv[3] ?? '');
         for (const line of failure.lines) processOutput.err(line);
-        finish(failure.exitCode);
+        await finish(failure.exitCode);
     }
 }
 

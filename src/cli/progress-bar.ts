@@ -17,11 +17,14 @@ export interface ProgressLine {
 export class ProgressBar {
     private bar: cliProgress.SingleBar | null = null;
 
-    constructor(private readonly enabled: boolean) {}
+    constructor(
+        private readonly enabled: boolean,
+        private readonly stream: NodeJS.WritableStream = process.stderr,
+    ) {}
 
     /** A bar only on a terminal, never with --quiet. */
-    static forTerminal(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-        return new ProgressBar(!quiet && stream.isTTY === true);
+    static forTerminal(quiet: boolean, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): ProgressBar {
+        return new ProgressBar(!quiet && stream.isTTY === true, stream);
     }
 
     start(label: string, unit: 'step' | 'epoch', total: number): void {
@@ -29,7 +32,7 @@ export class ProgressBar {
         this.stop();
         this.bar = new cliProgress.SingleBar(
             {
-                stream: process.stderr,
+                stream: this.stream,
                 format: `${label} {bar} {value}/{total} ${unit}s | loss {loss}{meeting} | ETA {eta_formatted}`,
                 hideCursor: true,
                 clearOnComplete: true,
