@@ -21,6 +21,11 @@ export class InvScopeProvider implements ScopeProvider {
     private readonly reflection: LangiumCoreServices['shared']['AstReflection'];
     /** Per document: the scope of its oracles and of its constraints. */
     private readonly topLevel: DocumentCache<string, Scope>;
+    /**
+     * Per oracle: the scopes of its inputs and of its outputs. An edit re-parses the document
+     * into new nodes, so an entry lives exactly as long as the oracle it describes.
+     */
+    private readonly columns = new WeakMap<Oracle, { inputs: Scope; outputs: Scope }>();
 
     constructor(services: LangiumCoreServices) {
         this.names = services.references.NameProvider;
@@ -40,15 +45,24 @@ export class InvScopeProvider implements ScopeProvider {
                 return this.topLevel.get(document.uri, Constraint.$type, () => this.scopeOf(root.elements.filter(isConstraint)));
             case FeatureDecl.$type: {
                 const oracle = blockOracle(context.container);
-                return oracle ? this.scopeOf(oracleInputs(oracle)) : EMPTY_SCOPE;
+                return oracle ? this.columnsOf(oracle).inputs : EMPTY_SCOPE;
             }
             case OutputDecl.$type: {
                 const oracle = blockOracle(context.container);
-                return oracle ? this.scopeOf(oracleOutputs(oracle)) : EMPTY_SCOPE;
+                return oracle ? this.columnsOf(oracle).outputs : EMPTY_SCOPE;
             }
             default:
                 return EMPTY_SCOPE;
         }
+    }
+
+    private columnsOf(oracle: Oracle): { inputs: Scope; outputs: Scope } {
+        let scopes = this.columns.get(oracle);
+        if (!scopes) {
+            scopes = { inputs: this.scopeOf(oracleInputs(oracle)), outputs: this.scopeOf(oracleOutputs(oracle)) };
+            this.columns.set(oracle, scopes);
+        }
+        return scopes;
     }
 
     /** A scope over `nodes` by name, the first of equal names winning. */

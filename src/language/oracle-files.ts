@@ -26,7 +26,15 @@ const HEADER_BYTE_CAP = 1 << 20;
 interface Stamped<T> {
     stamp: string;
     value: Promise<T>;
+    /** When the stamp was last compared with the file's (performance.now()). */
+    lookedAt: number;
 }
+
+/**
+ * How long a file's stamp is trusted without looking again: validating 2,000 inversions on
+ * one oracle asks for its model 2,000 times in a row, and one look is enough for all.
+ */
+const STAMP_TRUST_MS = 250;
 
 export class OracleFiles {
     private readonly models = new Map<string, Stamped<ModelSummaryResult>>();
@@ -55,6 +63,8 @@ export class OracleFiles {
         cache: Map<string, Stamped<T>>, key: string, path: string, read: () => Promise<T>,
         failure: (reason: string, kind: 'missing' | 'unreadable') => T,
     ): Promise<T> {
+        const hit = cache.get(key);
+        if (hit && performance.now() - hit.lookedAt < STAMP_TRUST_MS) return hit.value;
         let stamp: string;
         try {
             const s = await stat(path);
@@ -66,10 +76,12 @@ export class OracleFiles {
                 ? failure(`there is no file ${path}`, 'missing')
                 : failure(`${path} cannot be read (${code ?? String(err)})`, 'unreadable');
         }
-        const hit = cache.get(key);
-        if (hit && hit.stamp === stamp) return hit.value;
+        if (hit && hit.stamp === stamp) {
+            hit.lookedAt = performance.now();
+            return hit.value;
+        }
         const value = read().catch((err: unknown) => failure(`${path} cannot be read (${String(err)})`, 'unreadable'));
-        cache.set(key, { stamp, value });
+        cache.set(key, { stamp, value, lookedAt: performance.now() });
         return value;
     }
 }
