@@ -85,8 +85,9 @@ async function runJob(job: WorkerJob): Promise<FromWorker> {
         };
     }
     const { spec } = job;
+    // runInversion runs on whatever backend is active: choose it first (as the CLI does).
+    await initBackend(spec.backend);
     if (job.trainFirst && spec.oracle.training) {
-        await initBackend(spec.backend);
         const report = await trainOracle(spec.oracle, {
             signal: abort.signal,
             onProgress: (p) => progress.report({ phase: 'training-oracle', step: p.epoch, steps: p.epochs, loss: p.loss, meeting: null }),

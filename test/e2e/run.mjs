@@ -59,6 +59,7 @@ const outside = new Set();
 try {
     // ---- 2. as a user
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('pageerror', (e) => log('page error:', e.message.slice(0, 300)));
     page.on('request', (r) => {
         const u = r.url();
         if (/^(https?|wss?):/.test(u) && !/^(https?|wss?):\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) outside.add(u);
@@ -134,7 +135,7 @@ try {
         const exited = new Promise((r) => (done = r));
         await p.exposeFunction('codeAutomationLog', (type, args) => {
             const line = args.map(String).join(' ');
-            if (/EXTTEST|AssertionError/.test(line)) console.log(`    [exthost] ${line.split('\n').slice(0, 3).join(' / ')}`);
+            if (/EXTTEST|AssertionError|Error:/.test(line)) console.log(`    [exthost] ${line.split('\n').slice(0, 3).join(' / ')}`);
         });
         await p.exposeFunction('codeAutomationExit', (code) => done(code));
         await p.goto(`${server.url}/?folder=${encodeURIComponent(ws2)}&payload=${encodeURIComponent(payload)}`);
