@@ -49,7 +49,8 @@ function lossOption(colours: ChartColours, curve: LossCurve, log: boolean): Cart
         tooltip: { ...canvasTooltip(colours, 'axis'), valueFormatter: (v) => formatNumber(Number(v)) },
         xAxis: {
             type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, min: 0,
-            max: curve.live ? Math.max(curve.steps, 1) : 'dataMax',
+            // Up to the planned steps: a run that stopped early shows where it stopped.
+            max: Math.max(curve.steps, curve.points[curve.points.length - 1]?.[0] ?? 0, 1),
             ...axis, splitLine: { show: false },
         },
         yAxis: {

@@ -26,14 +26,24 @@ export function formatPercent(share: number): string {
     return `${(100 * share).toFixed(share > 0 && share < 0.01 ? 2 : 1)} %`;
 }
 
-/** Axis ticks: short; powers of ten and large values as 1e6, 2.5e5. */
+/**
+ * Axis ticks: the chart picks round values, so up to six significant digits show them
+ * exactly; large and tiny ones as 1e6, 2.5e-4.
+ */
 export function formatTick(value: number): string {
     const size = Math.abs(value);
-    if (size !== 0 && (size < 1e-3 || size >= 1e4)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
-    return short.format(value).replace('-', '−');
+    if (size !== 0 && (size < 1e-3 || size >= 1e5)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    return formatNumber(value);
 }
 
-const short = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4, useGrouping: false });
+/** A histogram bin's edges, with as many decimals as the bin width needs. */
+export function formatBin(low: number, high: number): string {
+    const width = Math.abs(high - low);
+    if (!(width > 0) || Math.max(Math.abs(low), Math.abs(high)) >= 1e7 || width < 1e-6) return `${formatNumber(low)} – ${formatNumber(high)}`;
+    const decimals = Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(width))));
+    const format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: false });
+    return `${format.format(low).replace('-', '−')} – ${format.format(high).replace('-', '−')}`;
+}
 
 /**
  * One format for a whole table column: the same number of decimals in every row (so the

@@ -8,7 +8,7 @@ import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption, t
 import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { binEdges, countInBins, suggestedBinCount } from './histogram.js';
-import { formatCount, formatTick } from './number-format.js';
+import { formatBin, formatCount, formatTick } from './number-format.js';
 import { freeFeatures } from './solution-columns.js';
 
 export class SpreadView {
@@ -38,6 +38,7 @@ export class SpreadView {
         replaceChildren(this.element,
             h('section', { class: 'card', 'aria-labelledby': 'histograms-title' },
                 h('h2', { id: 'histograms-title' }, 'Distribution per free feature'),
+                h('p', { class: 'hint' }, 'Solutions per bin: blue meet the target, grey miss it.'),
                 features.length ? histograms : h('p', { class: 'empty' }, 'Every input is fixed: nothing varies.')),
             h('section', { class: 'card', 'aria-labelledby': 'parallel-title' },
                 h('h2', { id: 'parallel-title' }, 'Solutions across features'),
@@ -52,7 +53,7 @@ function histogramOption(colours: ChartColours, feature: string, meeting: Soluti
     const meetValues = meeting.map((s) => s.inputs[feature] ?? NaN);
     const missValues = missing.map((s) => s.inputs[feature] ?? NaN);
     const edges = binEdges([meetValues, missValues], suggestedBinCount(meetValues.length + missValues.length));
-    const labels = edges.slice(0, -1).map((low, i) => `${formatTick(low)} – ${formatTick(edges[i + 1]!)}`);
+    const labels = edges.slice(0, -1).map((low, i) => formatBin(low, edges[i + 1]!));
     const axis = axisStyle(colours);
     const series: CartesianOption['series'] = [
         { type: 'bar', name: 'meet', stack: 'n', data: countInBins(meetValues, edges), itemStyle: { color: colours.accent }, barCategoryGap: '8%' },

@@ -8,7 +8,7 @@ import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption } 
 import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { asShares, binEdges, countInBins, suggestedBinCount } from './histogram.js';
-import { formatCount, formatNumber, formatPercent, formatTick } from './number-format.js';
+import { formatBin, formatCount, formatNumber, formatPercent } from './number-format.js';
 
 export class SynthesisView {
     readonly element = h('section', { class: 'card synthesis', 'aria-labelledby': 'synthesis-title' });
@@ -40,7 +40,7 @@ function stat(term: string, ...value: Array<Node | string>): HTMLElement {
 
 function synthesisOption(colours: ChartColours, synthesis: SynthesisReport, achieved: number[]): CartesianOption {
     const edges = binEdges([synthesis.reference, synthesis.assigned, achieved], suggestedBinCount(synthesis.reference.length));
-    const labels = edges.slice(0, -1).map((low, i) => `${formatTick(low)} – ${formatTick(edges[i + 1]!)}`);
+    const labels = edges.slice(0, -1).map((low, i) => formatBin(low, edges[i + 1]!));
     const shares = (values: ArrayLike<number>) => asShares(countInBins(values, edges)).map((s) => Number(s.toFixed(4)));
     const axis = axisStyle(colours);
     return {

@@ -161,7 +161,7 @@ export class PanelPage {
 }
 
 /** The fixtures (see fixtures/README.md). */
-export async function fixture(name: 'exp1' | 'exp3' | 'synth'): Promise<InvResult> {
+export async function fixture(name: 'exp1' | 'exp2' | 'exp3' | 'synth'): Promise<InvResult> {
     return JSON.parse(await readFile(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', `${name}.json`), 'utf8')) as InvResult;
 }
 

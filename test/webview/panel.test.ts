@@ -43,7 +43,8 @@ describe('results panel', () => {
         await panel.showResult(exp1);
         expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
         const facts = await text('.facts');
-        for (const fact of ['Poly4', 'generator', 'wasm', '1,850 / 3,000', '2.4 s', `${exp1.summary.meeting} / 256`]) {
+        const count = (n: number) => n.toLocaleString('en-US');
+        for (const fact of ['Poly4', 'generator', exp1.backend, `${count(exp1.stepsRun)} / ${count(exp1.steps)}`, `${exp1.summary.meeting} / 256`]) {
             expect(facts).toContain(fact);
         }
         expect(await text('.badge')).toContain('within tolerance');
