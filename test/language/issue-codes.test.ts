@@ -1,0 +1,34 @@
+/**
+ * The codes are a contract: every code LANGUAGE.md lists exists, and every code this
+ * implementation reports is documented in docs/language.md (the README's language section).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { IssueCodes } from '../../src/language/issue-codes.js';
+
+const SPEC_CODES = [
+    'syntax', 'unknown-oracle', 'unknown-feature', 'unknown-output', 'unknown-constraint', 'unknown-function', 'wrong-arity',
+    'duplicate-name', 'duplicate-field', 'model-missing', 'not-trained', 'model-unreadable', 'input-count', 'output-count',
+    'bad-bound', 'non-finite', 'fix-outside-domain', 'fixed-and-bounded', 'all-fixed', 'target-twice', 'no-target',
+    'not-positive', 'not-integer', 'stop-needs-using', 'constraint-variable', 'too-deep', 'data-missing', 'data-column',
+    'class-labels', 'extrapolation', 'objective-unbounded', 'unbounded-feature', 'bound-outside-domain', 'unreachable-piece',
+];
+
+const codes = Object.values(IssueCodes) as string[];
+
+test('every code of LANGUAGE.md exists', () => {
+    expect(SPEC_CODES.filter((c) => !codes.includes(c))).toEqual([]);
+});
+
+test('every code is listed in docs/language.md', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/language.md', import.meta.url)), 'utf8');
+    const documented = [...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(codes.filter((c) => !documented.includes(c))).toEqual([]);
+    expect(documented.filter((c) => !codes.includes(c))).toEqual([]);
+});
+
+test('codes are unique kebab-case', () => {
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const c of codes) expect(c).toMatch(/^[a-z]+(-[a-z]+)*$/);
+});
