@@ -87,7 +87,8 @@ export async function trainWithProgress(spec: OracleSpec, bar: ProgressBar, sign
         bar.stop();
     }
     if (report.skipped) {
-        out.err(`${shownPath(training.dataPath)}:${report.skipped.firstLine}: skipped ${report.skipped.count} row(s) with an empty cell (skip missing)`);
+        const { count, firstLine } = report.skipped;
+        out.err(`${shownPath(training.dataPath)}:${firstLine}:1 warning data-skipped ${count} row(s) with an empty cell skipped (\`skip missing\`), the first on line ${firstLine}`);
     }
     if (!report.cancelled) {
         const rmse = Object.entries(report.testRmse).map(([k, v]) => `${k} ${readable(v)}`).join(', ');
