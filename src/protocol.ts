@@ -41,6 +41,7 @@ export interface RunProgress {
     phase: 'training-oracle' | 'running';
     step: number;
     steps: number;
+    /** NaN before the first step is read, which JSON carries as null: check Number.isFinite. */
     loss: number;
     /** Solutions meeting their targets at this step, when known. */
     meeting: number | null;

@@ -111,9 +111,7 @@ export class RunProgressView implements vscode.Disposable {
 export function describeProgress(p: RunProgress): string {
     const what = p.phase === 'training-oracle' ? `training oracle · epoch ${p.step}/${p.steps}` : `step ${p.step}/${p.steps}`;
     const meeting = p.meeting !== null ? ` · ${p.meeting} meet` : '';
-    return `${what} · loss ${formatLoss(p.loss)}${meeting}`;
-}
-
-export function formatLoss(loss: number): string {
-    return Number.isFinite(loss) ? loss.toExponential(1) : String(loss);
+    // The loss is not known before the first step is read (NaN, which JSON sends as null).
+    const loss = typeof p.loss === 'number' && Number.isFinite(p.loss) ? ` · loss ${p.loss.toExponential(1)}` : '';
+    return `${what}${loss}${meeting}`;
 }

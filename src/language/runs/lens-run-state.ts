@@ -51,8 +51,13 @@ function runningState(job: ActiveJob): RunLensState {
         ? 'cancelling…'
         : !p
           ? 'starting…'
-          : `${p.phase === 'training-oracle' ? 'training oracle · epoch' : 'step'} ${p.step}/${p.steps} · loss ${formatValue(p.loss)}`;
+          : `${p.phase === 'training-oracle' ? 'training oracle · epoch' : 'step'} ${p.step}/${p.steps}${lossLabel(p.loss)}`;
     return { kind: 'running', runId: job.runId, label };
+}
+
+/** The loss is not known before the first step is read (NaN, sent as null in JSON). */
+function lossLabel(loss: number | null): string {
+    return typeof loss === 'number' && Number.isFinite(loss) ? ` · loss ${formatValue(loss)}` : '';
 }
 
 /** A lens has one line: the failure's first, shortened (the notification has all of it). */
