@@ -32,7 +32,7 @@ export function formatPercent(share: number): string {
  */
 export function formatTick(value: number): string {
     const size = Math.abs(value);
-    if (size !== 0 && (size < 1e-3 || size >= 1e5)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+    if (size !== 0 && (size < 1e-3 || size >= 1e4)) return value.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
     return formatNumber(value);
 }
 

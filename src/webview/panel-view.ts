@@ -111,6 +111,8 @@ export class PanelView {
         replaceChildren(this.importance, h('p', { class: 'empty' }, 'Feature importance appears after a run.'));
         this.synthesis.element.hidden = true;
         this.table.element.hidden = true;
+        this.solutionsPanel.append(h('p', { class: 'empty waiting' }, 'The solutions appear here after a run.'));
+        replaceChildren(this.spread.element, h('p', { class: 'empty' }, 'How the solutions spread appears here after a run.'));
         this.loss.show({ points: [], steps: 0, title: 'Loss', live: false });
     }
 
@@ -122,6 +124,7 @@ export class PanelView {
         replaceChildren(this.importance, importanceBars(result));
         this.loss.show({ points: result.loss, steps: result.steps, title: 'Loss', live: false });
         this.table.element.hidden = false;
+        this.solutionsPanel.querySelector('.waiting')?.remove();
         this.table.show(result, this.store.state.sort, tableScroll);
         this.spread.show(result);
     }

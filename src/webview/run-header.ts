@@ -91,7 +91,7 @@ export class RunHeader {
             progress.meeting === null ? '' : ` · ${formatCount(progress.meeting)} meet`,
             ` · ${formatSeconds(progress.elapsedSeconds)}`,
             bar,
-            showingOlderResult ? h('span', { class: 'older' }, 'The table below is the previous run.') : null);
+            showingOlderResult ? h('span', { class: 'older' }, 'The results below are from the previous run.') : null);
     }
 
     showFailure(name: string, message: string): void {

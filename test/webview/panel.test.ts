@@ -34,6 +34,8 @@ describe('results panel', () => {
     it('says there is nothing yet, and posts ready once it listens', async () => {
         panel = await PanelPage.open(browser, server);
         expect(await text('.run-header')).toContain('No results yet');
+        await panel.selectTab('solutions');
+        expect(await text('#panel-solutions')).toContain('after a run');
         expect(await panel.posted()).toEqual([{ type: 'ready' }]);
         expect(await panel.page.locator('[data-action=rerun]').isDisabled()).toBe(true);
     });
@@ -152,6 +154,7 @@ describe('results panel', () => {
         expect(await text('.live')).toContain('step 1,000 / 3,000');
         const inkLive = await panel.canvasInk('.loss-chart');
         expect(inkLive[0]).toBeGreaterThan(0.01);
+        await panel.screenshot('live-progress');
         await panel.send({ type: 'progress', progress: progress(1100) });
         await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '12');
 
@@ -167,6 +170,7 @@ describe('results panel', () => {
         await panel.send({ type: 'progress', progress });
         await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '1');
         expect(await text('.live')).toContain('previous run');
+        await panel.screenshot('live-progress-over-previous-result');
         await panel.send({ type: 'error', name: 'Exp1', message: 'The loss became NaN at step 60: lower learningRate.' });
         await panel.page.waitForSelector('.failure:not([hidden])');
         expect(await text('.failure')).toBe('Exp1 failed: The loss became NaN at step 60: lower learningRate.');

@@ -81,9 +81,16 @@ describe('themes', () => {
             expect(ink.length).toBe(5); // four histograms and the parallel coordinates
             for (const share of ink) expect(share).toBeGreaterThan(0.01);
 
+            // Tooltips are drawn on the canvas: an HTML one would break the CSP (afterEach checks).
+            await panel.page.hover('.parallel-chart canvas', { position: { x: 300, y: 150 } });
+            await panel.page.hover('.histogram canvas', { position: { x: 120, y: 90 } });
+            await panel.page.waitForTimeout(150);
+
             await panel.showResult(synth);
             await panel.selectTab('overview');
             await panel.page.waitForSelector('.synthesis-chart canvas');
+            await panel.page.hover('.synthesis-chart canvas', { position: { x: 500, y: 120 } });
+            await panel.page.waitForTimeout(150);
             await panel.screenshot(`${theme}-synthesis`);
         }
         expect(backgrounds['vscode-light']).toBeGreaterThan(200);
