@@ -7,8 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-jsonrpc';
-import { activeRunsRequest, cancelRequest, resultsRequest, runRequest } from '../../src/protocol.js';
-import { LspProcess, paperWorkspace, POLY4_ORACLE } from './lsp-process.js';
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { activeRunsRequest, cancelRequest, resultsRequest, runRequest, trainRequest } from '../../src/protocol.js';
+import { LspProcess, paperWorkspace, POLY4_ORACLE, REPO } from './lsp-process.js';
 
 const QUICK = `${POLY4_ORACLE}
 inversion Quick {
@@ -27,6 +29,17 @@ inversion Long {
   solutions 64
   steps 200000
   seed 3
+}
+
+// The box cannot reach 1900 (its maximum is about 787): the target is not met.
+inversion Unreachable {
+  oracle Poly4
+  target y = 1900
+  fix x4 = 100
+  bound x1, x2, x3 in [0, 100]
+  solutions 16
+  steps 100
+  seed 7
 }
 
 // Its steps come from the editor setting when one is given.
@@ -132,6 +145,69 @@ describe('runs through the language server', () => {
             await again.stop();
         }
     });
+
+    it('a target the run did not meet gets a warning diagnostic on it (target-not-met)', async () => {
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Unreachable' });
+        const done = await server.until('Unreachable finished', () => server.finishedRun(runId), 120_000);
+        expect(done.result!.summary.meeting).toBe(0);
+        const target = positionOf(QUICK, 'target y = 1900\n  fix x4 = 100');
+        const warning = await server.until('the not-met diagnostic', () =>
+            server.diagnostics.get(uri)?.find((d) => d.code === 'target-not-met'),
+        );
+        expect(warning.severity).toBe(2);
+        expect(warning.range.start.line).toBe(target.line);
+        expect(warning.message).toMatch(/^Target not met by the last run: the best y is [0-9.]+, a miss of [0-9.]+/);
+    });
+});
+
+describe('training through the language server', () => {
+    it('▶ Train fits an oracle with `data` in the worker; a run on an untrained oracle trains it first', async () => {
+        const trainable = (model: string) => `oracle Fresh {
+  model "${model}"
+  data "data/poly4-train.csv"
+  inputs x1 in [0, 500], x2 in [0, 500], x3 in [0, 500], x4 in [0, 500]
+  outputs y
+  layers 8
+  epochs 2
+}
+
+inversion OnFresh {
+  oracle Fresh
+  target y = 1000
+  solutions 8
+  steps 20
+}
+`;
+        const ws = paperWorkspace({ 'train.inv': trainable('models/fresh/model.json'), 'first.inv': trainable('models/first/model.json') });
+        cpSync(join(REPO, 'examples/paper/data'), join(ws.dir, 'data'), { recursive: true });
+        const server = await LspProcess.start({ workspace: ws.dir });
+        try {
+            const train = ws.uri('train.inv');
+            server.open(train, ws.text('train.inv'));
+            await server.until('diagnostics', () => server.diagnostics.get(train));
+            const { runId } = await server.rpc.sendRequest(trainRequest, { uri: train, oracle: 'Fresh' });
+            const trained = await server.until('training finished', () => server.finishedRun(runId), 120_000);
+            expect(trained.error).toBeNull();
+            expect(trained.job).toBe('train');
+            expect(trained.summary).toMatch(/^Trained Fresh: test RMSE y = [0-9.]+ \(2 epochs, [0-9.]+ s, \w+\)\.$/);
+            expect(existsSync(join(ws.dir, 'models/fresh/model.json'))).toBe(true);
+            expect(server.progress.filter((p) => p.runId === runId).every((p) => p.phase === 'training-oracle')).toBe(true);
+
+            const first = ws.uri('first.inv');
+            server.open(first, ws.text('first.inv'));
+            await server.until('diagnostics', () => server.diagnostics.get(first));
+            const run = await server.rpc.sendRequest(runRequest, { uri: first, name: 'OnFresh' });
+            const done = await server.until('run finished', () => server.finishedRun(run.runId), 120_000);
+            expect(done.error).toBeNull();
+            expect(done.result!.stepsRun).toBeGreaterThan(0);
+            const phases = server.progress.filter((p) => p.runId === run.runId).map((p) => p.phase);
+            expect(phases[0]).toBe('training-oracle');
+            expect(phases.at(-1)).toBe('running');
+            expect(existsSync(join(ws.dir, 'models/first/model.json'))).toBe(true);
+        } finally {
+            await server.stop();
+        }
+    });
 });
 
 describe('editor settings fill what the file leaves unset', () => {
@@ -151,6 +227,25 @@ describe('editor settings fill what the file leaves unset', () => {
             expect(a.result!.backend).toBe('cpu');
             expect(b.result!.settings.steps).toBe(200);
             expect(b.result!.solutions).toHaveLength(32);
+        } finally {
+            await server.stop();
+        }
+    });
+
+    it('inv.inlayHints.enabled: false hides the inline results', async () => {
+        const ws = paperWorkspace({ 'quick.inv': QUICK });
+        const uri = ws.uri('quick.inv');
+        const server = await LspProcess.start({ workspace: ws.dir, settings: { inlayHints: { enabled: false }, defaultSteps: 20 } });
+        try {
+            server.open(uri, QUICK);
+            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
+            expect((await server.until('finished', () => server.finishedRun(runId), 120_000)).result).not.toBeNull();
+            const hints = await server.rpc.sendRequest('textDocument/inlayHint', {
+                textDocument: { uri },
+                range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+            });
+            expect(hints).toEqual([]);
         } finally {
             await server.stop();
         }
