@@ -23,6 +23,7 @@ import { InvCompletionProvider } from './lsp/inv-completion-provider.js';
 import { InvFormatter } from './lsp/inv-formatter.js';
 import { InvHoverProvider } from './lsp/inv-hover-provider.js';
 import { InvNodeKindProvider } from './lsp/inv-node-kind-provider.js';
+import { InvDocumentUpdateHandler } from './lsp/inv-document-update-handler.js';
 import { InvRenameProvider } from './lsp/inv-rename-provider.js';
 import { InvSemanticTokenProvider } from './lsp/inv-semantic-tokens.js';
 import { NoRunState, type RunStateSource } from './lsp/run-state-source.js';
@@ -77,6 +78,7 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
 export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     lsp: {
         NodeKindProvider: () => new InvNodeKindProvider(),
+        DocumentUpdateHandler: (services) => new InvDocumentUpdateHandler(services),
     },
 };
 

@@ -8,6 +8,7 @@
 import Papa from 'papaparse';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { readModelSummary, type ModelSummaryResult } from '../engine/model-summary.js';
 
 export type CsvHeaderResult =
@@ -57,6 +58,19 @@ export class OracleFiles {
     classLabels(path: string, column: string): Promise<ClassLabelsResult> {
         return this.cached(this.labels, `${path}\u0000${column}`, path, () => readColumnLabels(path, column),
             (reason) => ({ ok: false, reason }));
+    }
+
+    /**
+     * Forgets what is known about these files (absolute paths; a folder forgets what is in
+     * it): the editor said they changed, so the next look reads them whatever their stamp.
+     */
+    forget(paths: string[]): void {
+        for (const cache of [this.models, this.headers, this.labels] as Array<Map<string, unknown>>) {
+            for (const key of [...cache.keys()]) {
+                const path = key.split('\u0000')[0];
+                if (paths.some((p) => path === p || path.startsWith(p.endsWith(sep) ? p : p + sep))) cache.delete(key);
+            }
+        }
     }
 
     private async cached<T>(

@@ -152,6 +152,15 @@ describe('inv lsp --stdio', () => {
         expect(lenses[1].command?.arguments).toEqual([{ uri, name: 'I' }]);
     });
 
+    test('a model written after the file opened (▶ Train): the file is checked again', async () => {
+        const uri = await open('trains.inv', 'oracle Later {\n  model "models/later/model.json"\n  data "data/poly.csv"\n  inputs x1, x2, x3, x4\n  outputs y\n}\n');
+        expect((await diagnosticsOf(uri)).map((d) => d.code)).toEqual(['not-trained']);
+        cpSync(join(FIXTURES, 'models/poly'), join(dir, 'models/later'), { recursive: true });
+        published.delete(uri);
+        await rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('models/later/model.json'), type: 1 }] });
+        expect(await diagnosticsOf(uri)).toEqual([]);
+    });
+
     test('random bytes and 100,000 nested parentheses: diagnostics, and the server keeps answering', async () => {
         let state = 11;
         const random = Array.from({ length: 200_000 }, () => String.fromCharCode((state = (state * 1103515245 + 12345) % 2147483648) % 256)).join('');
