@@ -5,7 +5,7 @@
  */
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
-import { parseHelper } from 'langium/test';
+import { validationHelper } from 'langium/test';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -25,11 +25,11 @@ export function fixtureUri(): string {
     return URI.file(join(FIXTURES, `test-${process.pid}-${counter}.inv`)).toString();
 }
 
-const parse = parseHelper<InvFile>(Inv);
+const validateText = validationHelper<InvFile>(Inv);
 
 /** Parses, links and validates (all categories) a document in the fixtures folder. */
 export async function validate(text: string): Promise<LangiumDocument<InvFile>> {
-    return parse(text, { documentUri: fixtureUri(), validation: true });
+    return (await validateText(text, { documentUri: fixtureUri() })).document;
 }
 
 /** Text with «marks» removed, and the marked ranges as offsets into it. */
