@@ -16,6 +16,9 @@ import type { RunLensState, RunStateSource } from '../../src/language/lsp/run-st
 import { IssueCodes } from '../../src/language/issue-codes.js';
 import { fixtureUri, Inv, POLY } from '../language/inv-test-services.js';
 import { NodeFileSystem } from 'langium/node';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'langium';
 
 const options = () => ({ parseOptions: { documentUri: fixtureUri() }, disposeAfterCheck: true });
 
@@ -276,6 +279,20 @@ inversion I {
             parseOptions: { documentUri: fixtureUri() },
             options: { tabSize: 2, insertSpaces: true },
         });
+    });
+
+    test('comments above blocks stay attached; the examples are already formatted', async () => {
+        const format = async (text: string) => {
+            const document = await parseHelper<InvFile>(Inv)(text, { documentUri: fixtureUri() });
+            const edits = await Inv.lsp.Formatter!.formatDocument(document, { textDocument: { uri: document.textDocument.uri }, options: { tabSize: 2, insertSpaces: true } });
+            return TextDocument.applyEdits(document.textDocument, edits);
+        };
+        expect(await format('constraint a { when x > 0: x }\n\n\n// about b\nconstraint b { when x > 0: x }'))
+            .toBe('constraint a {\n  when x > 0: x\n}\n\n\n// about b\nconstraint b {\n  when x > 0: x\n}');
+        for (const example of ['paper/paper.inv', 'showcase/showcase.inv']) {
+            const text = readFileSync(fileURLToPath(new URL(`../../examples/${example}`, import.meta.url)), 'utf8');
+            expect(await format(text)).toBe(text);
+        }
     });
 
     test('a file with syntax errors is left as it is', async () => {

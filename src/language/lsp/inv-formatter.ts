@@ -4,7 +4,7 @@
  * `a, b`, `[lo, hi]`, `when x >= 10: x / 10`, `f(x)` spaced the usual way. A file with syntax
  * errors (or an expression cut by the nesting guard) is left as it is.
  */
-import type { AstNode, LangiumDocument, MaybePromise } from 'langium';
+import { CstUtils, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
 import { AbstractFormatter, Formatting } from 'langium/lsp';
 import type { DocumentFormattingParams, TextEdit } from 'vscode-languageserver';
 import {
@@ -23,7 +23,12 @@ export class InvFormatter extends AbstractFormatter {
         const f = this.getNodeFormatter(node);
         if (isInvFile(node)) {
             if (node.elements.length > 0) f.node(node.elements[0]).prepend(Formatting.noIndent());
-            for (const element of node.elements.slice(1)) f.node(element).prepend(Formatting.newLines(2, { allowMore: false }));
+            for (const element of node.elements.slice(1)) {
+                // A block with a comment above it: the comment takes the formatting meant for
+                // the block too, so only ask for a new line and keep the blank lines written.
+                const commented = CstUtils.findCommentNode(element.$cstNode, ['SL_COMMENT', 'ML_COMMENT']) !== undefined;
+                f.node(element).prepend(commented ? Formatting.newLine({ allowMore: true }) : Formatting.newLines(2, { allowMore: false }));
+            }
         } else if (isOracle(node) || isInversion(node) || isSynthesis(node) || isConstraint(node)) {
             const open = f.keyword('{');
             const close = f.keyword('}');
