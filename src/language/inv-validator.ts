@@ -58,7 +58,10 @@ export function registerValidationChecks(services: InvServices): void {
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
         ],
         Inversion: (b, accept) => runs.checkAgainstOracle(b, accept),
-        Synthesis: (b, accept) => runs.checkAgainstOracle(b, accept),
+        Synthesis: [
+            (b: Synthesis, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => runs.checkLikeFile(b, accept),
+        ],
     };
     registry.register(slow, undefined, 'slow');
 }

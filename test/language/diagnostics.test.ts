@@ -233,3 +233,15 @@ inversion I {
 }`, IssueCodes.TolerancePlacement, 'warning');
     });
 });
+
+describe('a synthesis\'s reference file', () => {
+    test('data-missing', async () => {
+        await expectIssue(`${POLY}synthesize S { oracle Poly like «"data/none.csv"» column y count 1 output "o.csv" }`, IssueCodes.DataMissing, 'error');
+    });
+    test('data-column', async () => {
+        const d = await expectIssue(`oracle M { model "models/functional/model.json" inputs a, b, c outputs p, q }
+synthesize S { oracle M like "data/poly.csv" column «p» count 1 output "o.csv" }`, IssueCodes.DataColumn, 'error');
+        expect(d.message).toContain('the reference file data/poly.csv has no column `p`');
+    });
+});
+});

@@ -11,9 +11,10 @@ import {
     runTargets, synthesisLike, type RunBlock,
 } from '../ast-fields.js';
 import { firstTokenRange, lineOf } from '../cst-ranges.js';
-import { isInversion, isStopOutsideField, type FeatureDecl, type Interval, type TargetField } from '../generated/ast.js';
+import { isInversion, isStopOutsideField, isSynthesis, type FeatureDecl, type Interval, type TargetField } from '../generated/ast.js';
 import { IssueCodes } from '../issue-codes.js';
-import { quoteName } from '../name-suggestion.js';
+import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
+import { resolveDocumentPath } from '../document-paths.js';
 import { readOracleFacts, type OracleFacts } from '../oracle-facts.js';
 import type { OracleFiles } from '../oracle-files.js';
 import { reportIssue } from './report-issue.js';
@@ -114,6 +115,30 @@ export class RunValidator {
             reportIssue(accept, 'error', IssueCodes.StopNeedsUsing,
                 '`stop outside bounds` watches soft bounds: it needs a `bound … in [lo, hi] using CONSTRAINT`',
                 { node: stop });
+        }
+    }
+
+    /** A synthesis's `like "file.csv" column OUT`: the file exists and has that column. */
+    async checkLikeFile(block: RunBlock, accept: ValidationAcceptor): Promise<void> {
+        if (!isSynthesis(block)) return;
+        const like = synthesisLike(block);
+        if (like?.path === undefined) return;
+        const path = resolveDocumentPath(block, like.path);
+        if (path === undefined) return;
+        const header = await this.files.csvHeader(path);
+        if (!header.ok) {
+            const message = header.kind === 'missing'
+                ? `CSV file not found: ${like.path} (paths are relative to this file)`
+                : `cannot read ${like.path}: ${header.reason}`;
+            reportIssue(accept, 'error', IssueCodes.DataMissing, message, { node: like, property: 'path' });
+            return;
+        }
+        const column = like.output?.$refText;
+        if (column && !header.columns.includes(column)) {
+            const suggestion = closestName(column, header.columns);
+            reportIssue(accept, 'error', IssueCodes.DataColumn,
+                `the reference file ${like.path} has no column ${quoteName(column)}${didYouMean(suggestion)}`,
+                { node: like, property: 'output' });
         }
     }
 
