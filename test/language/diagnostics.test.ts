@@ -244,4 +244,3 @@ synthesize S { oracle M like "data/poly.csv" column «p» count 1 output "o.csv"
         expect(d.message).toContain('the reference file data/poly.csv has no column `p`');
     });
 });
-});
