@@ -208,6 +208,11 @@ describe('quick fixes', () => {
             `${POLY}inversion I {\n  oracle Poly\n  target y = 1\n  steps 10\n}`, opts());
     });
 
+    test('remove a duplicate field from a line it shares', async () => {
+        await fix(`${POLY}inversion I { oracle Poly target y = 1 seed 1 seed 2 steps 5 }`, IssueCodes.DuplicateField,
+            `${POLY}inversion I { oracle Poly target y = 1 seed 1 steps 5 }`, opts());
+    });
+
     test('add the missing bound', async () => {
         const plain = 'oracle Plain { model "models/plain/model.json" inputs a, b outputs y }\n';
         await fix(`${plain}inversion I {\n  oracle Plain\n  target y = 1\n  fix a = 1\n}`, IssueCodes.UnboundedFeature,
