@@ -5,7 +5,7 @@
  * their message (which says what to do).
  */
 import { relative } from 'node:path';
-import { AstUtils } from 'langium';
+import { AstUtils, type AstNode } from 'langium';
 import { DataDefectError, formatDataDiagnostic } from '../engine/data-table.js';
 import { EngineError } from '../engine/errors.js';
 import { SpecError } from '../language/to-spec.js';
@@ -22,26 +22,34 @@ export interface Failure {
     exitCode: ExitCode;
 }
 
-export function describeFailure(e: unknown, file: string): Failure {
+/**
+ * `at` is the block that was being run or trained: an engine error is reported at it, like a
+ * diagnostic (`paper.inv:27:1 error run-failed ...`), so the user knows which block failed.
+ */
+export function describeFailure(e: unknown, file: string, at?: AstNode): Failure {
     if (e instanceof DataDefectError) {
         const lines = e.diagnostics.map((d) => formatDataDiagnostic({ ...d, file: shownPath(d.file) }));
         if (e.omitted > 0) lines.push(`(${e.omitted} more data defects not shown)`);
         return { lines, exitCode: ExitCode.errors };
     }
     if (e instanceof SpecError) {
-        const where = e.node?.$cstNode ? positionOf(e.node, file) : shownPath(file);
-        return { lines: [`${where} error ${e.message}`], exitCode: ExitCode.errors };
+        return { lines: [`${where(e.node ?? at, file)} error invalid ${e.message}`], exitCode: ExitCode.errors };
     }
-    if (e instanceof EngineError) return { lines: [`error: ${e.message}`], exitCode: ExitCode.runFailed };
+    if (e instanceof EngineError) return { lines: [`${where(at, file)} error run-failed ${e.message}`], exitCode: ExitCode.runFailed };
     // Anything else is a fault of inv itself, not of the input: say so plainly; the stack only on request.
     const message = e instanceof Error ? e.message : String(e);
-    const lines = [`error: ${message}`, 'This is a fault in inv, not in your file; set INV_DEBUG=1 to see where it happened, and please report it.'];
+    const lines = [
+        `${where(at, file)} error run-failed ${message}`,
+        'This is a fault in inv, not in your file; set INV_DEBUG=1 to see where it happened, and please report it.',
+    ];
     if (process.env.INV_DEBUG && e instanceof Error && e.stack) lines.push(e.stack);
     return { lines, exitCode: ExitCode.runFailed };
 }
 
-function positionOf(node: NonNullable<SpecError['node']>, file: string): string {
-    const start = node.$cstNode!.range.start;
+/** `FILE:LINE:COL` of a node (1-based), or just FILE when there is no node. */
+function where(node: AstNode | undefined, file: string): string {
+    if (!node?.$cstNode) return shownPath(file);
+    const start = node.$cstNode.range.start;
     const path = AstUtils.getDocument(node).uri.fsPath || file;
     return `${shownPath(path)}:${start.line + 1}:${start.character + 1}`;
 }

@@ -55,9 +55,11 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
     const results: InvResult[] = [];
     let exitCode: ExitCode = ExitCode.ok;
+    let current: RunBlock | undefined;
     try {
         const trained = new Set<string>();
         for (const block of blocks) {
+            current = block;
             if (interrupt.interrupted) break;
             const backend = opts.backend ?? null;
             if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, backend, bar, interrupt.signal, out))) break;
@@ -75,7 +77,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
         }
     } catch (e) {
         bar.stop();
-        const failure = describeFailure(e, file);
+        const failure = describeFailure(e, file, current);
         for (const line of failure.lines) out.err(line);
         exitCode = failure.exitCode;
     } finally {

@@ -30,9 +30,11 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, out:
 
     const interrupt = interruptOnCtrlC((l) => out.err(l));
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
+    let current: Oracle | undefined;
     try {
         await initBackend(opts.backend ?? 'auto');
         for (const oracle of oracles) {
+            current = oracle;
             const spec = toOracleSpec(oracle, loaded.document.uri.fsPath);
             const report = await trainWithProgress(spec, bar, interrupt.signal, out);
             if (report.cancelled) {
@@ -43,7 +45,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, out:
         return ExitCode.ok;
     } catch (e) {
         bar.stop();
-        const failure = describeFailure(e, file);
+        const failure = describeFailure(e, file, current);
         for (const line of failure.lines) out.err(line);
         return failure.exitCode;
     } finally {

@@ -157,7 +157,8 @@ describe('inv run', () => {
         writeFileSync(weights, Buffer.alloc(7)); // the file is there (so validation passes) but truncated
         const r = await inv(['run', 'tiny.inv', '--name', 'Half', '--backend', 'cpu'], dir);
         expect(r.code).toBe(3);
-        expect(r.stderr).toMatch(/^error: /m);
+        // Reported at the run that failed, like a diagnostic.
+        expect(r.stderr).toMatch(/^tiny\.inv:\d+:\d+ error run-failed \S/m);
         expect(r.stderr).not.toMatch(/\n\s+at /);
     });
 
