@@ -12,7 +12,7 @@ import { InvGeneratedModule, InvGeneratedSharedModule } from './generated/module
 import { InvDocumentValidator } from './inv-document-validator.js';
 import { InvLexer } from './inv-lexer.js';
 import { createInvParser } from './inv-parser.js';
-import { InvParserErrorMessageProvider } from './inv-parser-messages.js';
+import { InvLexerErrorMessageProvider, InvParserErrorMessageProvider } from './inv-parser-messages.js';
 import { InvScopeComputation } from './inv-scope-computation.js';
 import { InvScopeProvider } from './inv-scope-provider.js';
 import { registerValidationChecks } from './inv-validator.js';
@@ -49,6 +49,7 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
         Lexer: (services) => new InvLexer(services),
         ValueConverter: () => new InvValueConverter(),
         ParserErrorMessageProvider: () => new InvParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new InvLexerErrorMessageProvider(),
     },
     references: {
         ScopeComputation: (services) => new InvScopeComputation(services),

@@ -239,3 +239,21 @@ describe('expressions', () => {
         expect(codes(deep)).toEqual(['too-deep']);
     });
 });
+
+describe('syntax errors say what was expected, in the language\'s words', () => {
+    test.each([
+        ['inversion I { oracel Poly }', '1:15 `oracel` is not a field here (did you mean `oracle`?); expected a field or `}`'],
+        ['inversion I { oracle P method genrator }', '1:31 expected `generator` or `adjoint` but found `genrator` (did you mean `generator`?)'],
+        ['oracle P { activation rellu }', '1:23 expected `relu`, `tanh`, `sigmoid`, `elu`, `selu` or `swish` but found `rellu` (did you mean `relu`?)'],
+        ['inversion I { oracle P target y = }', '1:35 expected a number but found `}`'],
+        ['constraint c { when x > 0 x }', '1:27 expected `:` but found `x`'],
+        ['oracle P { model "m.json\n}', '1:18 this string is not closed: a "path" ends with " on the same line'],
+        ['@@@ oracle P { }', '1:1 unexpected characters `@@@` (3)'],
+        ['oracel P { }', '1:1 unexpected `oracel` (did you mean `oracle`?): a block starts with `oracle`, `constraint`, `inversion` or `synthesize`'],
+    ])('%j', async (text, first) => {
+        const document = await validate(text);
+        const syntax = (document.diagnostics ?? []).filter((d) => d.code === 'syntax')
+            .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.message)}`);
+        expect(syntax[0]).toBe(first);
+    });
+});
