@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { initBackend } from '../../src/engine/backend.js';
+import { loadOracle } from '../../src/engine/oracle.js';
+import type { OracleSpec, OracleTrainingSpec } from '../../src/engine/spec.js';
+import { tf } from '../../src/engine/tf.js';
+import { learningRateAt, trainOracle, type TrainProgress } from '../../src/engine/train.js';
+import { poly4, tempFolder, writePaperCsv } from './model-fixtures.js';
+
+let dir: string;
+
+function spec(name: string, training: Partial<OracleTrainingSpec> = {}): OracleSpec {
+    return {
+        name: 'Poly4',
+        modelPath: join(dir, 'models', name, 'model.json'),
+        modelPathAsWritten: `models/${name}/model.json`,
+        inputs: ['x1', 'x2', 'x3', 'x4'].map((n) => ({ name: n, domain: null })),
+        outputs: ['y'],
+        training: {
+            dataPath: join(dir, 'data', 'train.csv'),
+            testPath: join(dir, 'data', 'test.csv'),
+            layers: [16, 16],
+            activation: 'relu',
+            epochs: 4,
+            batch: 64,
+            learningRate: 0.001,
+            validation: 0.1,
+            seed: 0,
+            skipMissing: false,
+            classify: null,
+            ...training,
+        },
+    };
+}
+
+beforeAll(async () => {
+    await initBackend('wasm');
+    dir = tempFolder();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'data'));
+    writePaperCsv(join(dir, 'data', 'train.csv'), 800, 1);
+    writePaperCsv(join(dir, 'data', 'test.csv'), 200, 2);
+});
+
+describe('trainOracle', () => {
+    it('writes the model with its metadata, and reports the test RMSE that the model really has', async () => {
+        const events: TrainProgress[] = [];
+        const before = tf.memory().numTensors;
+        const report = await trainOracle(spec('a'), { onProgress: (p) => events.push(p) });
+        expect(tf.memory().numTensors).toBe(before);
+        expect(events.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+        expect(events.every((e) => Number.isFinite(e.loss) && e.validationRmse !== null)).toBe(true);
+        expect(report).toMatchObject({ cancelled: false, measuredOn: 'test', trainRows: 720, testRows: 200, epochs: 4, backend: 'wasm' });
+
+        const json = JSON.parse(readFileSync(spec('a').modelPath, 'utf8'));
+        const meta = json.userDefinedMetadata.inv;
+        expect(meta.inputs.map((c: { name: string }) => c.name)).toEqual(['x1', 'x2', 'x3', 'x4']);
+        expect(meta.outputs[0].name).toBe('y');
+        for (const c of meta.inputs) {
+            expect(c.min).toBeGreaterThanOrEqual(0);
+            expect(c.max).toBeLessThanOrEqual(500);
+            expect(c.std).toBeGreaterThan(100);
+        }
+        expect(meta.data).toBe('data/train.csv');
+        expect(meta.classes).toBeNull();
+        expect(new Date(meta.trainedAt).getTime()).toBeGreaterThan(0);
+        expect(meta.testRmse.y).toBeCloseTo(report.testRmse.y, 3);
+
+        // Loaded back through the oracle wrapper, the model has that RMSE on the test CSV.
+        const oracle = await loadOracle({ ...spec('a'), training: null });
+        const rows = readFileSync(join(dir, 'data', 'test.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+        const pred = tf.tidy(() => oracle.predict(tf.tensor2d(rows.map((r) => r.slice(0, 4)))));
+        const y = await pred.data();
+        pred.dispose();
+        oracle.dispose();
+        const rmse = Math.sqrt(rows.reduce((s, r, i) => s + (y[i] - poly4(r.slice(0, 4))) ** 2, 0) / rows.length);
+        expect(rmse).toBeCloseTo(report.testRmse.y, 0);
+    });
+
+    it('is deterministic for a seed', async () => {
+        await trainOracle(spec('b'));
+        await trainOracle(spec('c'));
+        await trainOracle(spec('d', { seed: 1 }));
+        const weights = (n: string) => readFileSync(join(dir, 'models', n, 'weights.bin'));
+        expect(weights('b').equals(weights('c'))).toBe(true);
+        expect(weights('b').equals(weights('d'))).toBe(false);
+    });
+
+    it('measures on the held-out share when there is no test CSV', async () => {
+        const report = await trainOracle(spec('e', { testPath: null, validation: 0.25, epochs: 1 }));
+        expect(report).toMatchObject({ measuredOn: 'validation', trainRows: 600, testRows: 200 });
+    });
+
+    it('stops when cancelled, and writes nothing', async () => {
+        const abort = new AbortController();
+        const before = tf.memory().numTensors;
+        const report = await trainOracle(spec('f', { epochs: 50 }), { signal: abort.signal, onProgress: (p) => p.epoch === 2 && abort.abort() });
+        expect(report.cancelled).toBe(true);
+        expect(existsSync(spec('f').modelPath)).toBe(false);
+        expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('says that classification is not supported yet', async () => {
+        await expect(trainOracle(spec('g', { classify: 'species' }))).rejects.toThrow(/`classify` is not supported/);
+    });
+
+    it('starts at learningRate, peaks at ten times it (at most 0.01), and anneals to a hundredth', () => {
+        expect(learningRateAt(0.001, 0)).toBe(0.001);
+        expect(learningRateAt(0.001, 0.15)).toBeCloseTo(0.01, 12);
+        expect(learningRateAt(0.001, 1)).toBeCloseTo(0.00001, 12);
+        expect(learningRateAt(0.005, 0.15)).toBeCloseTo(0.01, 12);
+        expect(learningRateAt(0.05, 0.15)).toBeCloseTo(0.05, 12);
+    });
+});
