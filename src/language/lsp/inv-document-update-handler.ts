@@ -9,6 +9,9 @@ import { DefaultDocumentUpdateHandler, type LangiumSharedServices } from 'langiu
 import type { DidChangeWatchedFilesParams } from 'vscode-languageserver';
 import type { InvServices } from '../inv-module.js';
 
+/** What an oracle or a synthesis can name: models, weights, CSVs; or a folder of them. */
+const NAMED_FILE = /(\.(json|bin|csv)|\/[^./]*)$/i;
+
 export class InvDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
     private readonly shared: LangiumSharedServices;
 
@@ -19,7 +22,7 @@ export class InvDocumentUpdateHandler extends DefaultDocumentUpdateHandler {
 
     override didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
         super.didChangeWatchedFiles(params);
-        const others = params.changes.map((c) => URI.parse(c.uri)).filter((uri) => uri.scheme === 'file' && !uri.path.endsWith('.inv'));
+        const others = params.changes.map((c) => URI.parse(c.uri)).filter((uri) => uri.scheme === 'file' && NAMED_FILE.test(uri.path));
         if (others.length === 0) return;
         const paths = others.map((uri) => uri.fsPath);
         for (const services of this.shared.ServiceRegistry.all) (services as InvServices).files?.OracleFiles.forget(paths);
