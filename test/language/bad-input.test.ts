@@ -50,6 +50,15 @@ describe('random and large input', () => {
     });
 });
 
+test('2,000 inversions: an error in the last one is reported on its line', async () => {
+    const { POLY } = await import('./inv-test-services.js');
+    const blocks = Array.from({ length: 2000 }, (_, i) => `inversion I${i} {\n  oracle Poly\n  target y = ${i}\n  bound x1, x2, x3, x4 in [0, 100]\n}`);
+    blocks[1999] = blocks[1999].replace('target y', 'target z');
+    const text = `${POLY}${blocks.join('\n')}\n`;
+    const line = text.split('\n').findIndex((l) => l.includes('target z')) + 1;
+    expect(await located(text)).toEqual([`unknown-output@${line}:10`]);
+});
+
 describe('deep nesting never reaches the parser', () => {
     test.each([
         ['100,000 nested parentheses', `${'('.repeat(100_000)}x${')'.repeat(100_000)}`, 'too-deep@1:92'],
