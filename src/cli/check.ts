@@ -4,7 +4,7 @@
  * Exit 0 when no file has an error (warnings are fine), 1 when one has, 2 for bad usage
  * (a file that is not there, a folder, not an .inv file): each such file is named.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { loadInvDocuments } from './document.js';
@@ -71,6 +71,8 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
         for (const p of problems) process.stderr.write(`inv check: ${p}\n`);
         return ExitCode.usage;
     }
+    // A file named twice is checked (and printed) once.
+    files = files.filter((f, i) => files.findIndex((g) => resolve(g) === resolve(f)) === i);
     const { documents } = await loadInvDocuments(files);
     const all: CheckedDiagnostic[] = [];
     documents.forEach((document, i) => {
@@ -102,6 +104,11 @@ function usageProblem(file: string): string | undefined {
     if (!existsSync(path)) return `${file}: file not found`;
     if (!statSync(path).isFile()) return `${file}: is a folder; give an .inv file`;
     if (extname(path) !== '.inv') return `${file}: not an .inv file; inv reads files ending in .inv`;
+    try {
+        accessSync(path, constants.R_OK);
+    } catch {
+        return `${file}: cannot be read (permission denied)`;
+    }
     return undefined;
 }
 

@@ -106,6 +106,11 @@ describe('inv check', () => {
         ]);
     });
 
+    test('a file named twice is checked once', () => {
+        const r = inv('check', 'warnings.inv', './warnings.inv');
+        expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    });
+
     test('--json: one array, 1-based positions, exit status as without it', () => {
         const r = inv('check', '--json', 'errors.inv', 'warnings.inv');
         expect(r.code).toBe(1);
