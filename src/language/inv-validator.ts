@@ -7,6 +7,7 @@
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Oracle, Synthesis } from './generated/ast.js';
 import type { InvServices } from './inv-module.js';
+import { reservedWords } from './inv-keywords.js';
 import { ConstraintValidator } from './validation/constraint-validator.js';
 import { NamesValidator } from './validation/names-validator.js';
 import { NumbersValidator } from './validation/numbers-validator.js';
@@ -18,7 +19,7 @@ export function registerValidationChecks(services: InvServices): void {
     const names = new NamesValidator();
     const numbers = new NumbersValidator();
     const constraints = new ConstraintValidator();
-    const runs = new RunValidator(services.files.OracleFiles);
+    const runs = new RunValidator(services.files.OracleFiles, reservedWords(services.Grammar));
     const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
 
     const fast: ValidationChecks<InvAstType> = {

@@ -13,14 +13,18 @@ import {
 import { firstTokenRange, lineOf } from '../cst-ranges.js';
 import { isInversion, isStopOutsideField, isSynthesis, type FeatureDecl, type Interval, type TargetField } from '../generated/ast.js';
 import { IssueCodes } from '../issue-codes.js';
-import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
+import { closestName, didYouMean, nameAsSource, quoteName } from '../name-suggestion.js';
 import { resolveDocumentPath } from '../document-paths.js';
 import { readOracleFacts, type OracleFacts } from '../oracle-facts.js';
 import type { OracleFiles } from '../oracle-files.js';
 import { reportIssue } from './report-issue.js';
 
 export class RunValidator {
-    constructor(private readonly files: OracleFiles) {}
+    constructor(
+        private readonly files: OracleFiles,
+        /** The grammar's keywords: a name that is one is written in backticks in a suggested fix. */
+        private readonly keywords: ReadonlySet<string> = new Set(),
+    ) {}
 
     checkTargets(block: RunBlock, accept: ValidationAcceptor): void {
         const targets = runTargets(block);
@@ -194,7 +198,7 @@ export class RunValidator {
             const oracleField = runOracleField(block)!;
             for (const feature of unbounded) {
                 reportIssue(accept, 'warning', IssueCodes.UnboundedFeature,
-                    `${quoteName(feature.name)} is free and has no bound or domain (none declared, none recorded in the model): its search is unbounded; add \`bound ${feature.name} in [lo, hi]\``,
+                    `${quoteName(feature.name)} is free and has no bound or domain (none declared, none recorded in the model): its search is unbounded; add \`bound ${nameAsSource(feature.name, this.keywords)} in [lo, hi]\``,
                     { node: oracleField, property: 'oracle' }, { feature: feature.name, box: { lo: 0, hi: 1 } });
             }
         }
