@@ -284,7 +284,7 @@ function table(results) {
                 q.push([name, `inv ${backend}`, `failed: ${r.error}`, '', '', '', '', '', '', '']);
                 continue;
             }
-            const paper = name.startsWith('Exp3') ? `${PAPER.Exp3.reached} (${fmt((100 * PAPER.Exp3.reached) / PAPER.Exp3.boxMax, 1)} % of max)` : String(PAPER[name]?.miss ?? '-');
+            const paper = name.startsWith('Exp3') ? `${PAPER.Exp3.reached} (${PAPER.Exp3.share} % of max)` : String(PAPER[name]?.miss ?? '-');
             q.push([name, `inv ${backend}`, fmt(r.seconds, 1), r.stoppedBecause, `${r.meeting}/${r.solutions}`, fmt(r.trueValue), fmt(r.trueMiss), fmt(r.medianTrueMiss), fmt(r.meanFeatureStd, 1), paper]);
         }
         if (m.oracleTrainSeconds !== null && m.oracleTrainSeconds !== undefined) {

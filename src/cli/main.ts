@@ -83,6 +83,12 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+    // `inv run FILE | head`: a reader that stops early is not an error worth a stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+        stream.on('error', (e: NodeJS.ErrnoException) => {
+            if (e.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+        });
+    }
     try {
         await buildProgram().parseAsync(process.argv);
     } catch (e) {

@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { initBackend, runInversion } from '../engine/index.js';
+import { EngineError, initBackend, runInversion } from '../engine/index.js';
 import { resultsFormatOf, writeResultsFile } from '../engine/results-file.js';
 import type { InvResult } from '../engine/results.js';
 import type { BackendChoice, RunSpec } from '../engine/spec.js';
@@ -55,31 +55,35 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
     const results: InvResult[] = [];
     let exitCode: ExitCode = ExitCode.ok;
-    let current: RunBlock | undefined;
     try {
         const trained = new Set<string>();
         for (const block of blocks) {
-            current = block;
             if (interrupt.interrupted) break;
-            const backend = opts.backend ?? null;
-            if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, backend, bar, interrupt.signal, out))) break;
-            const spec = withOverrides(toRunSpec(document, block.name), opts);
-            const result = await runOne(spec, bar, interrupt.signal, (line) => opts.quiet || out.err(line));
+            let result: InvResult;
+            try {
+                if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, opts.backend ?? null, bar, interrupt.signal, out))) break;
+                const spec = withOverrides(toRunSpec(document, block.name), opts);
+                result = await runOne(spec, bar, interrupt.signal, (line) => opts.quiet || out.err(line));
+            } catch (e) {
+                bar.stop();
+                const failure = describeFailure(e, file, block);
+                for (const line of failure.lines) out.err(line);
+                exitCode = worse(exitCode, failure.exitCode);
+                // A run that failed on its own (its backend, its model) leaves the others to run;
+                // defects in the file or its data stop everything.
+                if (failure.exitCode === ExitCode.runFailed) continue;
+                break;
+            }
             results.push(result);
             if (result.stoppedBecause === 'diverged') {
                 out.err(
-                    `${spec.name} diverged (NaN or Inf) after ${result.stepsRun} steps; its results are the last finite state. ` +
+                    `${block.name} diverged (NaN or Inf) after ${result.stepsRun} steps; its results are the last finite state. ` +
                         'Try a smaller `learningRate` or `diversity`, or tighter bounds.',
                 );
-                exitCode = ExitCode.runFailed;
+                exitCode = worse(exitCode, ExitCode.runFailed);
             }
             if (result.stoppedBecause === 'cancelled') break;
         }
-    } catch (e) {
-        bar.stop();
-        const failure = describeFailure(e, file, current);
-        for (const line of failure.lines) out.err(line);
-        exitCode = failure.exitCode;
     } finally {
         interrupt.dispose();
     }
@@ -97,6 +101,12 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
     if (results.length > 0) out.out(summaryTable(results));
     if (exitCode === ExitCode.cancelled) out.err(`cancelled: ${results.length} of ${blocks.length} run(s) have results${opts.out ? ` (in ${opts.out})` : ''}`);
     return exitCode;
+}
+
+/** Of two outcomes, the one the exit status reports: cancelled, then file/data errors, then failed runs. */
+function worse(a: ExitCode, b: ExitCode): ExitCode {
+    const rank = (c: ExitCode) => [ExitCode.ok, ExitCode.runFailed, ExitCode.errors, ExitCode.usage, ExitCode.cancelled].indexOf(c);
+    return rank(b) > rank(a) ? b : a;
 }
 
 /** Why `--out PATH` cannot be written, before anything runs (a two-hour run should not fail at the end). */
@@ -142,7 +152,7 @@ async function trainFirstIfNeeded(
 
 async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, say: (line: string) => void): Promise<InvResult> {
     if (spec.kind !== 'inversion') {
-        throw new Error(`synthesis \`${spec.name}\` cannot run yet: this version runs inversions only`);
+        throw new EngineError(`synthesis \`${spec.name}\` is not available in this version of inv; run its inversions with \`--name NAME\``);
     }
     // runInversion runs on the backend chosen last; each run may name its own.
     const backend = await initBackend(spec.backend);

@@ -2,7 +2,7 @@
  * The `inv` command as a real process (out/cli.cjs): what a user or a CI script sees.
  * A tiny oracle (y = 2a + b) keeps it fast: it trains in about a second.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +160,23 @@ describe('inv run', () => {
         // Reported at the run that failed, like a diagnostic.
         expect(r.stderr).toMatch(/^tiny\.inv:\d+:\d+ error run-failed \S/m);
         expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('a run that fails on its own is reported at its block; the others still run (exit 3)', async () => {
+        // A second oracle whose weights file is truncated: it loads for validation, not for running.
+        mkdirSync(join(trained, 'broken'), { recursive: true });
+        cpSync(join(trained, 'model/model.json'), join(trained, 'broken/model.json'));
+        const weights = JSON.parse(readFileSync(join(trained, 'model/model.json'), 'utf8')).weightsManifest[0].paths[0];
+        writeFileSync(join(trained, 'broken', weights), Buffer.alloc(7));
+        writeFileSync(
+            join(trained, 'mixed.inv'),
+            TINY_ORACLE + 'oracle Broken { model "broken/model.json" inputs a, b outputs y }\ninversion First { oracle Broken target y = 1 }\n' + RUNS,
+        );
+        const r = await inv(['run', 'mixed.inv', '--out', 'mixed.json', '--backend', 'cpu'], trained);
+        expect(r.code, r.stderr).toBe(3);
+        expect(r.stderr).toMatch(/^mixed\.inv:\d+:1 error run-failed \S/m);
+        const results = JSON.parse(readFileSync(join(trained, 'mixed.json'), 'utf8')) as InvResult[];
+        expect(results.map((x) => x.name)).toEqual(['Half', 'Fixed']);
     });
 
     it('a diverged run still writes its results and exits 3', async () => {
