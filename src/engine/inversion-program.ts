@@ -8,6 +8,7 @@
 import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs';
 
 import { Adam } from './adam.js';
+import { healthCode } from './divergence.js';
 import type { FeatureTransforms } from './feature-transform.js';
 import type { TargetLoss } from './loss.js';
 import type { Oracle } from './oracle.js';
@@ -28,12 +29,17 @@ export interface ProgramState {
 /** Steps between two computations of the spread term's coefficients. */
 const SPREAD_EVERY = 4;
 
+/** Scalars of one step, left on the backend (the caller reads them when it needs them, and disposes them). */
+export interface StepResult {
+    /** The accuracy loss before the step. */
+    loss: Scalar;
+    /** Where NaN/Inf first appeared in the step's forward pass (divergence.ts); 0 when nowhere. */
+    health: Scalar;
+}
+
 export interface InversionProgram {
-    /**
-     * One optimisation step, with the spread term or without it; returns the accuracy loss
-     * before the step (a scalar the caller disposes).
-     */
-    step(learningRate: number, spreading: boolean): Scalar;
+    /** One optimisation step, with the spread term or without it. */
+    step(learningRate: number, spreading: boolean): StepResult;
     state(): Promise<ProgramState>;
     /**
      * A program that goes on from the current solutions, each optimised on its own (its raw
@@ -69,7 +75,7 @@ export class TapedProgram implements InversionProgram {
         this.adam = new Adam(parts.variables);
     }
 
-    step(learningRate: number, spreading: boolean): Scalar {
+    step(learningRate: number, spreading: boolean): StepResult {
         const { raw, variables, transforms, oracle, loss, spread } = this.parts;
         const useSpread = spread !== null && spreading;
         // The spread term's coefficients are constants of the step (its surrogate's gradient).
@@ -86,13 +92,18 @@ export class TapedProgram implements InversionProgram {
         const coefficients = useSpread ? this.coefficients : null;
         const keepFeatures = useSpread && (this.steps + 1) % SPREAD_EVERY === 0;
         this.steps++;
-        // Kept (tf.keep) out of the step's scope: the loss to return, the features for the next coefficients.
+        // Kept (tf.keep) out of the step's scope: the loss and health to return, the features for the next coefficients.
         let accuracy: Scalar | null = null;
+        let health: Scalar | null = null;
         tf.tidy(() => {
             const { grads } = tf.variableGrads(() => {
-                const x = transforms.apply(raw());
+                const u = raw();
+                const x = transforms.apply(u);
                 if (keepFeatures) this.lastFeatures = tf.keep(x);
-                const a = tf.keep(tf.mean(loss.perSolution(oracle.standardised(transforms.splice(x)))) as Scalar);
+                const y = oracle.standardised(transforms.splice(x));
+                // Not on the path to the loss: the tape leaves it out of the backward pass.
+                health = tf.keep(healthCode(u, x, y));
+                const a = tf.keep(tf.mean(loss.perSolution(y)) as Scalar);
                 accuracy = a;
                 return coefficients ? (tf.add(a, tf.sum(tf.mul(coefficients, x))) as Scalar) : a;
             }, variables);
@@ -101,7 +112,7 @@ export class TapedProgram implements InversionProgram {
                 learningRate,
             );
         });
-        return accuracy!;
+        return { loss: accuracy!, health: health! };
     }
 
     async state(): Promise<ProgramState> {

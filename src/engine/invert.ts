@@ -3,6 +3,8 @@
  * adjoint), run it step by step under the stop rules, and evaluate the state it ends with
  * into an InvResult (CLI-AND-RESULTS.md). Runs on whatever backend initBackend chose.
  */
+import type { Scalar } from '@tensorflow/tfjs';
+
 import pkg from '../../package.json' with { type: 'json' };
 
 import { adjointProgram } from './adjoint.js';
@@ -16,7 +18,8 @@ import { loadOracle, oracleDomains, type Oracle } from './oracle.js';
 import { SpreadForce } from './repulsion.js';
 import { RESULT_SCHEMA, type InvResult, type ResultTarget, type RunSettings, type StopReason } from './results.js';
 import type { BackendName, InversionSpec, TargetSpec } from './spec.js';
-import { CHECK_EVERY, divergenceCause, insideCount, OutsideBoundsRule, spreadOf, ToleranceRule } from './stop-rules.js';
+import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
+import { describeHealth } from './divergence.js';
 import { hasTolerance, solutionMiss } from './target-miss.js';
 import { tf } from './tf.js';
 
@@ -113,44 +116,46 @@ interface RunOutcome {
 async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number): Promise<RunOutcome> {
     const free = transforms.free;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
-    const toleranceRule = new ToleranceRule(spec.diversity, spec.steps);
+    const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, spec.targets.some((t) => !hasTolerance(t)));
     const lossEvery = Math.max(10, Math.ceil(spec.steps / LOSS_POINTS));
     const curve: Array<[number, number]> = [];
-    let pending: Array<[number, ReturnType<InversionProgram['step']>]> = [];
+    let pending: Array<[number, Scalar]> = [];
+    let health: Array<[number, Scalar]> = [];
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
     let lastLoss = NaN;
     let lastProgress = -Infinity;
     const notes: string[] = [];
-    let spreading = toleranceRule.spreading;
+    let spreading = earlyStop.spreadingAt(0);
     const outputIndex = (name: string) => oracle.outputs.indexOf(name);
 
-    /** Reads the sampled losses; the first non-finite one's step, or null. */
-    const flushLosses = async (): Promise<number | null> => {
-        if (pending.length === 0) return null;
-        const stacked = tf.stack(pending.map(([, t]) => t));
-        const values = await stacked.data();
-        stacked.dispose();
-        let firstBad: number | null = null;
-        pending.forEach(([step, t], i) => {
-            t.dispose();
-            curve.push([step, values[i]]);
-            if (!Number.isFinite(values[i]) && firstBad === null) firstBad = step;
-        });
-        lastLoss = values[values.length - 1];
+    /**
+     * Reads the sampled losses and the health codes of the steps since the last check;
+     * returns the cause of the first divergence among them, or null.
+     */
+    const flush = async (): Promise<string | null> => {
+        const losses = pending.map(([, t]) => t);
+        const codes = health.map(([, t]) => t);
+        const [lossValues, codeValues] = await Promise.all([readAll(losses), readAll(codes)]);
+        pending.forEach(([step], i) => curve.push([step, lossValues[i]]));
+        if (lossValues.length > 0) lastLoss = lossValues[lossValues.length - 1];
+        const bad = codeValues.findIndex((c) => c !== 0);
+        const cause = bad >= 0 ? describeHealth(codeValues[bad], health[bad][0], free, oracle.outputs) : null;
+        tf.dispose([...losses, ...codes]);
         pending = [];
-        return firstBad;
+        health = [];
+        return cause;
     };
     const finish = async (state: ProgramState, stepsRun: number, stoppedBecause: StopReason): Promise<RunOutcome> => {
-        await flushLosses();
+        await flush();
         return { state, stepsRun, stoppedBecause, loss: curve, notes };
     };
 
     for (let step = 0; ; step++) {
         if (step % CHECK_EVERY === 0 || step === spec.steps) {
-            const badLossStep = await flushLosses();
+            const diverged = await flush();
             const state = await current.program.state();
-            const cause = divergenceCause(state, free, oracle.outputs, step) ?? (badLossStep !== null ? `the loss became non-finite at step ${badLossStep}` : null);
+            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
             if (cause !== null) {
                 if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
                 notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);
@@ -174,17 +179,18 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
                 return finish(state, step, 'steps');
             }
             const spread = spreadOf(state, free);
-            if (toleranceRule.check(step, allMeet, spread)) return finish(state, step, 'tolerance');
+            if (earlyStop.check(step, allMeet, spread)) return finish(state, step, 'tolerance');
         }
         if (opts.signal?.aborted) return finish(await current.program.state(), step, 'cancelled');
-        if (spreading && !toleranceRule.spreading) {
+        if (spreading && !earlyStop.spreadingAt(step)) {
             // The spread is made: from here each solution settles onto its targets on its own.
             spreading = false;
             current.program = await current.program.refine();
         }
-        const loss = current.program.step(spec.learningRate, spreading);
-        if (step % lossEvery === 0) pending.push([step, loss]);
-        else loss.dispose();
+        const result = current.program.step(spec.learningRate, spreading);
+        health.push([step, result.health]);
+        if (step % lossEvery === 0) pending.push([step, result.loss]);
+        else result.loss.dispose();
         if (step % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
         const now = performance.now();
         if (opts.onProgress && now - lastProgress >= PROGRESS_MS) {
@@ -230,4 +236,17 @@ function resultTarget(t: TargetSpec): ResultTarget {
         case 'minimize':
             return { output: t.output, kind: t.kind, value: null, low: null, high: null, tolerance: null };
     }
+}
+
+/** The values of scalars, read back in one transfer. */
+async function readAll(scalars: Scalar[]): Promise<number[]> {
+    if (scalars.length === 0) return [];
+    const stacked = tf.stack(scalars);
+    const values = Array.from(await stacked.data());
+    stacked.dispose();
+    return values;
+}
+
+function finite(state: ProgramState): boolean {
+    return [state.raw, state.features, state.outputs].every((a) => a.every(Number.isFinite));
 }

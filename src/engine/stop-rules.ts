@@ -44,31 +44,37 @@ export class OutsideBoundsRule {
 }
 
 /**
- * When to stop for `tolerance`, and (with a positive diversity) when the spread term stops:
- * see SPREAD_WINDOW above.
+ * Early stop (`tolerance`), and with a positive diversity when the spread term stops acting
+ * (see SPREAD_WINDOW above).
  */
-export class ToleranceRule {
+export class EarlyStopRule {
     private readonly spreads = new Map<number, number>();
-    /** Whether the spread term still acts (never with diversity 0). */
-    spreading: boolean;
+    /** The step from which the spread term no longer acts. */
+    private spreadEnd: number;
 
     constructor(
         diversity: number,
-        private readonly steps: number,
+        steps: number,
+        /** With a `maximize`/`minimize` target there is always more to gain: no early stop. */
+        private readonly objective: boolean,
     ) {
-        this.spreading = diversity > 0;
+        this.spreadEnd = diversity > 0 ? Math.floor(SETTLE_AT * steps) : 0;
+    }
+
+    /** Whether the spread term acts at `step`. */
+    spreadingAt(step: number): boolean {
+        return step < this.spreadEnd;
     }
 
     /** Records a check; true when the run must stop now (every solution meets, nothing left to spread). */
     check(step: number, allMeet: boolean, spread: number): boolean {
         this.spreads.set(step, spread);
-        if (this.spreading) {
+        if (this.spreadingAt(step)) {
             const before = this.spreads.get(step - SPREAD_WINDOW);
-            const settled = before !== undefined && spread < before * (1 + SPREAD_GROWTH);
-            if (settled || step >= SETTLE_AT * this.steps) this.spreading = false;
+            if (before !== undefined && spread < before * (1 + SPREAD_GROWTH)) this.spreadEnd = step;
             return false;
         }
-        return allMeet;
+        return allMeet && !this.objective;
     }
 }
 
@@ -104,28 +110,4 @@ export function rowInside(features: ArrayLike<number>, row: number, free: FreeCo
         const v = features[row * free.length + j];
         return f.box === null || (v >= f.box.lo && v <= f.box.hi);
     });
-}
-
-/**
- * Why a state is not finite, in words a user can act on, or null when it is finite: which
- * stage first produced NaN/Inf (the generator's raw output, a constraint, the oracle).
- */
-export function divergenceCause(state: ProgramState, free: FreeColumn[], outputs: string[], step: number): string | null {
-    const k = free.length;
-    const bad = (v: number) => (Number.isNaN(v) ? 'NaN' : 'Inf');
-    for (let i = 0; i < state.raw.length; i++) {
-        if (!Number.isFinite(state.raw[i])) return `the generator's output became ${bad(state.raw[i])} by step ${step} (lower learningRate)`;
-    }
-    for (let i = 0; i < state.features.length; i++) {
-        const v = state.features[i];
-        if (Number.isFinite(v)) continue;
-        const f = free[i % k];
-        const source = f.constraint ? `constraint \`${f.constraint.name}\`` : `the transform of ${f.feature.name}`;
-        return `${source} produced ${bad(v)} at step ${step} (feature ${f.feature.name}, raw value ${state.raw[i]})`;
-    }
-    for (let i = 0; i < state.outputs.length; i++) {
-        const v = state.outputs[i];
-        if (!Number.isFinite(v)) return `the oracle produced ${bad(v)} for ${outputs[i % outputs.length]} at step ${step}`;
-    }
-    return null;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FreeColumn } from '../../src/engine/feature-transform.js';
 import type { ProgramState } from '../../src/engine/inversion-program.js';
 import type { FreeFeature } from '../../src/engine/spec.js';
-import { divergenceCause, insideCount, OutsideBoundsRule, SPREAD_WINDOW, spreadOf, ToleranceRule } from '../../src/engine/stop-rules.js';
+import { EarlyStopRule, insideCount, OutsideBoundsRule, SPREAD_WINDOW, spreadOf } from '../../src/engine/stop-rules.js';
 import { PAPER_CONSTRAINT } from './model-fixtures.js';
 
 function state(features: number[], raw = features.map(() => 0), outputs = features.map(() => 0), solutions = features.length): ProgramState {
@@ -57,47 +57,46 @@ describe('stop outside bounds (LANGUAGE.md, exactly)', () => {
     });
 });
 
-describe('tolerance rule', () => {
+describe('early stop', () => {
     it('with diversity 0 stops when every solution meets', () => {
-        const rule = new ToleranceRule(0, 3000);
-        expect(rule.spreading).toBe(false);
+        const rule = new EarlyStopRule(0, 3000, false);
+        expect(rule.spreadingAt(0)).toBe(false);
         expect(rule.check(0, false, 0.1)).toBe(false);
         expect(rule.check(50, true, 0.1)).toBe(true);
     });
 
     it('with a positive diversity spreads until the spread stops growing, then stops when every solution meets', () => {
-        const rule = new ToleranceRule(0.15, 100_000);
+        const rule = new EarlyStopRule(0.15, 100_000, false);
         let step = 0;
         // Growing by 10 % every 500 steps: still spreading, even when all meet.
         for (; step <= 2000; step += 50) expect(rule.check(step, true, 0.1 * 1.1 ** (step / SPREAD_WINDOW))).toBe(false);
-        expect(rule.spreading).toBe(true);
+        expect(rule.spreadingAt(step)).toBe(true);
         // Flat: after a window the spreading ends; the run stops at the next check where all meet.
         let stopped = -1;
         for (; step <= 4000 && stopped < 0; step += 50) if (rule.check(step, step >= 3000, 0.2)) stopped = step;
-        expect(rule.spreading).toBe(false);
+        expect(rule.spreadingAt(stopped)).toBe(false);
         expect(stopped).toBe(3000);
     });
 
-    it('stops spreading at 90 % of the steps at the latest', () => {
-        const rule = new ToleranceRule(0.15, 1000);
+    it('never stops early with an objective (maximize/minimize): there is always more to gain', () => {
+        const rule = new EarlyStopRule(0, 3000, true);
+        expect(rule.check(0, true, 0.1)).toBe(false);
+        expect(rule.check(50, true, 0.1)).toBe(false);
+    });
+
+    it('stops spreading at 90 % of the steps at the latest, between checks too', () => {
+        const rule = new EarlyStopRule(0.15, 1000, false);
         for (let step = 0; step < 900; step += 50) rule.check(step, false, step);
-        expect(rule.spreading).toBe(true);
-        rule.check(900, false, 900);
-        expect(rule.spreading).toBe(false);
+        expect(rule.spreadingAt(899)).toBe(true);
+        expect(rule.spreadingAt(900)).toBe(false);
+        expect(new EarlyStopRule(0.15, 300, false).spreadingAt(270)).toBe(false);
     });
 });
 
-describe('spread and divergence', () => {
+describe('spread', () => {
     it('measures spread as the mean std of box-normalised features', () => {
         const two: FreeColumn[] = [boxed, { ...boxed, column: 1, width: 10, box: { lo: 0, hi: 10 } }];
         // Two solutions: the first column has std 20 over a width of 100, the second std 0.
         expect(spreadOf(state([30, 5, 70, 5], undefined, undefined, 2), two)).toBeCloseTo(0.1, 9);
-    });
-
-    it('names the constraint that produced Inf or NaN, and the step', () => {
-        expect(divergenceCause(state([1, Infinity], [1, 300]), [boxed], ['y'], 1200)).toBe('constraint `paper` produced Inf at step 1200 (feature x1, raw value 300)');
-        expect(divergenceCause(state([1, 2], [NaN, 0]), [boxed], ['y'], 50)).toMatch(/generator's output became NaN by step 50/);
-        expect(divergenceCause(state([1, 2], [0, 0], [3, NaN]), [boxed], ['y'], 10)).toBe('the oracle produced NaN for y at step 10');
-        expect(divergenceCause(state([1, 2]), [boxed], ['y'], 10)).toBeNull();
     });
 });

@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+import { initBackend, isSoftwareAdapter, listBackends, loadFailure } from '../../src/engine/backend.js';
+import { EngineError } from '../../src/engine/errors.js';
+import { tf } from '../../src/engine/tf.js';
+
+function resolvable(pkg: string): boolean {
+    try {
+        createRequire(import.meta.url).resolve(pkg);
+        return true;
+    } catch {
+        return false;
+    }
+}
+const tfjsNode = resolvable('@tensorflow/tfjs-node') || resolvable('@tensorflow/tfjs-node-gpu');
+
+describe('backends', () => {
+    it('lists every backend, found or with the reason it is not', async () => {
+        const reports = await listBackends();
+        expect(reports.map((r) => r.name)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+        expect(reports.find((r) => r.name === 'wasm')).toEqual({ name: 'wasm', found: true, detail: 'TensorFlow.js WebAssembly (SIMD, one thread)' });
+        expect(reports.find((r) => r.name === 'cpu')?.found).toBe(true);
+        for (const r of reports) {
+            expect(r.detail.length).toBeGreaterThan(5);
+            expect(r.detail).not.toMatch(/\n|    at /);
+        }
+        const tensorflow = reports.find((r) => r.name === 'tensorflow')!;
+        if (!tfjsNode) {
+            expect(tensorflow).toEqual({ name: 'tensorflow', found: false, detail: 'not installed (npm install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu with CUDA 11.2/cuDNN 8.1)' });
+        }
+        const webgpu = reports.find((r) => r.name === 'webgpu')!;
+        if (!webgpu.found) expect(webgpu.detail).toMatch(/no WebGPU adapter|not available/);
+    });
+
+    it('runs the backend asked for, and says why one cannot run', async () => {
+        expect(await initBackend('cpu')).toBe('cpu');
+        expect(tf.getBackend()).toBe('cpu');
+        expect(await initBackend('wasm')).toBe('wasm');
+        expect(tf.getBackend()).toBe('wasm');
+        if (!tfjsNode) {
+            await expect(initBackend('tensorflow')).rejects.toThrow(EngineError);
+            await expect(initBackend('tensorflow')).rejects.toThrow(/backend tensorflow cannot run here: tensorflow: not installed \(npm install @tensorflow\/tfjs-node/);
+        }
+    });
+
+    it('picks a working backend for auto, never a software GPU adapter', async () => {
+        const name = await initBackend('auto');
+        const reports = await listBackends();
+        const first = reports.find((r) => r.found && !r.detail.startsWith('only a software adapter'));
+        expect(name).toBe(first?.name);
+    });
+
+    it('says what a native library failure means', () => {
+        expect(loadFailure(new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory'))).toBe('libcudart.so.11.0 missing — needs CUDA 11.2/cuDNN 8.1');
+        expect(loadFailure(new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions'))).toBe('libtensorflow.so.2 missing');
+        expect(loadFailure(new Error('something else\nstack'))).toBe('something else');
+    });
+
+    it('recognises software WebGPU adapters', () => {
+        expect(isSoftwareAdapter({ isFallbackAdapter: true })).toBe(true);
+        expect(isSoftwareAdapter({ info: { description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toBe(true);
+        expect(isSoftwareAdapter({ info: { vendor: 'google', architecture: 'swiftshader' } })).toBe(true);
+        expect(isSoftwareAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' } })).toBe(false);
+    });
+});
