@@ -48,7 +48,8 @@ export class ProgressBar {
         if (!this.bar) return;
         this.bar.setTotal(p.total);
         this.bar.update(p.done, {
-            loss: Number.isFinite(p.loss) ? p.loss.toPrecision(4) : String(p.loss),
+            // NaN before the engine has read its first loss; a real divergence ends the run with its own message.
+            loss: Number.isNaN(p.loss) ? '-' : Number.isFinite(p.loss) ? p.loss.toPrecision(4) : String(p.loss),
             meeting: p.meeting === undefined || p.meeting === null ? '' : ` | ${p.meeting} meet`,
         });
     }
