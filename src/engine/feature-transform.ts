@@ -18,13 +18,14 @@ import type { FeatureSpec, FreeFeature, Interval } from './spec.js';
 import { tf } from './tf.js';
 
 /**
- * A constraint's raw value is centre + CONSTRAINT_RAW_SCALE * halfWidth * u. Smaller than 1
- * because of `stop outside bounds`: it checks every 50 steps, and the generator's output
- * moves fast once it has a direction (tens of raw units a step); at this scale a solution
- * crosses the box in a few hundred steps rather than a few dozen, so the last check with
- * half of the solutions inside finds them near the box's edge, not somewhere short of it.
+ * A constraint's raw value is centre + CONSTRAINT_RAW_SCALE * halfWidth * u. Small because of
+ * `stop outside bounds`: it checks every 50 steps, and the generator's output, once it has a
+ * direction, grows fast (its layers grow together). At this scale the paper's Exp3 solutions
+ * take about 250 steps to reach the edge of the box rather than 150, so the last check with
+ * half of them inside finds the best near the edge: on seeds 0-12 it reached 99.7-100 % of
+ * the box's true maximum, against 90.6-99.6 % at 0.1 and 64 % at 1.
  */
-const CONSTRAINT_RAW_SCALE = 0.1;
+const CONSTRAINT_RAW_SCALE = 0.03;
 
 export interface FreeColumn {
     /** Column in the oracle's inputs. */

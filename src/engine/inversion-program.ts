@@ -5,10 +5,10 @@
  * later, possibly, a fused kernel for dense MLPs that does forward, backward and Adam in one
  * call.
  */
-import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Scalar, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 
 import { Adam } from './adam.js';
-import { healthCode } from './divergence.js';
+import { healthProbe } from './divergence.js';
 import type { FeatureTransforms } from './feature-transform.js';
 import type { TargetLoss } from './loss.js';
 import type { Oracle } from './oracle.js';
@@ -33,8 +33,8 @@ const SPREAD_EVERY = 4;
 export interface StepResult {
     /** The accuracy loss before the step. */
     loss: Scalar;
-    /** Where NaN/Inf first appeared in the step's forward pass (divergence.ts); 0 when nowhere. */
-    health: Scalar;
+    /** Where NaN/Inf first appeared in the step's forward pass, if anywhere (divergence.ts). */
+    health: Tensor1D;
 }
 
 export interface InversionProgram {
@@ -94,7 +94,7 @@ export class TapedProgram implements InversionProgram {
         this.steps++;
         // Kept (tf.keep) out of the step's scope: the loss and health to return, the features for the next coefficients.
         let accuracy: Scalar | null = null;
-        let health: Scalar | null = null;
+        let health: Tensor1D | null = null;
         tf.tidy(() => {
             const { grads } = tf.variableGrads(() => {
                 const u = raw();
@@ -102,7 +102,7 @@ export class TapedProgram implements InversionProgram {
                 if (keepFeatures) this.lastFeatures = tf.keep(x);
                 const y = oracle.standardised(transforms.splice(x));
                 // Not on the path to the loss: the tape leaves it out of the backward pass.
-                health = tf.keep(healthCode(u, x, y));
+                health = tf.keep(healthProbe(u, x, y));
                 const a = tf.keep(tf.mean(loss.perSolution(y)) as Scalar);
                 accuracy = a;
                 return coefficients ? (tf.add(a, tf.sum(tf.mul(coefficients, x))) as Scalar) : a;

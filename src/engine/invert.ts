@@ -3,7 +3,7 @@
  * adjoint), run it step by step under the stop rules, and evaluate the state it ends with
  * into an InvResult (CLI-AND-RESULTS.md). Runs on whatever backend initBackend chose.
  */
-import type { Scalar } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs';
 
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -120,7 +120,7 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
     const lossEvery = Math.max(10, Math.ceil(spec.steps / LOSS_POINTS));
     const curve: Array<[number, number]> = [];
     let pending: Array<[number, Scalar]> = [];
-    let health: Array<[number, Scalar]> = [];
+    let health: Array<[number, Tensor1D]> = [];
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
     let lastLoss = NaN;
@@ -135,13 +135,16 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
      */
     const flush = async (): Promise<string | null> => {
         const losses = pending.map(([, t]) => t);
-        const codes = health.map(([, t]) => t);
-        const [lossValues, codeValues] = await Promise.all([readAll(losses), readAll(codes)]);
+        const probes = health.map(([, t]) => t);
+        const [lossValues, probeValues] = await Promise.all([readAll(losses), readAll(probes)]);
         pending.forEach(([step], i) => curve.push([step, lossValues[i]]));
         if (lossValues.length > 0) lastLoss = lossValues[lossValues.length - 1];
-        const bad = codeValues.findIndex((c) => c !== 0);
-        const cause = bad >= 0 ? describeHealth(codeValues[bad], health[bad][0], free, oracle.outputs) : null;
-        tf.dispose([...losses, ...codes]);
+        let cause: string | null = null;
+        const width = probes.length > 0 ? probes[0].size : 0;
+        for (let i = 0; i < probes.length && cause === null; i++) {
+            cause = describeHealth(probeValues.slice(i * width, (i + 1) * width), health[i][0], free, oracle.outputs);
+        }
+        tf.dispose([...losses, ...probes]);
         pending = [];
         health = [];
         return cause;
@@ -195,6 +198,9 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         const now = performance.now();
         if (opts.onProgress && now - lastProgress >= PROGRESS_MS) {
             lastProgress = now;
+            // The newest sampled loss: one scalar read at most every PROGRESS_MS.
+            const latest = pending[pending.length - 1];
+            if (latest) lastLoss = (await latest[1].data())[0];
             opts.onProgress({ step: step + 1, steps: spec.steps, loss: lastLoss, meeting, elapsedSeconds: (now - started) / 1000 });
         }
     }
@@ -238,10 +244,10 @@ function resultTarget(t: TargetSpec): ResultTarget {
     }
 }
 
-/** The values of scalars, read back in one transfer. */
-async function readAll(scalars: Scalar[]): Promise<number[]> {
-    if (scalars.length === 0) return [];
-    const stacked = tf.stack(scalars);
+/** The values of same-shaped tensors, concatenated, read back in one transfer. */
+async function readAll(tensors: Tensor[]): Promise<number[]> {
+    if (tensors.length === 0) return [];
+    const stacked = tf.stack(tensors);
     const values = Array.from(await stacked.data());
     stacked.dispose();
     return values;

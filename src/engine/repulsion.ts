@@ -10,11 +10,14 @@
  * 2. Its gradient is projected, per solution, onto the tangent space of the level set of the
  *    targeted outputs (the component along each output's gradient w.r.t. p is removed), so
  *    it moves solutions *along* the level set, not off it.
- * 3. A solution that has used up half of its tolerance gets less of the push, none at the
- *    edge of its tolerance, so the accuracy term always has the last word; a target that
- *    cannot be met (the paper's Exp3) gets no push at all.
- * 4. The projected, gated gradient enters the loss as a surrogate sum(stopGradient(c) * x):
- *    its gradient w.r.t. the features is exactly c, back-propagated into the generator.
+ * 3. Its size is set against the accuracy term (see SpreadForce), so the accuracy term
+ *    holds the solutions near the level set while they spread; where the target cannot be
+ *    met (the paper's Exp3) they spread along the level sets of the output instead.
+ * 4. The projected gradient enters the loss as a surrogate sum(stopGradient(c) * x): its
+ *    gradient w.r.t. the features is exactly c, back-propagated into the generator.
+ * The term acts until the spread settles; then each solution is refined on its own onto its
+ * targets without it (stop-rules.ts, inversion-program.ts `refine`), so the spread costs no
+ * accuracy at the end.
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
@@ -55,7 +58,7 @@ export class SpreadForce {
         // Added to the distance matrix so that no solution is its own nearest neighbour.
         this.notSelf = tf.tidy(() => tf.mul(tf.eye(solutions), 1e9) as Tensor2D);
         // `=` targets and objectives are level sets to move along; ranges and one-sided goals
-        // are regions to move within (their hinge and the gate keep solutions inside).
+        // are regions to move within (their hinge keeps solutions inside).
         this.terms = targets.map((t) => {
             const column = oracle.outputs.indexOf(t.output);
             const std = oracle.outputStd[column];

@@ -10,10 +10,12 @@ import type { ProgramState } from './inversion-program.js';
 export const CHECK_EVERY = 50;
 
 /**
- * Early stop with a positive diversity. The spread term acts until the spread has stopped
- * growing (it grew by less than SPREAD_GROWTH, relative, over the last SPREAD_WINDOW steps)
- * or SETTLE_AT of the steps have passed; then the solutions settle onto their targets
- * without it, and the run stops as soon as every solution meets.
+ * Early stop. With `diversity 0`: as soon as every solution meets its targets. With a
+ * positive diversity the spread term acts until the spread (spreadOf) has stopped growing,
+ * i.e. grew by less than SPREAD_GROWTH (relative) over the last SPREAD_WINDOW steps, checked
+ * every CHECK_EVERY steps, or until SETTLE_AT of the steps have passed; then each solution
+ * settles onto its targets on its own, without the term, and the run stops as soon as every
+ * solution meets. Never with a `maximize`/`minimize` target (there is always more to gain).
  */
 export const SPREAD_WINDOW = 500;
 export const SPREAD_GROWTH = 0.01;

@@ -2,7 +2,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend.js';
-import { describeHealth, healthCode } from '../../src/engine/divergence.js';
+import { describeHealth, healthProbe } from '../../src/engine/divergence.js';
 import type { FreeColumn } from '../../src/engine/feature-transform.js';
 import { tf } from '../../src/engine/tf.js';
 import { PAPER_CONSTRAINT } from './model-fixtures.js';
@@ -17,10 +17,10 @@ const free: FreeColumn[] = ['x1', 'x2'].map((name, column) => ({
 }));
 
 async function cause(u: number[][], x: number[][], y: number[][]): Promise<string | null> {
-    const code = tf.tidy(() => healthCode(tf.tensor2d(u) as Tensor2D, tf.tensor2d(x) as Tensor2D, tf.tensor2d(y) as Tensor2D));
-    const value = (await code.data())[0];
-    code.dispose();
-    return describeHealth(value, 1200, free, ['y', 'z']);
+    const probe = tf.tidy(() => healthProbe(tf.tensor2d(u) as Tensor2D, tf.tensor2d(x) as Tensor2D, tf.tensor2d(y) as Tensor2D));
+    const values = await probe.data();
+    probe.dispose();
+    return describeHealth(values, 1200, free, ['y', 'z']);
 }
 
 beforeAll(async () => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('divergence diagnosis', () => {
     it('says nothing when everything is finite', async () => {
-        expect(await cause([[1, 2]], [[3, 4]], [[5, 6]])).toBeNull();
+        expect(await cause([[1, 2], [-1, 0]], [[3, 4], [1e30, 2]], [[5, 6], [7, 8]])).toBeNull();
     });
 
     it('names the first stage that is not finite: a feature\'s constraint, with NaN or Inf', async () => {

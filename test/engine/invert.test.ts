@@ -151,6 +151,7 @@ describe('stop rules in a run', () => {
             onProgress: (p) => {
                 events++;
                 expect(p.steps).toBe(100_000);
+                expect(Number.isFinite(p.loss)).toBe(true);
                 if (p.step > 100) abort.abort();
             },
         });
