@@ -1,9 +1,13 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
+import { join } from 'node:path';
+
 import { initBackend, isSoftwareAdapter, listBackends, loadFailure } from '../../src/engine/backend.js';
 import { EngineError } from '../../src/engine/errors.js';
+import { runInversion } from '../../src/engine/invert.js';
 import { tf } from '../../src/engine/tf.js';
+import { boxFeature, inversion, oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 function resolvable(pkg: string): boolean {
     try {
@@ -49,6 +53,25 @@ describe('backends', () => {
         const reports = await listBackends();
         const first = reports.find((r) => r.found && !r.detail.startsWith('only a software adapter'));
         expect(name).toBe(first?.name);
+    });
+
+    it('agree within float tolerance over the first 100 steps from the same seed (cpu and wasm)', async () => {
+        const path = join(tempFolder(), 'model.json');
+        await initBackend('wasm');
+        await writeLinearModel(path, [[2], [-1], [0.5]], [1]);
+        const spec = inversion(oracleSpec(path, ['a', 'b', 'c'], ['y']), [boxFeature('a', 0, 10), boxFeature('b', -5, 5), boxFeature('c', 0, 1)], [{ output: 'y', kind: 'equal', value: 7, tolerance: 0.01 }], {
+            steps: 100,
+            diversity: 0.15,
+        });
+        const wasm = await runInversion(spec);
+        await initBackend('cpu');
+        const cpu = await runInversion({ ...spec, backend: 'cpu' });
+        expect([wasm.backend, cpu.backend]).toEqual(['wasm', 'cpu']);
+        // Compared in the order of the generator's rows (the sort may swap near-ties).
+        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c]).sort((p, q) => p[0] - q[0]);
+        const [w, c] = [key(wasm), key(cpu)];
+        for (let i = 0; i < w.length; i++) for (let j = 0; j < 3; j++) expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-3);
+        await initBackend('wasm');
     });
 
     it('says what a native library failure means', () => {
