@@ -147,10 +147,55 @@ try {
         if (code !== 0) throw new Error(`extension-host tests exit code ${code}`);
     });
 } finally {
-    await browser.close();
     await server.stop();
     copyFileSync(server.logPath, join(OUT, 'code-server.log'));
 }
+
+// ---- 4. an untrusted workspace: the extension edits and validates but does not run
+await check('in an untrusted workspace the lens says runs are off', async () => {
+    const untrustedHome = codeServerHome(join(dir, 'u'), { trust: true });
+    installExtension(untrustedHome, vsix);
+    const ws3 = makeWorkspace(join(dir, 'ws3'));
+    const restricted = await startCodeServer(untrustedHome, ws3, { trust: true });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    try {
+        await page.goto(`${restricted.url}/?folder=${encodeURIComponent(ws3)}`);
+        await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+        // VS Code may ask whether to trust the folder: answer no (else it opens in Restricted Mode by itself).
+        const no = page.getByRole('button', { name: /No, I don't trust/ });
+        const restrictedBadge = page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();
+        for (let i = 0; i < 60 && !(await restrictedBadge.isVisible()); i++) {
+            if (await no.isVisible()) await no.click();
+            await page.waitForTimeout(500);
+        }
+        await restrictedBadge.waitFor({ timeout: 5000 });
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'quick.inv' }).first();
+        await row.waitFor({ timeout: 60000 });
+        const tab = page.locator('.tab', { hasText: 'quick.inv' }).first();
+        for (let i = 0; i < 10 && !(await tab.isVisible()); i++) {
+            await row.dblclick();
+            await page.waitForTimeout(1000);
+        }
+        // a lens without a command renders as a span, not a link
+        const lens = page.locator('.codelens-decoration span', { hasText: 'Untrusted workspace' }).first();
+        await lens.waitFor({ timeout: 60000 });
+        log('untrusted lens:', JSON.stringify(await lens.textContent()));
+        // ▶ Run is still there; clicking it explains instead of running
+        await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().click();
+        const toast = page.locator('.notifications-toasts', { hasText: 'untrusted workspace' }).first();
+        await toast.waitFor({ timeout: 30000 });
+        log('after ▶ Run:', JSON.stringify((await toast.innerText()).split('\n').find((l) => l.includes('untrusted'))));
+        await page.waitForTimeout(700);
+        await page.screenshot({ path: join(OUT, 'untrusted.png') });
+    } catch (e) {
+        await page.screenshot({ path: join(OUT, 'untrusted-failure.png') }).catch(() => undefined);
+        throw e;
+    } finally {
+        await page.close();
+        await restricted.stop();
+    }
+});
+await browser.close();
 if (outside.size) log('requests to non-loopback hosts:', [...outside]);
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
