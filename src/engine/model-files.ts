@@ -7,13 +7,24 @@ import { basename, dirname, join } from 'node:path';
 
 import type { io } from '@tensorflow/tfjs';
 import { EngineError } from './errors.js';
+import { summariseModelJson, type ModelSummary } from './model-summary.js';
 import { tf } from './tf.js';
 
 /** model.json, parsed. */
 export type ModelFileJson = io.ModelJSON;
 
-/** Reads and parses model.json; an EngineError names the file and the reason when it cannot. */
-export async function readModelJson(modelPath: string): Promise<ModelFileJson> {
+/** model.json as read: the parsed file and its summary (widths, the inv metadata). */
+export interface ModelFile {
+    json: ModelFileJson;
+    summary: ModelSummary;
+}
+
+/**
+ * Reads model.json and checks it with the language server's own reader (model-summary.ts),
+ * so that the editor and a run say the same about a broken model; an EngineError names the
+ * file and the reason when it cannot be used.
+ */
+export async function readModelFile(modelPath: string): Promise<ModelFile> {
     let text: string;
     try {
         text = await readFile(modelPath, 'utf8');
@@ -22,23 +33,12 @@ export async function readModelJson(modelPath: string): Promise<ModelFileJson> {
         throw new EngineError(
             code === 'ENOENT'
                 ? `${modelPath}: model file not found (train the oracle with \`inv train\`, or fix the \`model\` path)`
-                : `${modelPath}: cannot read the model file (${(e as Error).message})`,
+                : `${modelPath}: cannot read the model file (${code ?? (e as Error).message})`,
         );
     }
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch (e) {
-        throw new EngineError(`${modelPath}: not a TF.js model file: invalid JSON (${(e as Error).message})`);
-    }
-    const m = json as Partial<ModelFileJson>;
-    if (typeof json !== 'object' || json === null || typeof m.modelTopology !== 'object' || m.modelTopology === null) {
-        throw new EngineError(`${modelPath}: not a TF.js Layers model file: it has no "modelTopology" (save it with model.save or tfjs-converter's keras format)`);
-    }
-    if (!Array.isArray(m.weightsManifest)) {
-        throw new EngineError(`${modelPath}: not a TF.js Layers model file: it has no "weightsManifest"`);
-    }
-    return json as ModelFileJson;
+    const summary = summariseModelJson(text, dirname(modelPath));
+    if (!summary.ok) throw new EngineError(`${modelPath}: ${summary.reason}`);
+    return { json: JSON.parse(text) as ModelFileJson, summary };
 }
 
 /** An IOHandler that loads `json` (read from modelPath) and its weight files from beside it. */

@@ -9,8 +9,9 @@ import type { LayersModel, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
 import { applyDense, disposeDense, type DenseLayer, type LayerActivation } from './dense-net.js';
 import { EngineError } from './errors.js';
-import { fileModelLoader, readModelJson } from './model-files.js';
-import { METADATA_KEY, type ColumnStats, type InvModelMetadata } from './model-metadata.js';
+import { fileModelLoader, readModelFile } from './model-files.js';
+import type { ColumnStats, InvModelMetadata } from './model-metadata.js';
+import type { ModelSummary } from './model-summary.js';
 import type { Interval, OracleSpec } from './spec.js';
 import { tf } from './tf.js';
 
@@ -37,8 +38,9 @@ export function oracleDomains(spec: OracleSpec, metadata: InvModelMetadata | nul
 
 export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const path = spec.modelPath;
-    const json = await readModelJson(path);
-    const metadata = readMetadata(path, json.userDefinedMetadata?.[METADATA_KEY], spec);
+    const { json, summary } = await readModelFile(path);
+    checkWidths(path, summary, spec);
+    const metadata = checkMetadata(path, summary.metadata, spec);
     let model: LayersModel;
     try {
         model = await tf.loadLayersModel(fileModelLoader(path, json));
@@ -50,7 +52,9 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const outputStats = metadata && metadata.classes === null ? metadata.outputs : null;
     let chain: DenseLayer[] | null;
     try {
-        checkWidths(path, model, spec);
+        if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+            throw new EngineError(`${path}: the model must take one input [rows, features] and give one output [rows, outputs]`);
+        }
         chain = denseChain(model, inputStats);
     } catch (e) {
         model.dispose();
@@ -110,40 +114,23 @@ class StandardisedOracle implements Oracle {
     }
 }
 
-function checkWidths(path: string, model: LayersModel, spec: OracleSpec): void {
-    const inShape = model.inputs[0]?.shape;
-    const outShape = model.outputs[0]?.shape;
-    if (model.inputs.length !== 1 || model.outputs.length !== 1 || inShape?.length !== 2 || outShape?.length !== 2) {
-        throw new EngineError(`${path}: the model must take one input [rows, features] and give one output [rows, outputs]`);
+function checkWidths(path: string, summary: ModelSummary, spec: OracleSpec): void {
+    if (summary.inputWidth !== spec.inputs.length) {
+        throw new EngineError(`${path}: the model takes ${summary.inputWidth} inputs but oracle ${spec.name} declares ${spec.inputs.length} (${spec.inputs.map((i) => i.name).join(', ')})`);
     }
-    if (inShape[1] !== spec.inputs.length) {
-        throw new EngineError(`${path}: the model takes ${inShape[1]} inputs but oracle ${spec.name} declares ${spec.inputs.length} (${spec.inputs.map((i) => i.name).join(', ')})`);
-    }
-    if (outShape[1] !== spec.outputs.length) {
-        throw new EngineError(`${path}: the model gives ${outShape[1]} outputs but oracle ${spec.name} declares ${spec.outputs.length} (${spec.outputs.join(', ')})`);
+    if (summary.outputWidth !== spec.outputs.length) {
+        throw new EngineError(`${path}: the model gives ${summary.outputWidth} outputs but oracle ${spec.name} declares ${spec.outputs.length} (${spec.outputs.join(', ')})`);
     }
 }
 
-/** The recorded metadata, checked against the declaration; null when the model has none. */
-function readMetadata(path: string, raw: unknown, spec: OracleSpec): InvModelMetadata | null {
-    if (raw === undefined || raw === null) return null;
-    const m = raw as Partial<InvModelMetadata>;
-    const stats = (list: unknown, count: number): list is ColumnStats[] =>
-        Array.isArray(list) &&
-        list.length === count &&
-        list.every((c: Partial<ColumnStats>) => [c.min, c.max, c.mean, c.std].every((v) => typeof v === 'number' && Number.isFinite(v)) && (c.std ?? 0) > 0);
-    const classifier = Array.isArray(m.classes);
-    if (!stats(m.inputs, spec.inputs.length) || (!classifier && !stats(m.outputs, spec.outputs.length))) {
-        throw new EngineError(`${path}: its "userDefinedMetadata.inv" record is damaged or does not match oracle ${spec.name}'s ${spec.inputs.length} inputs and ${spec.outputs.length} outputs; retrain with \`inv train\``);
+/** The recorded metadata (already parsed by model-summary.ts), checked against the declaration. */
+function checkMetadata(path: string, metadata: InvModelMetadata | null, spec: OracleSpec): InvModelMetadata | null {
+    if (!metadata) return null;
+    const fits = (columns: ColumnStats[], count: number) => columns.length === count && columns.every((c) => c.std > 0);
+    if (!fits(metadata.inputs, spec.inputs.length) || (metadata.classes === null && !fits(metadata.outputs, spec.outputs.length))) {
+        throw new EngineError(`${path}: its "userDefinedMetadata.inv" record does not match oracle ${spec.name}'s ${spec.inputs.length} inputs and ${spec.outputs.length} outputs; retrain with \`inv train\``);
     }
-    return {
-        inputs: m.inputs as ColumnStats[],
-        outputs: (m.outputs as ColumnStats[] | undefined) ?? [],
-        classes: classifier ? (m.classes as string[]) : null,
-        testRmse: (m.testRmse as Record<string, number> | undefined) ?? {},
-        data: typeof m.data === 'string' ? m.data : '',
-        trainedAt: typeof m.trainedAt === 'string' ? m.trainedAt : '',
-    };
+    return metadata;
 }
 
 const CHAIN_LAYERS = new Set(['InputLayer', 'Dense', 'Dropout', 'Activation']);
