@@ -60,7 +60,7 @@ export interface TapedParts {
     transforms: FeatureTransforms;
     oracle: Oracle;
     loss: TargetLoss;
-    /** The diversity term; null with `diversity 0` (the paper's loss exactly). */
+    /** The diversity term (the program owns and disposes it); null with `diversity 0` (the paper's loss exactly). */
     spread: SpreadForce | null;
 }
 
