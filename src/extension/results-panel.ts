@@ -42,8 +42,7 @@ export class ResultsPanel {
         webviewPanel.webview.options = webviewOptions(ctx);
         const name = state?.result?.name;
         const target = state?.uri && name ? { uri: state.uri, name } : null;
-        ResultsPanel.current = new ResultsPanel(ctx, webviewPanel, target);
-        ResultsPanel.current.result = state?.result ?? null;
+        new ResultsPanel(ctx, webviewPanel, target).result = state?.result ?? null;
     }
 
     static registerSerializer(ctx: Ctx): vscode.Disposable {
@@ -60,6 +59,7 @@ export class ResultsPanel {
         target: RunTarget | null,
     ) {
         this.target = target;
+        ResultsPanel.current = this;
         panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri);
         this.disposables.push(
             panel.onDidDispose(() => this.dispose()),
@@ -70,7 +70,7 @@ export class ResultsPanel {
     }
 
     dispose(): void {
-        ResultsPanel.current = undefined;
+        if (ResultsPanel.current === this) ResultsPanel.current = undefined;
         this.panel.dispose();
         for (const d of this.disposables.splice(0)) d.dispose();
     }

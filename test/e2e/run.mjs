@@ -83,6 +83,34 @@ try {
         log('paper.inv lenses:', (await lensTexts()).join(' | '));
     });
 
+    await check('a long run shows ■ Cancel with its step, a status item and a notification; Cancel keeps what was found', async () => {
+        // paper.inv is open: its first ▶ Run is Exp1 (3000 steps, 256 solutions)
+        await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().click();
+        const cancel = page.locator('.codelens-decoration a', { hasText: /■ Cancel · step \d+\/3000/ }).first();
+        await cancel.waitFor({ timeout: 60000 });
+        const status = page.locator('.statusbar-item', { hasText: 'inv: Exp1' }).first();
+        await status.waitFor({ timeout: 10000 });
+        // The progress notification (with its Cancel button); headless, VS Code keeps it in the
+        // notification centre rather than as a toast, so open the centre to see it.
+        await page.keyboard.press('Control+Shift+P');
+        await page.keyboard.type('Notifications: Show Notifications');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press('Enter');
+        const notification = page.locator('.notifications-center .notification-list-item', { hasText: 'inv: Exp1' }).first();
+        await notification.waitFor({ timeout: 10000 });
+        if (!(await notification.locator('.monaco-button', { hasText: 'Cancel' }).count())) throw new Error('the progress notification has no Cancel button');
+        log('notification:', JSON.stringify((await notification.innerText()).replace(/\s+/g, ' ')));
+        log('running:', JSON.stringify(await cancel.textContent()), '| status:', JSON.stringify((await status.innerText()).trim()));
+        await page.screenshot({ path: join(OUT, 'running.png') });
+        await page.keyboard.press('Escape');   // close the notification centre
+        await page.locator('.tab', { hasText: 'paper.inv' }).first().click();
+        await cancel.click();
+        const cancelled = page.locator('.codelens-decoration a', { hasText: /^■ .* meet · .*cancelled/ }).first();
+        await cancelled.waitFor({ timeout: 30000 });
+        log('after cancel:', JSON.stringify(await cancelled.textContent()));
+        await status.waitFor({ state: 'hidden', timeout: 10000 });
+    });
+
     await check('▶ Run on the Quick lens opens the results panel with the result', async () => {
         await openFile('quick.inv');
         const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
