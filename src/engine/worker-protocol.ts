@@ -57,6 +57,8 @@ export type FromWorker =
  * becomes a clear error and the server lives on.
  *   exit  -> process.exit(70) without answering
  *   oom   -> allocates until V8 runs out of heap (use with a small INV_WORKER_HEAP_MB)
+ *   hang  -> computes forever without yielding, so a cancel message is never read (the
+ *            run manager must kill it after the grace period)
  */
 export const WORKER_FAULT_ENV = 'INV_TEST_WORKER_FAULT';
 

@@ -55,6 +55,7 @@ function errorMessage(e: unknown): string {
 function injectFault(): void {
     const fault = process.env[WORKER_FAULT_ENV];
     if (fault === 'exit') process.exit(70);
+    if (fault === 'hang') for (;;);
     if (fault === 'oom') {
         const hoard: number[][] = [];
         for (;;) hoard.push(new Array(1_000_000).fill(Math.random()));

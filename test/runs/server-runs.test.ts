@@ -293,6 +293,28 @@ describe('a worker that dies', () => {
     });
 });
 
+describe('a worker that does not stop when cancelled', () => {
+    it('is killed after the grace period and the run says so', async () => {
+        const ws = paperWorkspace({ 'quick.inv': QUICK });
+        const uri = ws.uri('quick.inv');
+        const server = await LspProcess.start({ workspace: ws.dir, env: { INV_TEST_WORKER_FAULT: 'hang' } });
+        try {
+            server.open(uri, QUICK);
+            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+            await new Promise((r) => setTimeout(r, 300));
+            const cancelledAt = Date.now();
+            await server.rpc.sendRequest(cancelRequest, { runId });
+            const done = await server.until('the killed run', () => server.finishedRun(runId), 10_000);
+            expect(Date.now() - cancelledAt).toBeGreaterThanOrEqual(1900); // the grace period (2 s) was given
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/^Cancelled: the engine did not stop within the grace period and was ended; nothing was kept\.$/);
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
 describe('an untrusted workspace', () => {
     it('refuses to run, and says why', async () => {
         const ws = paperWorkspace({ 'quick.inv': QUICK });
