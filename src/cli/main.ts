@@ -6,15 +6,20 @@ import 'object.groupby/auto';
  * 130 cancelled.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { backendsCommand } from './backends.js';
 import { checkCommand } from './check.js';
 import { processOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { lspCommand } from './lsp.js';
-import { runCommand } from './run.js';
-import { trainCommand } from './train.js';
 import { INV_VERSION } from './version.js';
+
+// train, run and backends load TensorFlow.js; `check` and `lsp` must not pay for it, so the
+// engine's commands are imported when they are called.
+const engineCommands = {
+    train: () => import('./train.js'),
+    run: () => import('./run.js'),
+    backends: () => import('./backends.js'),
+};
 
 const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'];
 
@@ -51,7 +56,7 @@ export function buildProgram(): Command {
         .option('--oracle <name>', 'train only this oracle')
         .addOption(new Option('--backend <backend>', 'compute backend').choices(BACKENDS))
         .option('--quiet', 'no progress bar')
-        .action(async (file: string, opts) => finish(await trainCommand(file, opts, processOutput)));
+        .action(async (file: string, opts) => finish(await (await engineCommands.train()).trainCommand(file, opts, processOutput)));
 
     program
         .command('run')
@@ -62,12 +67,12 @@ export function buildProgram(): Command {
         .option('--out <path>', 'write the results: PATH.json (results objects) or PATH.csv (one row per solution)')
         .option('--seed <n>', 'seed for every run (overrides the file)', wholeNumber)
         .option('--quiet', 'no progress bar and no warnings')
-        .action(async (file: string, opts) => finish(await runCommand(file, opts, processOutput)));
+        .action(async (file: string, opts) => finish(await (await engineCommands.run()).runCommand(file, opts, processOutput)));
 
     program
         .command('backends')
         .description('list the compute backends found on this machine, and why others are missing')
-        .action(async () => finish(await backendsCommand(processOutput)));
+        .action(async () => finish(await (await engineCommands.backends()).backendsCommand(processOutput)));
 
     program
         .command('lsp')
