@@ -175,6 +175,15 @@ describe('method adjoint', () => {
         expect(r.summary.meeting).toBe(32);
         expect(r.settings).toMatchObject({ latent: null, layers: null, activation: null });
     });
+
+    it('crosses its box within a generator-like number of steps at the default learning rate', async () => {
+        // y = 2a + b = 22 needs a >= 6 and b >= 2 in [0, 10]: from random starts many raw values
+        // must move several logits, which 1000 plain Adam steps of 0.001 cannot do.
+        const spec = inversion(linear, [boxFeature('a', 0, 10), boxFeature('b', 0, 10)], [{ output: 'y', kind: 'equal', value: 22, tolerance: 0.022 }], { method: { kind: 'adjoint' }, steps: 1000, learningRate: 0.001, diversity: 0 });
+        const r = await runInversion(spec);
+        expect(r.summary.meeting).toBe(32);
+        expect(r.stoppedBecause).toBe('tolerance');
+    });
 });
 
 describe('results', () => {
