@@ -14,6 +14,9 @@ import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPane
 import { Commands, resultsRequest } from '../protocol.js';
 import type { Ctx } from './ctx.js';
 
+/** Which run the panel showed last (workspace memento), for a revival without page state. */
+const LAST_TARGET_KEY = 'inv.resultsPanel.target';
+
 export class ResultsPanel {
     static readonly viewType = 'inv.results';
     private static current: ResultsPanel | undefined;
@@ -37,12 +40,18 @@ export class ResultsPanel {
         return panel;
     }
 
-    /** Restores a panel VS Code kept across a reload; the page restores its own state from getState. */
+    /**
+     * Restores a panel VS Code kept across a reload. The page restores its own state from
+     * getState; when that state is missing (a browser workbench may not have saved it), the
+     * panel shows the last result of the run it showed, from the server's cache.
+     */
     static revive(ctx: Ctx, webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void {
         webviewPanel.webview.options = webviewOptions(ctx);
         const name = state?.result?.name;
-        const target = state?.uri && name ? { uri: state.uri, name } : null;
-        new ResultsPanel(ctx, webviewPanel, target).result = state?.result ?? null;
+        const target = state?.uri && name ? { uri: state.uri, name } : ctx.extension.workspaceState.get<RunTarget>(LAST_TARGET_KEY) ?? null;
+        const panel = new ResultsPanel(ctx, webviewPanel, target);
+        panel.result = state?.result ?? null;
+        if (!panel.result && target) void panel.show(target);
     }
 
     static registerSerializer(ctx: Ctx): vscode.Disposable {
@@ -77,6 +86,7 @@ export class ResultsPanel {
 
     private async show(target: RunTarget): Promise<void> {
         this.target = target;
+        void this.ctx.extension.workspaceState.update(LAST_TARGET_KEY, target);
         const client = await this.ctx.client();
         this.result = await client.sendRequest(resultsRequest, target);
         this.panel.title = `inv: ${target.name}`;

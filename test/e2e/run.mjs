@@ -151,6 +151,26 @@ try {
         await page.screenshot({ path: join(OUT, 'run-quick.png') });
         log('screenshot', join(OUT, 'run-quick.png'));
     });
+    await check('after a reload the panel is revived with its result and the inline results are still there', async () => {
+        await page.waitForTimeout(2000);   // let the browser workbench store its state
+        await page.reload();
+        await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+        const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        const body = frame.locator('body');
+        let text = '';
+        for (let i = 0; i < 120 && !/Quick/.test(text); i++) {
+            text = ((await body.innerText({ timeout: 1000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+            if (!/Quick/.test(text)) await page.waitForTimeout(500);
+        }
+        log('revived panel:', JSON.stringify(text.slice(0, 120)));
+        if (!/Quick/.test(text)) throw new Error('the panel was not revived with the Quick result');
+        // the results come back from the server's cache in the workspace storage
+        await page.locator('.tab', { hasText: 'quick.inv' }).first().click();
+        const summary = page.locator('.codelens-decoration a', { hasText: /^[✓⚠■✗] .* meet · / }).first();
+        await summary.waitFor({ timeout: 60000 });
+        log('summary lens after reload:', JSON.stringify(await summary.textContent()));
+    });
+
     if (results.some((r) => !r.ok)) await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => undefined);
     await page.close();
 
