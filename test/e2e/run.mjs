@@ -9,7 +9,7 @@
 //
 //   bash test/e2e/setup.sh && node test/e2e/run.mjs [--no-package]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, codeServerHome, E2E, installExtension, REPO, startCodeServer } from './code-server.mjs';
@@ -151,6 +151,21 @@ try {
         await page.screenshot({ path: join(OUT, 'run-quick.png') });
         log('screenshot', join(OUT, 'run-quick.png'));
     });
+    await check('Export JSON in the panel writes the results file through the save dialog', async () => {
+        const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        await frame.getByRole('button', { name: 'Export JSON' }).click();
+        // code-server's save dialog is VS Code's simple file dialog (a quick input holding the path)
+        const input = page.locator('.quick-input-widget input').first();
+        await input.waitFor({ timeout: 30000 });
+        log('save dialog path:', JSON.stringify(await input.inputValue()));
+        await page.keyboard.press('Enter');
+        const written = join(ws, 'Quick.json');
+        for (let i = 0; i < 40 && !existsSync(written); i++) await page.waitForTimeout(250);
+        const saved = JSON.parse(readFileSync(written, 'utf8'));
+        if (!Array.isArray(saved) || saved[0]?.name !== 'Quick' || saved[0]?.schema !== 'inv-result/1') throw new Error('Quick.json is not the results file');
+        log('exported', written, `${saved[0].solutions.length} solutions`);
+    });
+
     await check('after a reload the panel is revived with its result and the inline results are still there', async () => {
         await page.waitForTimeout(2000);   // let the browser workbench store its state
         await page.reload();
@@ -248,5 +263,8 @@ if (outside.size) log('requests to non-loopback hosts:', [...outside]);
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
 log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+// keep the temporary workspaces and code-server homes only when something failed (to look at)
+if (!failed) rmSync(dir, { recursive: true, force: true });
+else log('kept for inspection:', dir);
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

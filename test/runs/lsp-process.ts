@@ -3,7 +3,7 @@
  * with vscode-jsonrpc, as an editor would: the protocol tests of runs use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,9 +128,17 @@ export class LspProcess {
     }
 }
 
+const workspaces: string[] = [];
+
+/** Removes every folder paperWorkspace made (call it once the servers using them have stopped). */
+export function removeWorkspaces(): void {
+    for (const dir of workspaces.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh folder holding the paper's trained oracle (examples/paper/models) and the given .inv files. */
 export function paperWorkspace(files: Record<string, string>): { dir: string; uri(name: string): string; text(name: string): string } {
     const dir = mkdtempSync(join(tmpdir(), 'inv-runs-'));
+    workspaces.push(dir);
     cpSync(join(REPO, 'examples/paper/models'), join(dir, 'models'), { recursive: true });
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     mkdirSync(join(dir, '.storage'), { recursive: true });

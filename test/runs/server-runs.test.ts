@@ -10,7 +10,9 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeRunsRequest, cancelRequest, resultsRequest, runRequest, trainRequest } from '../../src/protocol.js';
-import { LspProcess, paperWorkspace, POLY4_ORACLE, REPO } from './lsp-process.js';
+import { LspProcess, paperWorkspace, POLY4_ORACLE, removeWorkspaces, REPO } from './lsp-process.js';
+
+afterAll(() => removeWorkspaces());
 
 const QUICK = `${POLY4_ORACLE}
 inversion Quick {
