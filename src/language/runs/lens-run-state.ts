@@ -9,7 +9,7 @@ import { URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
 import type { RunTarget, TrainTarget } from '../../protocol.js';
 import type { RunLensState, RunStateSource } from '../lsp/run-state-source.js';
-import { formatValue, resultSummary } from './run-manager.js';
+import { formatValue, resultSummary } from './result-text.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, RunStates } from './run-state.js';
 

@@ -8,7 +8,7 @@ import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../genera
 import type { InvServices } from '../inv-module.js';
 import { runOracle } from '../ast-fields.js';
 import { InvHoverProvider } from '../lsp/inv-hover-provider.js';
-import { formatValue } from './run-manager.js';
+import { formatValue } from './result-text.js';
 import { featureReading } from './result-reading.js';
 import { ResultStore } from './result-store.js';
 

@@ -4,7 +4,7 @@
  * miss of each target. Plain functions of an InvResult; no editor types.
  */
 import type { InvResult, ResultTarget } from '../../engine/results.js';
-import { formatValue } from './run-manager.js';
+import { formatValue } from './result-text.js';
 
 export interface FeatureReading {
     feature: string;

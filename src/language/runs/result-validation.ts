@@ -6,7 +6,7 @@
 import { AstUtils, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Synthesis } from '../generated/ast.js';
 import { isTargetField } from '../generated/ast.js';
-import { formatValue } from './run-manager.js';
+import { formatValue } from './result-text.js';
 import { targetReading } from './result-reading.js';
 import { ResultStore } from './result-store.js';
 

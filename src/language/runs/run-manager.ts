@@ -13,7 +13,6 @@ import type { LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { CodeLensRefreshRequest, ResponseError } from 'vscode-languageserver';
 import type { WorkerJob, WorkerProgress } from '../../engine/worker-protocol.js';
-import type { InvResult } from '../../engine/results.js';
 import type { InvInitializationOptions, RunFinished, RunProgress, RunStarted, RunTarget, TrainTarget } from '../../protocol.js';
 import {
     activeRunsRequest,
@@ -31,6 +30,7 @@ import { toOracleSpec, toRunSpec } from '../to-spec.js';
 import { applyEditorSettings, parseEditorRunSettings } from './editor-settings.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, JobKind, RunStates } from './run-state.js';
+import { resultSummary } from './result-text.js';
 import { WorkerProcess, type WorkerOutcome } from './worker-process.js';
 
 /** JSON-RPC error code of a run the server refuses (untrusted workspace, errors in the file). */
@@ -240,26 +240,4 @@ function refused(message: string): ResponseError<void> {
 
 function fileName(uri: string): string {
     return uri.slice(uri.lastIndexOf('/') + 1);
-}
-
-/** The summary lens's words, e.g. `✓ y = 1899.7 · 250/256 meet · 2.4 s · wasm`. */
-export function resultSummary(r: InvResult): string {
-    const best = r.solutions[r.summary.best];
-    const outputs = r.targets
-        .map((t) => (best ? `${t.output} = ${formatValue(best.outputs[t.output] ?? NaN)}` : ''))
-        .filter(Boolean)
-        .join(', ');
-    const mark = r.stoppedBecause === 'cancelled' ? '■' : r.stoppedBecause === 'diverged' ? '✗' : r.summary.meeting > 0 ? '✓' : '⚠';
-    const meeting = r.synthesis
-        ? `${Math.round(r.synthesis.meeting * 100)}% meet`
-        : `${r.summary.meeting}/${r.solutions.length} meet`;
-    const why = r.stoppedBecause === 'cancelled' ? ' · cancelled' : r.stoppedBecause === 'diverged' ? ' · diverged' : '';
-    return `${mark} ${outputs ? outputs + ' · ' : ''}${meeting} · ${r.seconds.toFixed(1)} s · ${r.backend}${why}`;
-}
-
-export function formatValue(v: number): string {
-    if (!Number.isFinite(v)) return String(v);
-    const a = Math.abs(v);
-    if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
-    return Number(v.toPrecision(5)).toString();
 }
