@@ -8,7 +8,7 @@ import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../genera
 import type { InvServices } from '../inv-module.js';
 import { runOracle } from '../ast-fields.js';
 import { InvHoverProvider } from '../lsp/inv-hover-provider.js';
-import { formatValue } from './result-text.js';
+import { formatSpread, formatValue } from './result-text.js';
 import { featureReading } from './result-reading.js';
 import { ResultStore } from './result-store.js';
 
@@ -37,7 +37,7 @@ export class InvResultHoverProvider extends InvHoverProvider {
             const reading = result && featureReading(result, feature);
             if (!result || !reading) continue;
             const fixed = !result.summary.importance.some((i) => i.feature === feature);
-            const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatValue(reading.spread)}` : ''}`;
+            const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatSpread(reading.spread)}` : ''}`;
             const stale = ResultStore.isStale(result, text) ? ' — stale: the file changed since' : '';
             lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet)${stale}`);
         }

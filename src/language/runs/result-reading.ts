@@ -4,7 +4,7 @@
  * miss of each target. Plain functions of an InvResult; no editor types.
  */
 import type { InvResult, ResultTarget } from '../../engine/results.js';
-import { formatValue } from './result-text.js';
+import { formatSpread, formatValue } from './result-text.js';
 
 export interface FeatureReading {
     feature: string;
@@ -58,7 +58,7 @@ export function missOf(target: ResultTarget, achieved: number): number | null {
 }
 
 export function describeFeature(r: FeatureReading): string {
-    return `${r.feature} = ${formatValue(r.best)}${r.spread !== null ? ` · spread ${formatValue(r.spread)}` : ''}`;
+    return `${r.feature} = ${formatValue(r.best)}${r.spread !== null ? ` · spread ${formatSpread(r.spread)}` : ''}`;
 }
 
 export function describeTargetReading(r: TargetReading): string {

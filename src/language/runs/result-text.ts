@@ -19,6 +19,12 @@ export function resultSummary(r: InvResult): string {
     return `${mark} ${outputs ? outputs + ' · ' : ''}${meeting} · ${r.seconds.toFixed(1)} s · ${r.backend}${why}`;
 }
 
+/** A spread (standard deviation / bound width) is a rough relative measure: two digits say it. */
+export function formatSpread(v: number): string {
+    if (!Number.isFinite(v)) return String(v);
+    return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(2)).toString();
+}
+
 export function formatValue(v: number): string {
     if (!Number.isFinite(v)) return String(v);
     const a = Math.abs(v);
