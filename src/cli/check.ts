@@ -112,7 +112,8 @@ function usageProblem(file: string): string | undefined {
     return undefined;
 }
 
-function byPosition(a: Diagnostic, b: Diagnostic): number {
+/** File order, as an editor lists them; shared with `run` and `train`, which print the same lines. */
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
     return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 

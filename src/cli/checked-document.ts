@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import type { LangiumDocument } from 'langium';
 import type { InvFile } from '../language/generated/ast.js';
 import { IssueCodes } from '../language/issue-codes.js';
-import { formatDiagnostic } from './check.js';
+import { byPosition, formatDiagnostic } from './check.js';
 import { loadInvDocuments } from './document.js';
 import { ExitCode } from './exit-codes.js';
 import { shownPath } from './failure.js';
@@ -44,7 +44,7 @@ export async function loadCheckedDocument(file: string, out: CommandOutput, opts
     }
     const { documents } = await loadInvDocuments([path]);
     const document = documents[0];
-    const diagnostics = document.diagnostics ?? [];
+    const diagnostics = [...(document.diagnostics ?? [])].sort(byPosition);
     const errors = diagnostics.filter((d) => d.severity === 1);
     for (const d of diagnostics) {
         // `train` and `run` train a missing model themselves (and say so): that warning is news to nobody here.

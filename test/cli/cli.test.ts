@@ -129,10 +129,15 @@ describe('inv run', () => {
     });
 
     it('exits 1 on a file with errors, printing them like check, and runs nothing', async () => {
-        const dir = scratch({ 'bad.inv': TINY_ORACLE.replace('data "tiny.csv"', '') + 'inversion A { oracle Tiny target z = 1 }\n' });
+        // A linking error (unknown oracle) and a validation error (steps) before it in the file.
+        const dir = scratch({ 'bad.inv': TINY_ORACLE.replace('data "tiny.csv"', '') + 'inversion A { oracle Tiny target z = 1 }\ninversion B { steps 2.5 oracle Tinny target y = 1 }\n' });
         const r = await inv(['run', 'bad.inv', '--out', 'r.json'], dir);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/bad\.inv:\d+:\d+ error unknown-output /);
+        // In file order, as `inv check` prints them.
+        const positions = [...r.stderr.matchAll(/bad\.inv:(\d+):(\d+) /g)].map((m) => Number(m[1]) * 1000 + Number(m[2]));
+        expect(positions.length).toBeGreaterThanOrEqual(3);
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
         expect(existsSync(join(dir, 'r.json'))).toBe(false);
     });
 
