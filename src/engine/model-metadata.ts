@@ -19,8 +19,11 @@ export interface InvModelMetadata {
     outputs: ColumnStats[];
     /** Class labels of a classifier (`classify`), in output order; null for a regressor. */
     classes: string[] | null;
-    /** Test RMSE per output (a classifier: per class probability). */
+    /** Test RMSE per output (a classifier: per class, of its probability against the 0/1 indicator). */
     testRmse: Record<string, number>;
+    /** A classifier's share of correctly classified test rows, and its log-loss there (absent for a regressor). */
+    accuracy?: number;
+    logLoss?: number;
     /** The training CSV, as written in the .inv file. */
     data: string;
     /** ISO date. */

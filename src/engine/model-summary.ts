@@ -212,7 +212,11 @@ export function parseInvMetadata(value: unknown): InvModelMetadata | string {
     }
     const data = typeof value.data === 'string' ? value.data : '';
     const trainedAt = typeof value.trainedAt === 'string' ? value.trainedAt : '';
-    return { inputs, outputs, classes, testRmse, data, trainedAt };
+    const metadata: InvModelMetadata = { inputs, outputs, classes, testRmse, data, trainedAt };
+    // A classifier's scores (optional: older models and regressors have none).
+    if (typeof value.accuracy === 'number') metadata.accuracy = value.accuracy;
+    if (typeof value.logLoss === 'number') metadata.logLoss = value.logLoss;
+    return metadata;
 }
 
 function parseColumns(value: unknown, field: string): ColumnStats[] | string {

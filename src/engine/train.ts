@@ -13,12 +13,18 @@
  * the test RMSE is 0.46-0.50 with this schedule against 2.8 at a constant rate and 3.3 with
  * a plain cosine decay: at 0.001 Adam is still far from converged after 200 epochs.
  * Weights start Glorot-uniform (He-uniform gave 2.0 under the same schedule).
+ *
+ * A classifier (`classify COLUMN`) has a softmax head trained with cross-entropy on one-hot
+ * labels (class-labels.ts); its outputs are the class probabilities, not standardised, and
+ * its `testRmse` is per class the RMSE of the probability against the 0/1 indicator, with
+ * the accuracy and log-loss beside it.
  */
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 
-import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
 
 import { Adam } from './adam.js';
+import { classIndices, classStats, oneHot, scoreClassifier } from './class-labels.js';
 import { readDataTable, type DataTable } from './data-table.js';
 import { applyDense, denseVariables, initialWeights, type DenseLayer } from './dense-net.js';
 import { EngineError } from './errors.js';
@@ -49,9 +55,9 @@ const YIELD_EVERY = 20;
 export interface TrainProgress {
     epoch: number;
     epochs: number;
-    /** Mean squared error of the epoch's batches, on standardised outputs. */
+    /** The epoch's mean batch loss: squared error on standardised outputs, or a classifier's cross-entropy. */
     loss: number;
-    /** RMSE per output in user units on the held-out share; null without one. */
+    /** RMSE per output in user units (a classifier: per class probability) on the held-out share; null without one. */
     validationRmse: Record<string, number> | null;
     elapsedSeconds: number;
 }
@@ -61,8 +67,11 @@ export interface TrainReport {
     /** Absolute path of the model.json written (nothing is written when cancelled). */
     modelPath: string;
     cancelled: boolean;
-    /** RMSE per output in user units, on `test` when given, else on the held-out share. */
+    /** RMSE per output in user units, on `test` when given, else on the held-out share (a classifier: per class probability against its 0/1 indicator). */
     testRmse: Record<string, number>;
+    /** A classifier's accuracy and log-loss on the same rows; null for a regressor. */
+    accuracy: number | null;
+    logLoss: number | null;
     measuredOn: 'test' | 'validation' | 'training';
     trainRows: number;
     testRows: number;
@@ -81,29 +90,18 @@ export interface TrainOptions {
 export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): Promise<TrainReport> {
     const training = oracle.training;
     if (!training) throw new EngineError(`oracle ${oracle.name} has no \`data\`: nothing to train it on`);
-    if (training.classify !== null) {
-        // The place for it: a softmax head and cross-entropy on one-hot labels (later version).
-        throw new EngineError(`oracle ${oracle.name}: \`classify\` is not supported by this version of the engine yet`);
-    }
     const started = performance.now();
-    const inputs = oracle.inputs.map((i) => i.name);
-    const columns = [...inputs, ...oracle.outputs];
-    const table = await readDataTable(training.dataPath, columns, { skipMissing: training.skipMissing });
-    const testTable = training.testPath ? await readDataTable(training.testPath, columns, { skipMissing: training.skipMissing }) : null;
-    if (table.rows < 2) throw new EngineError(`${training.dataPath}: ${table.rows} usable row(s); an oracle needs at least 2`);
+    const data = await readTrainingData(oracle, training);
+    const { table, split, inStats, outStats, classes } = data;
+    const nIn = inStats.length;
+    const nOut = oracle.outputs.length;
 
-    const split = splitRows(table.rows, training.validation, training.seed);
-    const stats = columnStats(table, columns, split.train);
-    const nIn = inputs.length;
-    const inStats = stats.slice(0, nIn);
-    const outStats = stats.slice(nIn);
-
-    const fit = new OracleFit(training, nIn, oracle.outputs.length);
+    const fit = new OracleFit(training, nIn, nOut, classes !== null);
     const trainX = tf.tensor2d(standardisedRows(table, inStats, 0, split.train), [split.train.length, nIn]);
-    const trainY = tf.tensor2d(standardisedRows(table, outStats, nIn, split.train), [split.train.length, outStats.length]);
+    const trainY = tf.tensor2d(data.fitTargets(split.train), [split.train.length, nOut]);
     const valRows = split.validation.length > 0 ? split.validation : null;
     const valX = valRows ? tf.tensor2d(standardisedRows(table, inStats, 0, valRows), [valRows.length, nIn]) : null;
-    const valY = valRows ? tf.tensor2d(userRows(table, nIn, outStats.length, valRows), [valRows.length, outStats.length]) : null;
+    const valY = valRows ? tf.tensor2d(data.scoredTargets(table, valRows), [valRows.length, nOut]) : null;
 
     let cancelled = false;
     try {
@@ -137,25 +135,26 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
             if (!cancelled && !Number.isFinite(loss)) {
                 throw new EngineError(`oracle ${oracle.name}: training diverged at epoch ${epoch} (loss ${loss}); lower \`learningRate\` (now ${training.learningRate})`);
             }
-            const validationRmse = valX && valY ? await fit.rmse(valX, valY, outStats, oracle.outputs) : null;
+            const validationRmse = valX && valY ? (await fit.score(valX, valY, outStats, oracle.outputs)).rmse : null;
             opts.onProgress?.({ epoch, epochs: training.epochs, loss, validationRmse, elapsedSeconds: (performance.now() - started) / 1000 });
         }
 
-        let testRmse: Record<string, number>;
+        let score: FitScore;
         let measuredOn: TrainReport['measuredOn'];
-        if (testTable) {
+        if (data.testTable) {
+            const testTable = data.testTable;
             const all = [...Array(testTable.rows).keys()];
             const tx = tf.tensor2d(standardisedRows(testTable, inStats, 0, all), [testTable.rows, nIn]);
-            const ty = tf.tensor2d(userRows(testTable, nIn, outStats.length, all), [testTable.rows, outStats.length]);
-            testRmse = await fit.rmse(tx, ty, outStats, oracle.outputs);
+            const ty = tf.tensor2d(data.scoredTargets(testTable, all), [testTable.rows, nOut]);
+            score = await fit.score(tx, ty, outStats, oracle.outputs);
             tf.dispose([tx, ty]);
             measuredOn = 'test';
         } else if (valX && valY) {
-            testRmse = await fit.rmse(valX, valY, outStats, oracle.outputs);
+            score = await fit.score(valX, valY, outStats, oracle.outputs);
             measuredOn = 'validation';
         } else {
-            const ty = tf.tensor2d(userRows(table, nIn, outStats.length, split.train), [split.train.length, outStats.length]);
-            testRmse = await fit.rmse(trainX, ty, outStats, oracle.outputs);
+            const ty = tf.tensor2d(data.scoredTargets(table, split.train), [split.train.length, nOut]);
+            score = await fit.score(trainX, ty, outStats, oracle.outputs);
             ty.dispose();
             measuredOn = 'training';
         }
@@ -164,8 +163,9 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
             const metadata: InvModelMetadata = {
                 inputs: inStats,
                 outputs: outStats,
-                classes: null,
-                testRmse,
+                classes,
+                testRmse: score.rmse,
+                ...(score.accuracy !== null && score.logLoss !== null ? { accuracy: score.accuracy, logLoss: score.logLoss } : {}),
                 data: relativeDataPath(oracle, training),
                 trainedAt: new Date().toISOString(),
             };
@@ -175,10 +175,12 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
             oracle: oracle.name,
             modelPath: oracle.modelPath,
             cancelled,
-            testRmse,
+            testRmse: score.rmse,
+            accuracy: score.accuracy,
+            logLoss: score.logLoss,
             measuredOn,
             trainRows: split.train.length,
-            testRows: testTable ? testTable.rows : valRows ? valRows.length : split.train.length,
+            testRows: data.testTable ? data.testTable.rows : valRows ? valRows.length : split.train.length,
             skipped: table.skipped,
             epochs: training.epochs,
             seconds: (performance.now() - started) / 1000,
@@ -192,6 +194,70 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
     }
 }
 
+/**
+ * The rows an oracle is fitted on, and what the network is fitted to and scored against:
+ * for a regressor the outputs (standardised to fit, user units to score), for a classifier
+ * the one-hot labels (both).
+ */
+interface TrainingData {
+    table: DataTable;
+    testTable: DataTable | null;
+    split: { train: number[]; validation: number[] };
+    inStats: ColumnStats[];
+    outStats: ColumnStats[];
+    /** The class labels in output order; null for a regressor. */
+    classes: string[] | null;
+    fitTargets(rows: number[]): Float32Array;
+    scoredTargets(table: DataTable, rows: number[]): Float32Array;
+}
+
+async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec): Promise<TrainingData> {
+    const inputs = oracle.inputs.map((i) => i.name);
+    const classify = training.classify;
+    const columns = classify === null ? [...inputs, ...oracle.outputs] : inputs;
+    const read = (path: string) => readDataTable(path, columns, { skipMissing: training.skipMissing, ...(classify === null ? {} : { labelColumn: classify }) });
+    const table = await read(training.dataPath);
+    const testTable = training.testPath ? await read(training.testPath) : null;
+    if (table.rows < 2) throw new EngineError(`${training.dataPath}: ${table.rows} usable row(s); an oracle needs at least 2`);
+    const split = splitRows(table.rows, training.validation, training.seed);
+    const nIn = inputs.length;
+    if (classify === null) {
+        const stats = columnStats(table, columns, split.train);
+        const outStats = stats.slice(nIn);
+        return {
+            table,
+            testTable,
+            split,
+            inStats: stats.slice(0, nIn),
+            outStats,
+            classes: null,
+            fitTargets: (rows) => standardisedRows(table, outStats, nIn, rows),
+            scoredTargets: (t, rows) => userRows(t, nIn, outStats.length, rows),
+        };
+    }
+    const classes = [...oracle.outputs];
+    const labels = new Map<DataTable, Int32Array>([[table, classIndices(table, classify, classes)]]);
+    if (testTable) labels.set(testTable, classIndices(testTable, classify, classes));
+    const labelled = (t: DataTable, rows: number[]) => oneHot(labels.get(t)!, classes.length, rows);
+    return {
+        table,
+        testTable,
+        split,
+        inStats: columnStats(table, inputs, split.train),
+        outStats: classStats(classes, labels.get(table)!, split.train),
+        classes,
+        fitTargets: (rows) => labelled(table, rows),
+        scoredTargets: labelled,
+    };
+}
+
+interface FitScore {
+    rmse: Record<string, number>;
+    /** A classifier's; null for a regressor. */
+    accuracy: number | null;
+    logLoss: number | null;
+}
+
 /** The network being fitted, its optimizer, and how it is written as a Layers model. */
 class OracleFit {
     private readonly layers: DenseLayer[];
@@ -202,6 +268,8 @@ class OracleFit {
         private readonly training: OracleTrainingSpec,
         private readonly nIn: number,
         private readonly nOut: number,
+        /** A softmax head with cross-entropy; else linear outputs with squared error. */
+        private readonly classifier: boolean,
     ) {
         const sizes = [nIn, ...training.layers, nOut];
         const net = denseVariables(initialWeights(sizes, new Random(seedFor(training.seed, 'oracle-init'))), training.activation, 'oracle');
@@ -212,33 +280,49 @@ class OracleFit {
 
     /** One minibatch; returns its loss (a scalar the caller disposes). Disposes x and y. */
     step(x: Tensor2D, y: Tensor2D, learningRate: number) {
-        const { value, grads } = tf.variableGrads(() => tf.mean(tf.squaredDifference(applyDense(this.layers, x), y)), this.variables);
+        const { value, grads } = tf.variableGrads(() => {
+            const out = applyDense(this.layers, x);
+            // Cross-entropy on logits: -sum(y * logSoftmax) per row, averaged.
+            if (this.classifier) return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(out)), 1))) as Scalar;
+            return tf.mean(tf.squaredDifference(out, y)) as Scalar;
+        }, this.variables);
         this.adam.apply(this.variables.map((v) => grads[v.name]), learningRate);
         tf.dispose([x, y, ...Object.values(grads)]);
         return value;
     }
 
-    /** RMSE per output in user units; x standardised, y in user units. */
-    async rmse(x: Tensor2D, y: Tensor2D, outStats: ColumnStats[], names: string[]): Promise<Record<string, number>> {
+    /**
+     * x standardised; y in user units (a regressor) or one-hot (a classifier). RMSE per
+     * output in user units, or a classifier's score (class-labels.ts).
+     */
+    async score(x: Tensor2D, y: Tensor2D, outStats: ColumnStats[], names: string[]): Promise<FitScore> {
+        if (this.classifier) {
+            const p = tf.tidy(() => tf.softmax(applyDense(this.layers, x)));
+            const [probabilities, labels] = await Promise.all([p.data(), y.data()]);
+            p.dispose();
+            const s = scoreClassifier(probabilities, labels, names);
+            return { rmse: s.rmse, accuracy: s.accuracy, logLoss: s.logLoss };
+        }
         const r = tf.tidy(() => {
             const pred = tf.add(tf.mul(applyDense(this.layers, x), outStats.map((s) => s.std)), outStats.map((s) => s.mean));
             return tf.sqrt(tf.mean(tf.squaredDifference(pred, y), 0));
         });
         const values = await r.data();
         r.dispose();
-        return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+        return { rmse: Object.fromEntries(names.map((n, i) => [n, values[i]])), accuracy: null, logLoss: null };
     }
 
-    /** Writes the network as a Layers model that takes and gives standardised values. */
+    /** Writes the network as a Layers model that takes standardised values and gives standardised values or probabilities. */
     async save(modelPath: string, metadata: InvModelMetadata): Promise<void> {
         const t = this.training;
         const model = tf.sequential();
         const sizes = [...t.layers, this.nOut];
+        const head = this.classifier ? 'softmax' : 'linear';
         sizes.forEach((units, l) =>
             model.add(
                 tf.layers.dense({
                     units,
-                    activation: l + 1 === sizes.length ? 'linear' : t.activation,
+                    activation: l + 1 === sizes.length ? head : t.activation,
                     ...(l === 0 ? { inputShape: [this.nIn] } : {}),
                 }),
             ),

@@ -1,15 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend.js';
 import { loadOracle } from '../../src/engine/oracle.js';
+import { Random } from '../../src/engine/random.js';
 import type { OracleSpec, OracleTrainingSpec } from '../../src/engine/spec.js';
 import { tf } from '../../src/engine/tf.js';
 import { learningRateAt, trainOracle, type TrainProgress } from '../../src/engine/train.js';
 import { poly4, tempFolder, writePaperCsv } from './model-fixtures.js';
 
 let dir: string;
+
+/** Three classes over the square [0, 10]^2: A left of u = 4, B right of it and below v = 5, C above. */
+function writeClassCsv(path: string, rows: number, seed: number): void {
+    const random = new Random(seed);
+    const lines = ['u,v,kind'];
+    for (let i = 0; i < rows; i++) {
+        const [u, v] = [10 * random.next(), 10 * random.next()];
+        lines.push(`${u.toFixed(3)},${v.toFixed(3)},${u < 4 ? 'A' : v < 5 ? 'B' : 'C'}`);
+    }
+    writeFileSync(path, lines.join('\n') + '\n');
+}
 
 function spec(name: string, training: Partial<OracleTrainingSpec> = {}): OracleSpec {
     return {
@@ -102,8 +114,64 @@ describe('trainOracle', () => {
         expect(tf.memory().numTensors).toBe(before);
     });
 
-    it('says that classification is not supported yet', async () => {
-        await expect(trainOracle(spec('g', { classify: 'species' }))).rejects.toThrow(/`classify` is not supported/);
+    it('trains a classifier: softmax probabilities, classes, accuracy and per-class probability RMSE in the metadata', async () => {
+        writeClassCsv(join(dir, 'data', 'classes-train.csv'), 600, 3);
+        writeClassCsv(join(dir, 'data', 'classes-test.csv'), 200, 4);
+        const classifier: OracleSpec = {
+            ...spec('g', { dataPath: join(dir, 'data', 'classes-train.csv'), testPath: join(dir, 'data', 'classes-test.csv'), classify: 'kind', epochs: 40, batch: 32, layers: [16] }),
+            inputs: [{ name: 'u', domain: null }, { name: 'v', domain: null }],
+            outputs: ['C', 'A', 'B'],
+        };
+        const before = tf.memory().numTensors;
+        const report = await trainOracle(classifier);
+        expect(tf.memory().numTensors).toBe(before);
+        expect(report.accuracy).toBeGreaterThan(0.9);
+        expect(report.logLoss).toBeGreaterThan(0);
+        expect(report.logLoss).toBeLessThan(0.4);
+        expect(Object.keys(report.testRmse)).toEqual(['C', 'A', 'B']);
+
+        const meta = JSON.parse(readFileSync(classifier.modelPath, 'utf8')).userDefinedMetadata.inv;
+        expect(meta.classes).toEqual(['C', 'A', 'B']);
+        expect(meta.accuracy).toBe(report.accuracy);
+        expect(meta.logLoss).toBe(report.logLoss);
+        expect(meta.outputs.map((c: { name: string; min: number; max: number }) => [c.name, c.min, c.max])).toEqual([['C', 0, 1], ['A', 0, 1], ['B', 0, 1]]);
+        const shares = meta.outputs.map((c: { mean: number }) => c.mean);
+        expect(shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 10);
+
+        // Loaded through the oracle: probabilities (not standardised) summing to 1, with the recorded accuracy and RMSE.
+        const oracle = await loadOracle({ ...classifier, training: null });
+        expect(oracle.outputStd).toEqual([1, 1, 1]);
+        const rows = readFileSync(join(dir, 'data', 'classes-test.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+        const p = tf.tidy(() => oracle.predict(tf.tensor2d(rows.map((r) => [Number(r[0]), Number(r[1])]))));
+        const probs = await p.data();
+        p.dispose();
+        oracle.dispose();
+        let correct = 0;
+        const squared = [0, 0, 0];
+        rows.forEach((r, i) => {
+            const row = [0, 1, 2].map((c) => probs[i * 3 + c]);
+            expect(row[0] + row[1] + row[2]).toBeCloseTo(1, 5);
+            const actual = ['C', 'A', 'B'].indexOf(r[2]);
+            if (row.indexOf(Math.max(...row)) === actual) correct++;
+            row.forEach((q, c) => (squared[c] += (q - (c === actual ? 1 : 0)) ** 2));
+        });
+        expect(correct / rows.length).toBeCloseTo(report.accuracy!, 10);
+        expect(Math.sqrt(squared[1] / rows.length)).toBeCloseTo(report.testRmse.A, 4);
+    });
+
+    it('names a label that is not one of the classes', async () => {
+        const classifier: OracleSpec = {
+            ...spec('h', { dataPath: join(dir, 'data', 'classes-train.csv'), testPath: null, classify: 'kind' }),
+            inputs: [{ name: 'u', domain: null }, { name: 'v', domain: null }],
+            outputs: ['A', 'B'],
+        };
+        await expect(trainOracle(classifier)).rejects.toThrow(/column `kind` has the label 'C' .*not one of the oracle's outputs \(A, B\)/);
+    });
+
+    it('a regressor records no accuracy', async () => {
+        const report = await trainOracle(spec('i', { epochs: 1 }));
+        expect([report.accuracy, report.logLoss]).toEqual([null, null]);
+        expect(JSON.parse(readFileSync(spec('i').modelPath, 'utf8')).userDefinedMetadata.inv.accuracy).toBeUndefined();
     });
 
     it('starts at learningRate, peaks at ten times it (at most 0.01), and anneals to a hundredth', () => {
