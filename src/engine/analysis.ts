@@ -29,6 +29,12 @@ export interface AnalysisInput {
     outputValues: ArrayLike<number>;
     /** Notes from the run itself (e.g. `stop outside bounds` never had half inside). */
     notes: string[];
+    /**
+     * A synthesis: each row's own targets (its assigned target) instead of `targets`, and
+     * the rows kept in their order (the order of the CSV written), `best` pointing at the
+     * row with the least error.
+     */
+    perRow?: { targets(row: number): TargetSpec[] };
 }
 
 export function analyse(input: AnalysisInput): { solutions: Solution[]; summary: ResultSummary } {
@@ -39,7 +45,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
     const rows = Array.from({ length: input.solutions }, (_, i) => {
         const values = features.map((f) => (f.role === 'fixed' ? f.value : NaN));
         free.forEach((f, j) => (values[f.column] = input.freeValues[i * k + j]));
-        const { error, meets } = solutionMiss(targets, outputIndex, input.outputValues, i, m);
+        const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, input.outputValues, i, m);
         const solution: Solution = {
             inputs: Object.fromEntries(features.map((f, c) => [f.name, values[c]])),
             outputs: Object.fromEntries(outputs.map((name, o) => [name, input.outputValues[i * m + o]])),
@@ -51,7 +57,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
         return solution;
     });
     const objectives = targets.filter((t) => t.kind === 'maximize' || t.kind === 'minimize');
-    rows.sort((a, b) => {
+    const better = (a: Solution, b: Solution): number => {
         if (a.inBounds !== b.inBounds) return a.inBounds ? -1 : 1;
         if (a.error !== b.error) return compareNumbers(a.error, b.error);
         for (const t of objectives) {
@@ -59,14 +65,17 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
             if (d !== 0) return t.kind === 'maximize' ? -d : d;
         }
         return 0;
-    });
+    };
+    let best = 0;
+    if (input.perRow) rows.forEach((r, i) => better(r, rows[best]) < 0 && (best = i));
+    else rows.sort(better);
 
     const notes = [...input.notes];
     const meeting = rows.filter((r) => r.meets);
     let basis = meeting;
     if (meeting.length < IMPORTANCE_MIN) {
         const count = Math.max(1, Math.ceil(rows.length * IMPORTANCE_SHARE));
-        basis = rows.slice(0, count);
+        basis = input.perRow ? [...rows].sort(better).slice(0, count) : rows.slice(0, count);
         notes.push(`Only ${meeting.length} solution${meeting.length === 1 ? '' : 's'} meet the targets: feature importance is taken over the best 10 % (${count} solutions).`);
     }
     const importance = featureImportance(basis, free);
@@ -77,7 +86,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
     return {
         solutions: rows,
         summary: {
-            best: 0,
+            best,
             meeting: meeting.length,
             meanAbsError: finiteErrors.length ? finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length : NaN,
             importance,

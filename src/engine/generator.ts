@@ -16,7 +16,7 @@ import { tf } from './tf.js';
  * The generator's last layer starts this much smaller than Glorot, so its solutions start
  * near the centre of their boxes (u near 0), as the paper's do; they spread from there.
  */
-const OUTPUT_SCALE = 0.1;
+export const OUTPUT_SCALE = 0.1;
 
 export function generatorProgram(
     method: Extract<MethodSpec, { kind: 'generator' }>,

@@ -27,7 +27,7 @@ export interface ProgramState {
 }
 
 /** Steps between two computations of the spread term's coefficients. */
-const SPREAD_EVERY = 4;
+export const SPREAD_EVERY = 4;
 
 /** Scalars of one step, left on the backend (the caller reads them when it needs them, and disposes them). */
 export interface StepResult {
@@ -113,6 +113,18 @@ export class TapedProgram implements InversionProgram {
             );
         });
         return { loss: accuracy!, health: health! };
+    }
+
+    /**
+     * The rows raw() gives have been replaced (a conditional generator's new batch): the
+     * spread coefficients kept for the old rows are dropped, so the next step with the
+     * spread term computes them for the new ones.
+     */
+    newRows(): void {
+        this.lastFeatures?.dispose();
+        this.coefficients?.dispose();
+        this.lastFeatures = null;
+        this.coefficients = null;
     }
 
     async state(): Promise<ProgramState> {
