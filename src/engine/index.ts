@@ -1,11 +1,13 @@
 /**
  * The engine's public face, for the CLI, the worker process and the benchmarks. Input is a
- * validated spec (spec.ts), output an InvResult (results.ts); nothing here knows Langium or
+ * validated spec (spec.ts), output an InvResult (results.ts) for an inversion (runInversion) or
+ * a synthesis (runSynthesis); nothing here knows Langium or
  * VS Code. Errors a user must read are EngineErrors; a cancelled run is not an error (its
  * result says "cancelled").
  */
 export { initBackend, listBackends, type BackendReport } from './backend.js';
 export { EngineError } from './errors.js';
 export { runInversion, type RunOptions, type RunProgressEvent } from './invert.js';
+export { runSynthesis } from './synthesize.js';
 export { trainOracle, type TrainOptions, type TrainProgress, type TrainReport } from './train.js';
 export { DEFAULT_DIVERSITY } from './diversity.js';

@@ -81,3 +81,18 @@ export function targetLoss(targets: TargetSpec[], oracle: Oracle): TargetLoss {
             }),
     };
 }
+
+/**
+ * A synthesis's accuracy loss: every row has its own target (its assigned target, already
+ * standardised with the output's mean and std: [n]) on one output column; squared error per
+ * row. `tolerance` is in standardised units. `targets` is read at every call, so the rows
+ * (and their targets) may change between steps.
+ */
+export function assignedTargetLoss(column: number, tolerance: number, targets: () => Tensor1D): TargetLoss {
+    const miss = (yStd: Tensor2D): Tensor1D => tf.sub(tf.reshape(tf.slice(yStd, [0, column], [-1, 1]), [-1]), targets());
+    return {
+        columns: [column],
+        perSolution: (yStd) => tf.tidy(() => tf.square(miss(yStd))),
+        missRatio: (yStd) => tf.tidy(() => tf.div(tf.abs(miss(yStd)), tolerance)),
+    };
+}

@@ -63,10 +63,17 @@ export interface RunSettings {
     tolerance: Record<string, number>;
     backend: BackendChoice;
     stopOutsideBounds: boolean;
-    /** Synthesis only. */
+    /** Synthesis only: the rows written. */
     count?: number;
+    /** Synthesis only: rows per training step of the conditional generator (null for `method adjoint`). */
+    batch?: number | null;
 }
 
+/**
+ * A synthesis's report. Its result's `solutions` are the written rows in the order of the
+ * CSV (not sorted; `summary.best` is the row with the least error), `assigned[i]` is row
+ * i's target, and `meets`/`error` judge each row against its own target (or the goal).
+ */
 export interface SynthesisReport {
     output: string;
     count: number;
