@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EngineError, initBackend, runInversion } from '../engine/index.js';
+import { initBackend, runInversion, runSynthesis, type RunProgressEvent } from '../engine/index.js';
 import { resultsFormatOf, writeResultsFile } from '../engine/results-file.js';
 import type { InvResult } from '../engine/results.js';
 import type { BackendChoice, RunSpec } from '../engine/spec.js';
@@ -151,18 +151,22 @@ async function trainFirstIfNeeded(
 }
 
 async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, say: (line: string) => void): Promise<InvResult> {
-    if (spec.kind !== 'inversion') {
-        throw new EngineError(`synthesis \`${spec.name}\` is not available in this version of inv; run its inversions with \`--name NAME\``);
-    }
-    // runInversion runs on the backend chosen last; each run may name its own.
+    // The engine runs on the backend chosen last; each run may name its own.
     const backend = await initBackend(spec.backend);
     say(`running ${spec.name}: ${describeRun(spec)} on ${backend}`);
     bar.start(spec.name, 'step', spec.steps);
+    const options = {
+        signal,
+        onProgress: (p: RunProgressEvent) => bar.update({ done: p.step, total: p.steps, loss: p.loss, meeting: p.meeting }),
+    };
     try {
-        return await runInversion(spec, {
-            signal,
-            onProgress: (p) => bar.update({ done: p.step, total: p.steps, loss: p.loss, meeting: p.meeting }),
-        });
+        if (spec.kind === 'synthesis') {
+            const result = await runSynthesis(spec, options);
+            const s = result.synthesis!;
+            say(`${spec.name}: wrote ${s.count} rows to ${shownPath(spec.outputPath)}${s.overwritten ? ' (it existed: overwritten)' : ''}`);
+            return result;
+        }
+        return await runInversion(spec, options);
     } finally {
         bar.stop();
     }

@@ -8,7 +8,7 @@ import 'object.groupby/auto';
  */
 import { DataDefectError } from './data-table.js';
 import { EngineError } from './errors.js';
-import { initBackend, runInversion, trainOracle } from './index.js';
+import { initBackend, runInversion, runSynthesis, trainOracle, type RunProgressEvent } from './index.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerProgress } from './worker-protocol.js';
 import { PROGRESS_INTERVAL_MS, WORKER_FAULT_ENV } from './worker-protocol.js';
 
@@ -86,7 +86,7 @@ async function runJob(job: WorkerJob): Promise<FromWorker> {
         };
     }
     const { spec } = job;
-    // runInversion runs on whatever backend is active: choose it first (as the CLI does).
+    // The engine runs on whatever backend is active: choose it first (as the CLI does).
     await initBackend(spec.backend);
     if (job.trainFirst && spec.oracle.training) {
         const report = await trainOracle(spec.oracle, {
@@ -96,13 +96,11 @@ async function runJob(job: WorkerJob): Promise<FromWorker> {
         progress.flush();
         if (report.cancelled) return { type: 'failed', message: `Cancelled while training oracle ${spec.oracle.name}; nothing was run.` };
     }
-    if (spec.kind !== 'inversion') {
-        return { type: 'failed', message: `${spec.name}: synthesis is not available in this version of inv.` };
-    }
-    const result = await runInversion(spec, {
+    const options = {
         signal: abort.signal,
-        onProgress: (p) => progress.report({ phase: 'running', step: p.step, steps: p.steps, loss: p.loss, meeting: p.meeting ?? null }),
-    });
+        onProgress: (p: RunProgressEvent) => progress.report({ phase: 'running', step: p.step, steps: p.steps, loss: p.loss, meeting: p.meeting ?? null }),
+    };
+    const result = spec.kind === 'synthesis' ? await runSynthesis(spec, options) : await runInversion(spec, options);
     progress.flush();
     return { type: 'result', result };
 }
