@@ -94,9 +94,14 @@ export async function trainWithProgress(spec: OracleSpec, bar: ProgressBar, sign
     }
     if (!report.cancelled) {
         const rmse = Object.entries(report.testRmse).map(([k, v]) => `${k} ${readable(v)}`).join(', ');
+        // A classifier's RMSE is per class probability; its accuracy and log-loss say more.
+        const measured =
+            report.accuracy !== null
+                ? `accuracy ${(100 * report.accuracy).toFixed(1)} %, log-loss ${readable(report.logLoss)}, probability RMSE ${rmse}`
+                : rmse;
         out.out(
             `trained ${spec.name}: ${report.epochs} epochs on ${report.trainRows} rows in ${report.seconds.toFixed(1)} s (${report.backend}); ` +
-                `RMSE on the ${report.measuredOn} rows (${report.testRows}): ${rmse}; wrote ${shownPath(report.modelPath)}`,
+                `${report.accuracy !== null ? 'on' : 'RMSE on'} the ${report.measuredOn} rows (${report.testRows}): ${measured}; wrote ${shownPath(report.modelPath)}`,
         );
     }
     return report;
