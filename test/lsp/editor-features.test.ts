@@ -109,6 +109,18 @@ describe('hover', () => {
         });
     });
 
+    test('a classifier oracle: its test accuracy and log-loss, and the RMSE of each class probability', async () => {
+        // The penguins example's committed classifier (examples/penguins), by its absolute path.
+        const model = fileURLToPath(new URL('../../examples/penguins/models/species/model.json', import.meta.url));
+        const meta = JSON.parse(readFileSync(model, 'utf8')).userDefinedMetadata.inv;
+        const text = `oracle Species {\n  model "${model}"\n  inputs a, b, c, d\n  outputs Adelie, Chinstrap, Gentoo\n}\ninversion I { oracle Spe<|>cies target Chinstrap >= 0.9 }`;
+        const percent = (100 * meta.accuracy).toFixed(1).replace('.', '\\.');
+        await hover({
+            text, index: 0, ...options(),
+            hover: new RegExp(`test accuracy: ${percent} %, log-loss 0\\.\\d+\\n\\n\\| class \\| test RMSE of its probability \\|[\\s\\S]*\\| \`Chinstrap\` \\| 0\\.\\d+ \\|`),
+        });
+    });
+
     test('a feature: its domain', async () => {
         await hover({
             text: `${FILE}inversion I { oracle Plain target y = 1 fix <|>b = 0.5 }`, index: 0, ...options(),

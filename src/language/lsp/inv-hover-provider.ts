@@ -66,8 +66,11 @@ export class InvHoverProvider extends AstNodeHoverProvider {
         lines.push('', '| input | domain |', '|---|---|');
         for (const input of oracleInputs(oracle)) lines.push(`| \`${input.name}\` | ${describeDomain(facts.domain(input.name))} |`);
         const outputs = oracleOutputs(oracle);
+        // A classifier's recorded score (its RMSE below is per class probability).
+        const meta = facts.model?.ok ? facts.model.metadata : null;
+        if (meta?.accuracy !== undefined) lines.push('', `test accuracy: ${(100 * meta.accuracy).toFixed(1)} %${meta.logLoss !== undefined ? `, log-loss ${fmt(meta.logLoss)}` : ''}`);
         if (outputs.length > 0) {
-            lines.push('', '| output | test RMSE |', '|---|---|');
+            lines.push('', `| ${facts.classifier ? 'class' : 'output'} | test RMSE${facts.classifier ? ' of its probability' : ''} |`, '|---|---|');
             for (const output of outputs) {
                 const rmse = facts.testRmse(output.name);
                 lines.push(`| \`${output.name}\` | ${rmse === null ? '—' : fmt(rmse)} |`);
