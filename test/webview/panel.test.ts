@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { InvResult } from '../../src/engine/results.js';
 import type { RunProgress } from '../../src/protocol.js';
+import { formatNumber } from '../../src/webview/number-format.js';
 import { fixture, launchChromium, PanelPage, startPanelServer, type PanelServer } from './panel-page.js';
 
 let browser: Browser;
@@ -132,13 +133,14 @@ describe('results panel', () => {
         await panel.showResult(synth);
         const stats = await text('.synthesis dl.stats');
         expect(stats).toContain('1,000'); // rows written, distinct rows
-        expect(stats).toContain('0.031'); // KS
+        const ks = formatNumber(synth.synthesis!.ks);
+        expect(stats).toContain(ks);
         expect(stats).toContain(`${(100 * synth.synthesis!.meeting).toFixed(1)} %`);
         expect(stats).toContain('data/synthetic.csv');
         await panel.page.waitForSelector('.synthesis-chart canvas');
         const ink = await panel.canvasInk('.synthesis-chart');
         expect(ink[0]).toBeGreaterThan(0.02);
-        expect(await panel.page.getAttribute('.synthesis-chart', 'aria-label')).toContain('KS 0.031');
+        expect(await panel.page.getAttribute('.synthesis-chart', 'aria-label')).toContain(`KS ${ks}`);
     });
 
     it('draws live progress on the loss curve, then the result replaces it', async () => {
