@@ -70,7 +70,8 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         };
         // The written rows: their targets (stratified over the reference) and latent rows.
         const assigned = reference.stratified(new Random(seedFor(spec.seed, 'synthesis-targets')), spec.count);
-        const targets = written = tf.tensor1d(source.standardise(assigned));
+        written = tf.tensor1d(source.standardise(assigned));
+        const targets = written;
         const loss = (rowTargets: () => Tensor1D) => assignedTargetLoss(column, reference.tolerance / std, rowTargets);
         if (spec.method.kind === 'generator') {
             const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
