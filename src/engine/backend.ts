@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { EngineError } from './errors.js';
 import type { BackendChoice, BackendName } from './spec.js';
 import { adoptTf, bundledTf, tf, type Tf } from './tf.js';
+import { probeWebgpuAdapter } from './webgpu-adapter-probe.js';
 
 export interface BackendReport {
     name: BackendName;
@@ -200,24 +201,21 @@ interface WebgpuModule {
 }
 
 async function probeWebgpu(): Promise<Probe> {
-    let webgpu: WebgpuModule;
-    try {
-        webgpu = (await import('webgpu')) as unknown as WebgpuModule;
-    } catch (e) {
-        return { found: false, detail: `the optional package webgpu is not available here (${reason(e)})` };
-    }
     // Dawn prints a warning of its own on stderr when it cannot load Vulkan: look first.
     if (process.platform === 'linux' && !hasSharedLibrary('libvulkan.so.1')) {
         return { found: false, detail: 'no WebGPU adapter: the Vulkan loader libvulkan.so.1 is not installed (apt install libvulkan1, and a GPU driver)' };
     }
-    Object.assign(globalThis, webgpu.globals);
-    const gpu = webgpu.create([]);
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    const adapter = await gpu.requestAdapter();
-    if (!adapter) return { found: false, detail: 'no WebGPU adapter' };
-    const info = adapter.info ?? {};
+    // Which adapter there is, asked in a child process: Dawn's complaints stay out of our stderr.
+    const found = await probeWebgpuAdapter();
+    if (found.kind !== 'adapter') return { found: false, detail: found.reason };
+    const adapter: GpuAdapterLike = { info: found.adapter, isFallbackAdapter: found.adapter.isFallbackAdapter };
+    const info = found.adapter;
     const name = [info.description, info.device, info.architecture, info.vendor].find((s) => s && s.length > 0) ?? 'unnamed adapter';
+    // Dawn is loaded into this process only when webgpu is going to run.
     const activate = async (): Promise<void> => {
+        const webgpu = (await import('webgpu')) as unknown as WebgpuModule;
+        Object.assign(globalThis, webgpu.globals);
+        Object.defineProperty(globalThis, 'navigator', { value: { gpu: webgpu.create([]) }, configurable: true, writable: true });
         await import('@tensorflow/tfjs-backend-webgpu');
         await useBundled('webgpu');
     };

@@ -7,6 +7,7 @@ import { initBackend, isSoftwareAdapter, listBackends, loadFailure } from '../..
 import { EngineError } from '../../src/engine/errors.js';
 import { runInversion } from '../../src/engine/invert.js';
 import { tf } from '../../src/engine/tf.js';
+import { dawnReason } from '../../src/engine/webgpu-adapter-probe.js';
 import { boxFeature, inversion, oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 function resolvable(pkg: string): boolean {
@@ -34,7 +35,7 @@ describe('backends', () => {
             expect(tensorflow).toEqual({ name: 'tensorflow', found: false, detail: 'not installed (npm install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu with CUDA 11.2/cuDNN 8.1)' });
         }
         const webgpu = reports.find((r) => r.name === 'webgpu')!;
-        if (!webgpu.found) expect(webgpu.detail).toMatch(/no WebGPU adapter|not available/);
+        if (!webgpu.found) expect(webgpu.detail).toMatch(/no (usable )?WebGPU adapter|not installed|adapter probe|did not answer/);
     });
 
     it('runs the backend asked for, and says why one cannot run', async () => {
@@ -85,5 +86,17 @@ describe('backends', () => {
         expect(isSoftwareAdapter({ info: { description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toBe(true);
         expect(isSoftwareAdapter({ info: { vendor: 'google', architecture: 'swiftshader' } })).toBe(true);
         expect(isSoftwareAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' } })).toBe(false);
+    });
+
+    it('keeps what Dawn says while looking for an adapter to one reason, without its native stack', () => {
+        // As Dawn printed it on a machine with Debian 12's Mesa 22.3 lavapipe.
+        const stderr = [
+            'error: XDG_RUNTIME_DIR is invalid or not set in the environment.',
+            'Warning: Vulkan shaderUniform*ArrayDynamicIndexing required.',
+            ' - While initializing adapter (backend=BackendType::Vulkan)',
+            '    at InitializeImpl (/home/runner/work/node-webgpu/third_party/dawn/src/dawn/native/vulkan/PhysicalDeviceVk.cpp:257)',
+        ].join('\n');
+        expect(dawnReason(stderr)).toBe('Vulkan shaderUniform*ArrayDynamicIndexing required.');
+        expect(dawnReason('')).toBeNull();
     });
 });
