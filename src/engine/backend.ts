@@ -211,12 +211,18 @@ async function probeWebgpu(): Promise<Probe> {
     const adapter: GpuAdapterLike = { info: found.adapter, isFallbackAdapter: found.adapter.isFallbackAdapter };
     const info = found.adapter;
     const name = [info.description, info.device, info.architecture, info.vendor].find((s) => s && s.length > 0) ?? 'unnamed adapter';
-    // Dawn is loaded into this process only when webgpu is going to run.
-    const activate = async (): Promise<void> => {
+    // Dawn is loaded into this process only when webgpu is going to run, and once: TF.js keeps
+    // the device of this GPU instance, which must live as long as the process (a second
+    // instance in its place let the first be collected under TF.js: a segmentation fault).
+    let started: Promise<void> | null = null;
+    const startDawn = async (): Promise<void> => {
         const webgpu = (await import('webgpu')) as unknown as WebgpuModule;
         Object.assign(globalThis, webgpu.globals);
         Object.defineProperty(globalThis, 'navigator', { value: { gpu: webgpu.create([]) }, configurable: true, writable: true });
         await import('@tensorflow/tfjs-backend-webgpu');
+    };
+    const activate = async (): Promise<void> => {
+        await (started ??= startDawn());
         await useBundled('webgpu');
     };
     if (isSoftwareAdapter(adapter)) {
