@@ -3,7 +3,7 @@
 // to its ESM builds so one tfjs-core instance is shared by tfjs, the layers API and the
 // wasm/webgpu backends (tfjs-core's CJS build registers no gradients).
 import * as esbuild from 'esbuild';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -51,13 +51,11 @@ function copyWasmBinaries() {
     for (const f of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) cpSync(join(dist, f), join('out/wasm', f));
 }
 
-// TEMPORARY while the entry points are being written: build those that exist.
-const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
 if (watch) {
-    for (const b of present) await (await esbuild.context(b)).watch();
+    for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-    await Promise.all(present.map((b) => esbuild.build(b)));
+    await Promise.all(builds.map((b) => esbuild.build(b)));
     copyWasmBinaries();
-    try { chmodSync('out/cli.cjs', 0o755); } catch { /* no CLI entry yet */ }
+    chmodSync('out/cli.cjs', 0o755);
 }
