@@ -2,7 +2,7 @@
  * Every diagnostic's stable `code` (LANGUAGE.md, "Diagnostics every implementation gives",
  * plus the ones this implementation adds, marked below). Codes are kebab-case and never
  * change meaning: editors, CI scripts and the quick fixes switch on them.
- * docs/language.md lists them all for users; keep the two in step.
+ * README.md ("The language", Diagnostics) lists them all for users; keep the two in step.
  */
 export namespace IssueCodes {
     // ---- reading the file
