@@ -13,20 +13,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poly4 } from '../true-function.mjs';
+import { mulberry32 } from '../seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** mulberry32: a small seeded PRNG, so the files are the same on every machine. */
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 function table(rows, seed) {
     const random = mulberry32(seed);

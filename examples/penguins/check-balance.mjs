@@ -32,6 +32,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '../../out/cli.cjs');
@@ -59,18 +60,6 @@ function inv(args, cwd) {
 function readCsv(path) {
     const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
     return { names: header.split(',').map((n) => n.replace(/^"|"$/g, '')), rows: lines.map((l) => l.split(',')) };
-}
-
-/** mulberry32: the folds and copies are the same on every machine. */
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 
 /** Fold of each row: per species, a seeded shuffle dealt round the folds. */

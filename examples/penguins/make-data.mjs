@@ -10,23 +10,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TEST_SHARE = 0.3;
 const MEASUREMENTS = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
 const COLUMNS = [...MEASUREMENTS, 'Species'];
-
-/** mulberry32: a small seeded PRNG, so the files are the same on every machine. */
-function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const quote = (name) => (/[",\s()]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
 const csv = (rows) => [COLUMNS.map(quote).join(','), ...rows.map((p) => COLUMNS.map((c) => String(p[c])).join(','))].join('\n') + '\n';

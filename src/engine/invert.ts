@@ -14,7 +14,7 @@ import { loadOracle, oracleDomains, type Oracle } from './oracle.js';
 import { SpreadForce } from './repulsion.js';
 import { assembleResult, commonSettings, resultHeader, resultTarget } from './result-parts.js';
 import type { InvResult, RunSettings, StopReason } from './results.js';
-import { RunLog, type RunProgressEvent } from './run-log.js';
+import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from './spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from './target-miss.js';
@@ -66,13 +66,6 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     }
 }
 
-interface RunOutcome {
-    state: ProgramState;
-    stepsRun: number;
-    stoppedBecause: StopReason;
-    loss: Array<[number, number]>;
-    notes: string[];
-}
 
 async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number): Promise<RunOutcome> {
     const free = transforms.free;

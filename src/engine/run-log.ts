@@ -10,7 +10,8 @@ import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs';
 
 import { describeHealth } from './divergence.js';
 import type { FreeColumn } from './feature-transform.js';
-import type { StepResult } from './inversion-program.js';
+import type { ProgramState, StepResult } from './inversion-program.js';
+import type { StopReason } from './results.js';
 import { tf } from './tf.js';
 
 /** Steps between two yields to the event loop, so that cancel and IPC messages get through. */
@@ -19,6 +20,15 @@ const YIELD_EVERY = 10;
 const PROGRESS_MS = 100;
 /** The loss curve keeps at most about this many points. */
 const LOSS_POINTS = 1000;
+
+/** How a run's loop ended: the state it keeps, and why and when it stopped. */
+export interface RunOutcome {
+    state: ProgramState;
+    stepsRun: number;
+    stoppedBecause: StopReason;
+    loss: Array<[number, number]>;
+    notes: string[];
+}
 
 export interface RunProgressEvent {
     step: number;

@@ -35,7 +35,7 @@ import { Reference } from './reference.js';
 import { SpreadForce } from './repulsion.js';
 import { assembleResult, commonSettings, resultHeader } from './result-parts.js';
 import type { InvResult, ResultTarget, RunSettings, StopReason, SynthesisReport } from './results.js';
-import { RunLog } from './run-log.js';
+import { RunLog, type RunOutcome } from './run-log.js';
 import type { SynthesisSpec } from './spec.js';
 import { CHECK_EVERY, insideCount, OutsideBoundsRule } from './stop-rules.js';
 import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
@@ -143,14 +143,6 @@ interface Programs {
     rows: InversionProgram | null;
 }
 
-interface RunOutcome {
-    /** The written rows. */
-    state: ProgramState;
-    stepsRun: number;
-    stoppedBecause: StopReason;
-    loss: Array<[number, number]>;
-    notes: string[];
-}
 
 async function loop(
     spec: SynthesisSpec,
