@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-// Never bundled: loaded at run time when a user has them (see src/engine/backend.ts).
+// Never bundled: loaded at run time when a user has them (see src/engine/backend/backend.ts).
 const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
 
 const node = {
@@ -32,7 +32,7 @@ const node = {
 const builds = [
     { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' },
       banner: { js: '#!/usr/bin/env node\n' + node.banner.js } },
-    { ...node, entryPoints: { server: 'src/language/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { worker: 'src/engine/worker.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     // The engine's public API for `npm run bench` (bench/run.mjs); not shipped in the vsix.

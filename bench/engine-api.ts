@@ -4,7 +4,7 @@ import 'object.groupby/auto';
  * API (the same the CLI and the worker use), the .inv translation, and tf.memory().
  */
 export { initBackend, listBackends, runInversion, trainOracle } from '../src/engine/index.js';
-export { tf } from '../src/engine/tf.js';
+export { tf } from '../src/engine/backend/tf.js';
 export { loadInvDocuments } from '../src/cli/document.js';
 export { runBlocks, toOracleSpec, toRunSpec } from '../src/language/to-spec.js';
 export { isOracle } from '../src/language/generated/ast.js';

@@ -4,7 +4,7 @@
  * command ids and typed arguments; the client turns them into requests.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { InvResult } from './engine/results.js';
+import type { InvResult } from './engine/contract/results.js';
 
 /** Command ids that code lenses carry (registered by the extension). */
 export const Commands = {

@@ -6,8 +6,8 @@
  */
 import { relative } from 'node:path';
 import { AstUtils, type AstNode } from 'langium';
-import { DataDefectError, formatDataDiagnostic } from '../engine/data-table.js';
-import { EngineError } from '../engine/errors.js';
+import { DataDefectError, formatDataDiagnostic } from '../engine/oracle/data-table.js';
+import { EngineError } from '../engine/contract/errors.js';
 import { SpecError } from '../language/to-spec.js';
 import { ExitCode } from './exit-codes.js';
 

@@ -3,7 +3,7 @@
  * Emacs, Helix, …). Stdio is the default; `--node-ipc` and `--socket=N` work too.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startInvLanguageServer } from '../language/server.js';
+import { startInvLanguageServer } from '../server/inv-language-server.js';
 
 export function lspCommand(): void {
     const otherTransport = process.argv.some((a) => a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'));

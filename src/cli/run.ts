@@ -8,9 +8,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { initBackend, runInversion, runSynthesis, type RunProgressEvent } from '../engine/index.js';
-import { resultsFormatOf, writeResultsFile } from '../engine/results-file.js';
-import type { InvResult } from '../engine/results.js';
-import type { BackendChoice, RunSpec } from '../engine/spec.js';
+import { resultsFormatOf, writeResultsFile } from '../engine/contract/results-file.js';
+import type { InvResult } from '../engine/contract/results.js';
+import type { BackendChoice, RunSpec } from '../engine/contract/spec.js';
 import { runOracle, type RunBlock } from '../language/ast-fields.js';
 import { runBlocks, toOracleSpec, toRunSpec } from '../language/to-spec.js';
 import { loadCheckedDocument, type CommandOutput } from './checked-document.js';

@@ -4,7 +4,7 @@
  * per synthesis what was written and how well it follows the reference.
  */
 import Table from 'cli-table3';
-import type { InvResult } from '../engine/results.js';
+import type { InvResult } from '../engine/contract/results.js';
 
 /** A number a person reads: at most 6 significant digits, no trailing zeros. */
 export function readable(v: number | null | undefined): string {

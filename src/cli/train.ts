@@ -5,7 +5,7 @@
  */
 import type { LangiumDocument } from 'langium';
 import { initBackend, trainOracle, type TrainReport } from '../engine/index.js';
-import type { BackendChoice, OracleSpec } from '../engine/spec.js';
+import type { BackendChoice, OracleSpec } from '../engine/contract/spec.js';
 import { isOracle, type InvFile, type Oracle } from '../language/generated/ast.js';
 import { oracleData } from '../language/ast-fields.js';
 import { toOracleSpec } from '../language/to-spec.js';

@@ -5,9 +5,9 @@
  * VS Code. Errors a user must read are EngineErrors; a cancelled run is not an error (its
  * result says "cancelled").
  */
-export { initBackend, listBackends, type BackendReport } from './backend.js';
-export { EngineError } from './errors.js';
-export { runInversion, type RunOptions, type RunProgressEvent } from './invert.js';
-export { runSynthesis } from './synthesize.js';
-export { trainOracle, type TrainOptions, type TrainProgress, type TrainReport } from './train.js';
-export { DEFAULT_DIVERSITY } from './diversity.js';
+export { initBackend, listBackends, type BackendReport } from './backend/backend.js';
+export { EngineError } from './contract/errors.js';
+export { runInversion, type RunOptions, type RunProgressEvent } from './inversion/invert.js';
+export { runSynthesis } from './synthesis/synthesize.js';
+export { trainOracle, type TrainOptions, type TrainProgress, type TrainReport } from './oracle/train.js';
+export { DEFAULT_DIVERSITY } from './contract/diversity.js';

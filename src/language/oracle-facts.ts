@@ -3,8 +3,8 @@
  * column, the domain that applies (declared in the file, else recorded by `inv train` in
  * model.json) and the output range seen in training. The validator and the hover read these.
  */
-import type { ModelSummaryResult } from '../engine/model-summary.js';
-import type { ColumnStats } from '../engine/model-metadata.js';
+import type { ModelSummaryResult } from '../engine/contract/model-summary.js';
+import type { ColumnStats } from '../engine/contract/model-metadata.js';
 import { oracleClassify, oracleInputs, oracleModel, oracleOutputs } from './ast-fields.js';
 import { resolveDocumentPath } from './document-paths.js';
 import type { Oracle } from './generated/ast.js';

@@ -1,6 +1,6 @@
 /**
  * The files an oracle names, read for validation and hover: model.json (JSON only, through
- * src/engine/model-summary.ts), a CSV's header line, and the distinct labels of a `classify`
+ * src/engine/contract/model-summary.ts), a CSV's header line, and the distinct labels of a `classify`
  * column. Each result is cached by path and file stamp (mtime + size), so a file is read again
  * only when it changed, and validating a file with 2,000 inversions reads each model once.
  * Nothing here loads TensorFlow.js.
@@ -9,7 +9,7 @@ import Papa from 'papaparse';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { readModelSummary, type ModelSummaryResult } from '../engine/model-summary.js';
+import { readModelSummary, type ModelSummaryResult } from '../engine/contract/model-summary.js';
 
 export type CsvHeaderResult =
     | { ok: true; columns: string[] }

@@ -1,6 +1,6 @@
 /**
  * The single translation from the AST of a validated `.inv` file to the engine's RunSpec
- * (src/engine/spec.ts). The CLI, the language server's runs and the benchmarks all go
+ * (src/engine/contract/spec.ts). The CLI, the language server's runs and the benchmarks all go
  * through here, so a file means the same thing everywhere. Defaults are LANGUAGE.md's.
  *
  * The file is expected to have passed validation; what validation would have reported
@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
-import { DEFAULT_DIVERSITY } from '../engine/diversity.js';
-import type { InvModelMetadata } from '../engine/model-metadata.js';
-import { summariseModelJson } from '../engine/model-summary.js';
+import { DEFAULT_DIVERSITY } from '../engine/contract/diversity.js';
+import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
+import { summariseModelJson } from '../engine/contract/model-summary.js';
 import type {
     Activation,
     BackendChoice,
@@ -30,7 +30,7 @@ import type {
     RunSpec,
     SynthesisSpec,
     TargetSpec,
-} from '../engine/spec.js';
+} from '../engine/contract/spec.js';
 import {
     isBinaryExpr,
     isCallExpr,

@@ -3,7 +3,7 @@
  * solutions that meet the target; the least spread is the most important (the target pins
  * that feature down). HTML bars rather than a chart: a screen reader reads them as a list.
  */
-import type { InvResult } from '../engine/results.js';
+import type { InvResult } from '../engine/contract/results.js';
 import { h } from './dom-builder.js';
 import { formatNumber } from './number-format.js';
 import { fixedFeatures } from './solution-columns.js';

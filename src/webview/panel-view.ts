@@ -3,7 +3,7 @@
  * the table; Spread: distributions, parallel coordinates), fed by the host's messages and
  * restored from the host's saved state.
  */
-import type { InvResult } from '../engine/results.js';
+import type { InvResult } from '../engine/contract/results.js';
 import type { FromPanel, RunProgress, ToPanel } from '../protocol.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { importanceBars } from './importance-bars.js';

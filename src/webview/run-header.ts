@@ -3,7 +3,7 @@
  * it stopped, steps, time, how many meet, the note), the targets with the best solution's
  * output and miss, live progress while a run trains, a failure, and the actions.
  */
-import type { InvResult, StopReason } from '../engine/results.js';
+import type { InvResult, StopReason } from '../engine/contract/results.js';
 import type { RunProgress } from '../protocol.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { formatCount, formatNumber, formatPercent, formatSeconds } from './number-format.js';

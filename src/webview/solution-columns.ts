@@ -2,7 +2,7 @@
  * The solutions table's columns (row number, meets, every input, every output, error) and
  * their sort keys. Pure data: no DOM, so the order rules can be read (and tested) alone.
  */
-import type { InvResult, Solution } from '../engine/results.js';
+import type { InvResult, Solution } from '../engine/contract/results.js';
 
 export type ColumnKind = 'index' | 'meets' | 'input' | 'output' | 'error';
 

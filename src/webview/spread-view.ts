@@ -3,7 +3,7 @@
  * stacked) and parallel coordinates over the free features and the outputs (meeting
  * solutions coloured, the best one drawn on top).
  */
-import type { InvResult, Solution } from '../engine/results.js';
+import type { InvResult, Solution } from '../engine/contract/results.js';
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption, type ParallelOption } from './charts.js';
 import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';

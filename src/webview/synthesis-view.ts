@@ -3,7 +3,7 @@
  * histograms of the reference, of the assigned targets and of what the oracle says the
  * rows give), KS distance, meeting share, distinct rows and the file written.
  */
-import type { InvResult, SynthesisReport } from '../engine/results.js';
+import type { InvResult, SynthesisReport } from '../engine/contract/results.js';
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption } from './charts.js';
 import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';

@@ -5,7 +5,7 @@
  * height; `aria-rowcount`/`aria-rowindex` tell assistive technology where they are.
  */
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
-import type { InvResult, Solution } from '../engine/results.js';
+import type { InvResult, Solution } from '../engine/contract/results.js';
 import { h } from './dom-builder.js';
 import { columnFormat, formatCount } from './number-format.js';
 import { DEFAULT_SORT, type SortState } from './panel-state.js';

@@ -1,5 +1,5 @@
 /** Reading a result's targets: how each one is written, and by how much a value misses it. */
-import type { ResultTarget } from '../engine/results.js';
+import type { ResultTarget } from '../engine/contract/results.js';
 import { formatNumber } from './number-format.js';
 
 export function describeTarget(target: ResultTarget): string {

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { InvResult } from '../../src/engine/results.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import { assertBuilt, inv, scratch, startInv, tinyCsv, TINY_ORACLE } from './cli-process.js';
 
 const RUNS = `

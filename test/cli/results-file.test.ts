@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resultsFormatOf, resultsToCsv, writeResultsFile } from '../../src/engine/results-file.js';
+import { resultsFormatOf, resultsToCsv, writeResultsFile } from '../../src/engine/contract/results-file.js';
 import { makeResult, solution } from './fixtures/make-result.js';
 
 describe('results file', () => {

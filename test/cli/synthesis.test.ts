@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { ksDistance } from '../../src/engine/ks.js';
-import type { InvResult } from '../../src/engine/results.js';
+import { ksDistance } from '../../src/engine/synthesis/ks.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import { assertBuilt, inv, scratch } from './cli-process.js';
 
 const PAPER = fileURLToPath(new URL('../../examples/paper/', import.meta.url));

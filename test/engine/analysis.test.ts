@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { analyse, featureImportance } from '../../src/engine/analysis.js';
-import type { FreeColumn } from '../../src/engine/feature-transform.js';
-import type { FeatureSpec, FreeFeature, TargetSpec } from '../../src/engine/spec.js';
+import { analyse, featureImportance } from '../../src/engine/inversion/analysis.js';
+import type { FreeColumn } from '../../src/engine/inversion/feature-transform.js';
+import type { FeatureSpec, FreeFeature, TargetSpec } from '../../src/engine/contract/spec.js';
 
 function column(name: string, column: number, box: { lo: number; hi: number } | null): FreeColumn {
     const feature: FreeFeature = { role: 'free', name, domain: null, transform: box ? { kind: 'box', box, source: 'bound' } : { kind: 'none' } };

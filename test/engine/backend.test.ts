@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 
 import { join } from 'node:path';
 
-import { initBackend, isSoftwareAdapter, listBackends, loadFailure } from '../../src/engine/backend.js';
-import { EngineError } from '../../src/engine/errors.js';
-import { runInversion } from '../../src/engine/invert.js';
-import { tf } from '../../src/engine/tf.js';
-import { dawnReason } from '../../src/engine/webgpu-adapter-probe.js';
+import { initBackend, isSoftwareAdapter, listBackends, loadFailure } from '../../src/engine/backend/backend.js';
+import { EngineError } from '../../src/engine/contract/errors.js';
+import { runInversion } from '../../src/engine/inversion/invert.js';
+import { tf } from '../../src/engine/backend/tf.js';
+import { dawnReason } from '../../src/engine/backend/webgpu-adapter-probe.js';
 import { boxFeature, inversion, oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 function resolvable(pkg: string): boolean {

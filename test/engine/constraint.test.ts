@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { compileConstraint } from '../../src/engine/constraint.js';
-import type { Comparison, ConstraintSpec, ExprNode } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { compileConstraint } from '../../src/engine/inversion/constraint.js';
+import type { Comparison, ConstraintSpec, ExprNode } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { PAPER_CONSTRAINT } from './model-fixtures.js';
 
 const x: ExprNode = { kind: 'x' };

@@ -1,10 +1,10 @@
 import type { Tensor2D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { describeHealth, healthProbe } from '../../src/engine/divergence.js';
-import type { FreeColumn } from '../../src/engine/feature-transform.js';
-import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { describeHealth, healthProbe } from '../../src/engine/inversion/divergence.js';
+import type { FreeColumn } from '../../src/engine/inversion/feature-transform.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { PAPER_CONSTRAINT } from './model-fixtures.js';
 
 const free: FreeColumn[] = ['x1', 'x2'].map((name, column) => ({

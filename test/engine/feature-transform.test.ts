@@ -1,10 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { FeatureTransforms } from '../../src/engine/feature-transform.js';
-import type { FeatureSpec } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { FeatureTransforms } from '../../src/engine/inversion/feature-transform.js';
+import type { FeatureSpec } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { boxFeature, PAPER_CONSTRAINT } from './model-fixtures.js';
 
 beforeAll(async () => {

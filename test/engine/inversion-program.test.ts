@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { adjointProgram } from '../../src/engine/adjoint.js';
-import { initBackend } from '../../src/engine/backend.js';
-import { FeatureTransforms } from '../../src/engine/feature-transform.js';
-import { generatorProgram } from '../../src/engine/generator.js';
-import type { InversionProgram } from '../../src/engine/inversion-program.js';
-import { targetLoss } from '../../src/engine/loss.js';
-import { loadOracle, type Oracle } from '../../src/engine/oracle.js';
-import { SpreadForce } from '../../src/engine/repulsion.js';
-import type { TargetSpec } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
+import { adjointProgram } from '../../src/engine/inversion/adjoint.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { FeatureTransforms } from '../../src/engine/inversion/feature-transform.js';
+import { generatorProgram } from '../../src/engine/inversion/generator.js';
+import type { InversionProgram } from '../../src/engine/inversion/inversion-program.js';
+import { targetLoss } from '../../src/engine/inversion/loss.js';
+import { loadOracle, type Oracle } from '../../src/engine/oracle/oracle.js';
+import { SpreadForce } from '../../src/engine/inversion/spread-force.js';
+import type { TargetSpec } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { boxFeature, oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 let oracle: Oracle;

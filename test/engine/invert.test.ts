@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { DEFAULT_DIVERSITY } from '../../src/engine/diversity.js';
-import { runInversion } from '../../src/engine/invert.js';
-import type { InvResult } from '../../src/engine/results.js';
-import type { ConstraintSpec, FeatureSpec, OracleSpec, TargetSpec } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
-import { trainOracle } from '../../src/engine/train.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { DEFAULT_DIVERSITY } from '../../src/engine/contract/diversity.js';
+import { runInversion } from '../../src/engine/inversion/invert.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
+import type { ConstraintSpec, FeatureSpec, OracleSpec, TargetSpec } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
+import { trainOracle } from '../../src/engine/oracle/train.js';
 import { boxFeature, inversion, oracleSpec, PAPER_CONSTRAINT, poly4, tempFolder, writeLinearModel, writePaperCsv } from './model-fixtures.js';
 
 const X = ['x1', 'x2', 'x3', 'x4'];

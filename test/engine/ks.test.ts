@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { ksDistance, ksToUniform } from '../../src/engine/ks.js';
-import { Random } from '../../src/engine/random.js';
+import { ksDistance, ksToUniform } from '../../src/engine/synthesis/ks.js';
+import { Random } from '../../src/engine/nn/random.js';
 
 describe('ksDistance (two samples)', () => {
     it('matches hand-computed cases', () => {

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { targetLoss } from '../../src/engine/loss.js';
-import type { InvModelMetadata } from '../../src/engine/model-metadata.js';
-import { loadOracle, type Oracle } from '../../src/engine/oracle.js';
-import type { TargetSpec } from '../../src/engine/spec.js';
-import { solutionMiss, targetMiss } from '../../src/engine/target-miss.js';
-import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { targetLoss } from '../../src/engine/inversion/loss.js';
+import type { InvModelMetadata } from '../../src/engine/contract/model-metadata.js';
+import { loadOracle, type Oracle } from '../../src/engine/oracle/oracle.js';
+import type { TargetSpec } from '../../src/engine/contract/spec.js';
+import { solutionMiss, targetMiss } from '../../src/engine/contract/target-miss.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 // Two outputs with different sizes: y (mean 100, std 10) and z (mean 0, std 1000).

@@ -6,10 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { fileModelSaver } from '../../src/engine/model-files.js';
-import type { InvModelMetadata } from '../../src/engine/model-metadata.js';
-import type { ConstraintSpec, FeatureSpec, InversionSpec, OracleSpec, TargetSpec } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
+import { fileModelSaver } from '../../src/engine/oracle/model-files.js';
+import type { InvModelMetadata } from '../../src/engine/contract/model-metadata.js';
+import type { ConstraintSpec, FeatureSpec, InversionSpec, OracleSpec, TargetSpec } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
 
 export function tempFolder(prefix = 'inv-engine-'): string {
     return mkdtempSync(join(tmpdir(), prefix));

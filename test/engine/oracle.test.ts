@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { EngineError } from '../../src/engine/errors.js';
-import { fileModelSaver } from '../../src/engine/model-files.js';
-import type { InvModelMetadata } from '../../src/engine/model-metadata.js';
-import { loadOracle, oracleDomains } from '../../src/engine/oracle.js';
-import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { EngineError } from '../../src/engine/contract/errors.js';
+import { fileModelSaver } from '../../src/engine/oracle/model-files.js';
+import type { InvModelMetadata } from '../../src/engine/contract/model-metadata.js';
+import { loadOracle, oracleDomains } from '../../src/engine/oracle/oracle.js';
+import { tf } from '../../src/engine/backend/tf.js';
 import { oracleSpec, tempFolder, writeLinearModel } from './model-fixtures.js';
 
 const metadata: InvModelMetadata = {

@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { ksDistance, ksToUniform } from '../../src/engine/ks.js';
-import { Random } from '../../src/engine/random.js';
-import { Reference } from '../../src/engine/reference.js';
+import { ksDistance, ksToUniform } from '../../src/engine/synthesis/ks.js';
+import { Random } from '../../src/engine/nn/random.js';
+import { Reference } from '../../src/engine/synthesis/reference.js';
 import { tempFolder } from './model-fixtures.js';
 
 const regression = { probability: false, seen: { min: 40, max: 3400 } };

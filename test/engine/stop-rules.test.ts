@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import type { FreeColumn } from '../../src/engine/feature-transform.js';
-import type { ProgramState } from '../../src/engine/inversion-program.js';
-import type { FreeFeature } from '../../src/engine/spec.js';
-import { EarlyStopRule, insideCount, OutsideBoundsRule, SPREAD_WINDOW, spreadOf } from '../../src/engine/stop-rules.js';
+import type { FreeColumn } from '../../src/engine/inversion/feature-transform.js';
+import type { ProgramState } from '../../src/engine/inversion/inversion-program.js';
+import type { FreeFeature } from '../../src/engine/contract/spec.js';
+import { EarlyStopRule, insideCount, OutsideBoundsRule, SPREAD_WINDOW, spreadOf } from '../../src/engine/inversion/stop-rules.js';
 import { PAPER_CONSTRAINT } from './model-fixtures.js';
 
 function state(features: number[], raw = features.map(() => 0), outputs = features.map(() => 0), solutions = features.length): ProgramState {

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { ksDistance } from '../../src/engine/ks.js';
-import { Random } from '../../src/engine/random.js';
-import type { InvResult } from '../../src/engine/results.js';
-import type { FeatureSpec, OracleSpec, SynthesisSpec } from '../../src/engine/spec.js';
-import { runSynthesis } from '../../src/engine/synthesize.js';
-import { tf } from '../../src/engine/tf.js';
-import { trainOracle } from '../../src/engine/train.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { ksDistance } from '../../src/engine/synthesis/ks.js';
+import { Random } from '../../src/engine/nn/random.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
+import type { FeatureSpec, OracleSpec, SynthesisSpec } from '../../src/engine/contract/spec.js';
+import { runSynthesis } from '../../src/engine/synthesis/synthesize.js';
+import { tf } from '../../src/engine/backend/tf.js';
+import { trainOracle } from '../../src/engine/oracle/train.js';
 import { poly4, tempFolder } from './model-fixtures.js';
 
 const PAPER = fileURLToPath(new URL('../../examples/paper/', import.meta.url));

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { initBackend } from '../../src/engine/backend.js';
-import { loadOracle } from '../../src/engine/oracle.js';
-import { Random } from '../../src/engine/random.js';
-import type { OracleSpec, OracleTrainingSpec } from '../../src/engine/spec.js';
-import { tf } from '../../src/engine/tf.js';
-import { learningRateAt, trainOracle, type TrainProgress } from '../../src/engine/train.js';
+import { initBackend } from '../../src/engine/backend/backend.js';
+import { loadOracle } from '../../src/engine/oracle/oracle.js';
+import { Random } from '../../src/engine/nn/random.js';
+import type { OracleSpec, OracleTrainingSpec } from '../../src/engine/contract/spec.js';
+import { tf } from '../../src/engine/backend/tf.js';
+import { learningRateAt, trainOracle, type TrainProgress } from '../../src/engine/oracle/train.js';
 import { poly4, tempFolder, writePaperCsv } from './model-fixtures.js';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readModelSummary, summariseModelJson } from '../../src/engine/model-summary.js';
+import { readModelSummary, summariseModelJson } from '../../src/engine/contract/model-summary.js';
 import { OracleFiles } from '../../src/language/oracle-files.js';
 import { FIXTURES } from './inv-test-services.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpread, formatValue } from '../../src/language/runs/result-text.js';
+import { formatSpread, formatValue } from '../../src/server/runs/result-text.js';
 
 describe('numbers in inline results', () => {
     it('give values five significant digits, exponents for the very large and small', () => {

@@ -8,7 +8,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { InvResult, Solution } from '../../src/engine/results.js';
+import type { InvResult, Solution } from '../../src/engine/contract/results.js';
 import { assertBuilt, inv, scratch, tinyCsv, TINY_ORACLE } from '../cli/cli-process.js';
 
 /** run.sh sets `software` (lavapipe); on a GPU machine the suite expects a real adapter. */

@@ -1,6 +1,6 @@
 /** The panel's pure pieces (no browser): binning and the table's sort order. */
 import { describe, expect, it } from 'vitest';
-import type { Solution } from '../../src/engine/results.js';
+import type { Solution } from '../../src/engine/contract/results.js';
 import { asShares, binEdges, countInBins, suggestedBinCount } from '../../src/webview/histogram.js';
 import { sortedOrder, type SolutionColumn } from '../../src/webview/solution-columns.js';
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { InvResult } from '../../src/engine/results.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import type { FromPanel, ToPanel } from '../../src/protocol.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));

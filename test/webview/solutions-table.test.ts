@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { InvResult } from '../../src/engine/results.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import { fixture, launchChromium, PanelPage, scaledUp, startPanelServer, type PanelServer } from './panel-page.js';
 
 let browser: Browser;

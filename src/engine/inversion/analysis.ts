@@ -1,0 +1,122 @@
+/**
+ * The final evaluation of a run (LANGUAGE.md, "Inversion"; CLI-AND-RESULTS.md): every
+ * solution in user units with its error, whether it meets its targets, lies in its bounds
+ * and in the oracle's domain; the solutions sorted best first; and the summary with the
+ * paper's feature importance. Plain arithmetic on numbers read back from the backend.
+ */
+import type { FeatureImportance, ResultSummary, Solution } from '../contract/results.js';
+import type { FeatureSpec, Interval, TargetSpec } from '../contract/spec.js';
+import type { FreeColumn } from './feature-transform.js';
+import { rowInside } from './stop-rules.js';
+import { solutionMiss } from '../contract/target-miss.js';
+
+/** A feature whose spread is below this share of its bound counts as collapsed. */
+const COLLAPSED = 1e-3;
+/** Importance needs this many meeting solutions; with fewer it uses the best IMPORTANCE_SHARE. */
+const IMPORTANCE_MIN = 10;
+const IMPORTANCE_SHARE = 0.1;
+
+export interface AnalysisInput {
+    features: FeatureSpec[];
+    free: FreeColumn[];
+    /** The oracle's domain per input (declared, else recorded); null where unknown. */
+    domains: Array<Interval | null>;
+    outputs: string[];
+    targets: TargetSpec[];
+    /** Free features [n x free] and oracle outputs [n x outputs], user units. */
+    solutions: number;
+    freeValues: ArrayLike<number>;
+    outputValues: ArrayLike<number>;
+    /** Notes from the run itself (e.g. `stop outside bounds` never had half inside). */
+    notes: string[];
+    /**
+     * A synthesis: each row's own targets (its assigned target) instead of `targets`, and
+     * the rows kept in their order (the order of the CSV written), `best` pointing at the
+     * row with the least error.
+     */
+    perRow?: { targets(row: number): TargetSpec[] };
+}
+
+export function analyse(input: AnalysisInput): { solutions: Solution[]; summary: ResultSummary } {
+    const { features, free, domains, outputs, targets } = input;
+    const k = free.length;
+    const m = outputs.length;
+    const outputIndex = (name: string) => outputs.indexOf(name);
+    const rows = Array.from({ length: input.solutions }, (_, i) => {
+        const values = features.map((f) => (f.role === 'fixed' ? f.value : NaN));
+        free.forEach((f, j) => (values[f.column] = input.freeValues[i * k + j]));
+        const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, input.outputValues, i, m);
+        const solution: Solution = {
+            inputs: Object.fromEntries(features.map((f, c) => [f.name, values[c]])),
+            outputs: Object.fromEntries(outputs.map((name, o) => [name, input.outputValues[i * m + o]])),
+            error,
+            meets,
+            inBounds: rowInside(input.freeValues, i, free),
+            inDomain: values.every((v, c) => domains[c] === null || (v >= domains[c]!.lo && v <= domains[c]!.hi)),
+        };
+        return solution;
+    });
+    const objectives = targets.filter((t) => t.kind === 'maximize' || t.kind === 'minimize');
+    const better = (a: Solution, b: Solution): number => {
+        if (a.inBounds !== b.inBounds) return a.inBounds ? -1 : 1;
+        if (a.error !== b.error) return compareNumbers(a.error, b.error);
+        for (const t of objectives) {
+            const d = compareNumbers(a.outputs[t.output], b.outputs[t.output]);
+            if (d !== 0) return t.kind === 'maximize' ? -d : d;
+        }
+        return 0;
+    };
+    let best = 0;
+    if (input.perRow) rows.forEach((r, i) => better(r, rows[best]) < 0 && (best = i));
+    else rows.sort(better);
+
+    const notes = [...input.notes];
+    const meeting = rows.filter((r) => r.meets);
+    let basis = meeting;
+    if (meeting.length < IMPORTANCE_MIN) {
+        const count = Math.max(1, Math.ceil(rows.length * IMPORTANCE_SHARE));
+        basis = input.perRow ? [...rows].sort(better).slice(0, count) : rows.slice(0, count);
+        notes.push(`Only ${meeting.length} solution${meeting.length === 1 ? '' : 's'} meet the targets: feature importance is taken over the best 10 % (${count} solutions).`);
+    }
+    const importance = featureImportance(basis, free);
+    if (rows.length > 1 && importance.length > 0 && importance.every((f) => f.spread < COLLAPSED)) {
+        notes.push(`All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; a positive \`diversity\` spreads them.`);
+    }
+    const finiteErrors = rows.map((r) => r.error).filter(Number.isFinite);
+    return {
+        solutions: rows,
+        summary: {
+            best,
+            meeting: meeting.length,
+            meanAbsError: finiteErrors.length ? finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length : NaN,
+            importance,
+            note: notes.length ? notes.join(' ') : null,
+        },
+    };
+}
+
+/** NaN sorts last. */
+function compareNumbers(a: number, b: number): number {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+    if (Number.isNaN(b)) return -1;
+    return a - b;
+}
+
+/**
+ * The paper's reading: a feature that must take nearly one value to meet the target is
+ * important; spread = standard deviation / width of its bound (or / |mean| when unbounded);
+ * rank 1 = least spread.
+ */
+export function featureImportance(solutions: Solution[], free: FreeColumn[]): FeatureImportance[] {
+    const spreads = free.map((f) => {
+        const v = solutions.map((s) => s.inputs[f.feature.name]);
+        const mean = v.reduce((s, x) => s + x, 0) / v.length;
+        const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
+        const scale = f.box ? f.box.hi - f.box.lo : Math.abs(mean);
+        return { feature: f.feature.name, spread: scale > 0 ? std / scale : std };
+    });
+    const order = spreads.map((s, j) => j).sort((a, b) => spreads[a].spread - spreads[b].spread || a - b);
+    const ranks = new Array<number>(spreads.length);
+    order.forEach((j, r) => (ranks[j] = r + 1));
+    return spreads.map((s, j) => ({ ...s, rank: ranks[j] }));
+}

@@ -1,0 +1,143 @@
+/**
+ * An inversion from start to result: load the oracle, build the program (generator or
+ * adjoint), run it step by step under the stop rules, and evaluate the state it ends with
+ * into an InvResult (CLI-AND-RESULTS.md). Runs on whatever backend initBackend chose.
+ */
+import { adjointProgram } from './adjoint.js';
+import { analyse } from './analysis.js';
+import { EngineError } from '../contract/errors.js';
+import { FeatureTransforms } from './feature-transform.js';
+import { generatorProgram } from './generator.js';
+import type { InversionProgram, ProgramState } from './inversion-program.js';
+import { targetLoss } from './loss.js';
+import { loadOracle, oracleDomains, type Oracle } from '../oracle/oracle.js';
+import { SpreadForce } from './spread-force.js';
+import { assembleResult, commonSettings, resultHeader, resultTarget } from './result-parts.js';
+import type { InvResult, RunSettings, StopReason } from '../contract/results.js';
+import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
+import type { InversionSpec } from '../contract/spec.js';
+import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
+import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
+
+export type { RunProgressEvent } from './run-log.js';
+
+export interface RunOptions {
+    signal?: AbortSignal;
+    onProgress?(p: RunProgressEvent): void;
+}
+
+export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): Promise<InvResult> {
+    const started = performance.now();
+    checkSpec(spec);
+    const oracle = await loadOracle(spec.oracle);
+    let transforms: FeatureTransforms | null = null;
+    /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
+    const current: { program: InversionProgram | null } = { program: null };
+    try {
+        transforms = await FeatureTransforms.create(spec.features);
+        const loss = targetLoss(spec.targets, oracle);
+        const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
+        const parts = { transforms, oracle, loss, spread };
+        current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
+        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
+        const domains = oracleDomains(spec.oracle, oracle.metadata);
+        const { solutions, summary } = analyse({
+            features: spec.features,
+            free: transforms.free,
+            domains,
+            outputs: oracle.outputs,
+            targets: spec.targets,
+            solutions: run.state.solutions,
+            freeValues: run.state.features,
+            outputValues: run.state.outputs,
+            notes: run.notes,
+        });
+        return assembleResult(resultHeader(spec, oracle, run, started), {
+            settings: settingsOf(spec),
+            kind: 'inversion',
+            targets: spec.targets.map(resultTarget),
+            solutions,
+            summary,
+        });
+    } finally {
+        current.program?.dispose();
+        transforms?.dispose();
+        oracle.dispose();
+    }
+}
+
+
+async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number): Promise<RunOutcome> {
+    const free = transforms.free;
+    const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
+    const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, spec.targets.some((t) => !hasTolerance(t)));
+    const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
+    let lastFinite: { step: number; state: ProgramState } | null = null;
+    let meeting: number | null = null;
+    const notes: string[] = [];
+    let spreading = earlyStop.spreadingAt(0);
+    const outputIndex = (name: string) => oracle.outputs.indexOf(name);
+
+    const finish = async (state: ProgramState, stepsRun: number, stoppedBecause: StopReason): Promise<RunOutcome> => {
+        await log.flush();
+        return { state, stepsRun, stoppedBecause, loss: log.curve, notes };
+    };
+
+    for (let step = 0; ; step++) {
+        if (step % CHECK_EVERY === 0 || step === spec.steps) {
+            const diverged = await log.flush();
+            const state = await current.program.state();
+            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
+            if (cause !== null) {
+                if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
+                notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);
+                return finish(lastFinite.state, lastFinite.step, 'diverged');
+            }
+            lastFinite = { step, state };
+            let allMeet = true;
+            meeting = 0;
+            for (let i = 0; i < state.solutions; i++) {
+                if (solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets) meeting++;
+                else allMeet = false;
+            }
+            if (outsideRule?.check(step, insideCount(state, free), state.solutions, state)) {
+                const kept = outsideRule.lastHalfInside!;
+                return finish(kept.state, kept.step, 'outside-bounds');
+            }
+            if (step === spec.steps) {
+                if (outsideRule && !outsideRule.lastHalfInside) {
+                    notes.push(`\`stop outside bounds\` never applied: no check found at least half of the solutions inside their bounds, so the run took all ${spec.steps} steps.`);
+                }
+                return finish(state, step, 'steps');
+            }
+            const spread = spreadOf(state, free);
+            if (earlyStop.check(step, allMeet, spread)) return finish(state, step, 'tolerance');
+        }
+        if (opts.signal?.aborted) return finish(await current.program.state(), step, 'cancelled');
+        if (spreading && !earlyStop.spreadingAt(step)) {
+            // The spread is made: from here each solution settles onto its targets on its own.
+            spreading = false;
+            current.program = await current.program.refine();
+        }
+        log.record(step, current.program.step(spec.learningRate, spreading));
+        await log.afterStep(step, meeting);
+    }
+}
+
+function checkSpec(spec: InversionSpec): void {
+    if (!spec.features.some((f) => f.role === 'free')) throw new EngineError(`inversion ${spec.name}: every input is fixed; nothing to search for`);
+    if (spec.targets.length === 0) throw new EngineError(`inversion ${spec.name} has no target`);
+    for (const t of spec.targets) {
+        if (!spec.oracle.outputs.includes(t.output)) throw new EngineError(`inversion ${spec.name}: ${t.output} is not an output of oracle ${spec.oracle.name}`);
+    }
+}
+
+function settingsOf(spec: InversionSpec): RunSettings {
+    const { steps, learningRate, diversity, latent, layers, activation, backend, stopOutsideBounds } = commonSettings(spec);
+    const tolerance = Object.fromEntries(spec.targets.filter(hasTolerance).map((t) => [t.output, t.tolerance]));
+    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds };
+}
+
+function finite(state: ProgramState): boolean {
+    return [state.raw, state.features, state.outputs].every((a) => a.every(Number.isFinite));
+}

@@ -1,0 +1,137 @@
+/**
+ * The diversity term (LANGUAGE.md, "Loss": `diversity` x a term that rewards spread).
+ *
+ * The paper's plain loss collapses its solutions to nearly one point. This term spreads them
+ * over the target's level set without costing accuracy:
+ * 1. Spread is measured in box-normalised coordinates p (0..1 across each feature's box) by
+ *    the nearest-neighbour entropy estimate mean_i log r_i (Kozachenko-Leonenko, up to
+ *    constants), r_i the distance from solution i to its nearest neighbour: raising it
+ *    pushes crowded solutions apart and leaves well-spaced ones alone.
+ * 2. Its gradient is projected, per solution, onto the tangent space of the level set of the
+ *    targeted outputs (the component along each output's gradient w.r.t. p is removed), so
+ *    it moves solutions *along* the level set, not off it.
+ * 3. Its size is set against the accuracy term (see SpreadForce), so the accuracy term
+ *    holds the solutions near the level set while they spread; where the target cannot be
+ *    met (the paper's Exp3) they spread along the level sets of the output instead.
+ * 4. The projected gradient enters the loss as a surrogate sum(stopGradient(c) * x): its
+ *    gradient w.r.t. the features is exactly c, back-propagated into the generator.
+ * The term acts until the spread settles; then each solution is refined on its own onto its
+ * targets without it (stop-rules.ts, inversion-program.ts `refine`), so the spread costs no
+ * accuracy at the end.
+ */
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+
+import type { FeatureTransforms } from './feature-transform.js';
+import type { Oracle } from '../oracle/oracle.js';
+import type { TargetSpec } from '../contract/spec.js';
+import { hasTolerance } from '../contract/target-miss.js';
+import { tf } from '../backend/tf.js';
+
+/** Squared distance (in box-normalised units) below which two solutions count as one point. */
+const EPSILON = 1e-8;
+
+/**
+ * Scale. The push on a solution is `weight` x (the accuracy term's pull on it when it misses
+ * by one tolerance) x (its nearest-neighbour gradient in units of the spacing that uniformly
+ * spread solutions would have), so one weight means the same on every problem, whatever the
+ * sizes of the outputs, tolerances and boxes: at weight w a solution settles where the pull
+ * of a miss of about w tolerances balances the part of the push that leaks off the level set.
+ */
+export class SpreadForce {
+    private readonly lo: Tensor2D;
+    private readonly width: Tensor2D;
+    private readonly notSelf: Tensor2D;
+    /** The spacing of uniformly spread solutions on the level set: n^(-1/dimension). */
+    private readonly spacing: number;
+    private readonly terms: Array<{ column: number; project: boolean; pull: number }>;
+
+    constructor(
+        private readonly weight: number,
+        private readonly solutions: number,
+        private readonly transforms: FeatureTransforms,
+        private readonly oracle: Oracle,
+        targets: TargetSpec[],
+    ) {
+        const free = transforms.free;
+        this.lo = tf.tensor2d(free.map((f) => f.origin), [1, free.length]);
+        this.width = tf.tensor2d(free.map((f) => f.width), [1, free.length]);
+        // Added to the distance matrix so that no solution is its own nearest neighbour.
+        this.notSelf = tf.tidy(() => tf.mul(tf.eye(solutions), 1e9) as Tensor2D);
+        // `=` targets and objectives are level sets to move along; ranges and one-sided goals
+        // are regions to move within (their hinge keeps solutions inside).
+        this.terms = targets.map((t) => {
+            const column = oracle.outputs.indexOf(t.output);
+            const std = oracle.outputStd[column];
+            // The pull of the accuracy term on a miss of one tolerance, per unit output gradient:
+            // d/dy (y/std - t)^2 = 2 tolerance/std; an objective pulls with 1.
+            const pull = hasTolerance(t) ? (2 * t.tolerance) / std : 1;
+            return { column, project: t.kind === 'equal' || t.kind === 'maximize' || t.kind === 'minimize', pull };
+        });
+        const equalities = this.terms.filter((t) => t.project).length;
+        this.spacing = solutions ** (-1 / Math.max(1, free.length - equalities));
+    }
+
+    /**
+     * The coefficients c [n, free] of the surrogate term sum(c * x) for free features x
+     * (user units, no gradient needed): its gradient w.r.t. x is c.
+     */
+    coefficients(x: Tensor2D): Tensor2D {
+        return tf.tidy(() => {
+            const p = tf.div(tf.sub(x, this.lo), this.width) as Tensor2D;
+            const ascent = tf.mul(this.entropyGradient(p), this.spacing) as Tensor2D;
+            const normals = this.outputGradients(x);
+            const tangent = projectOut(
+                ascent,
+                normals.filter((_, i) => this.terms[i].project),
+            );
+            // Per solution: the strongest pull of the accuracy term at a miss of one tolerance.
+            const pulls = normals.map((n, i) => tf.mul(tf.sqrt(tf.sum(tf.square(n), 1)), this.terms[i].pull));
+            const perSolution = tf.reshape(pulls.length === 1 ? pulls[0] : pulls.reduce((a, b) => tf.maximum(a, b)), [-1, 1]);
+            // The accuracy term is a mean over solutions; so is this one. Minimising
+            // -sum(push . p) / n moves p along the push; chain rule p -> x divides by width.
+            const scale = -this.weight / this.solutions;
+            return tf.mul(tf.div(tf.mul(tangent, perSolution), this.width), scale) as Tensor2D;
+        });
+    }
+
+    /** d/dp of sum_i 0.5 log(r_i^2 + eps), r_i the distance to i's nearest neighbour. */
+    private entropyGradient(p: Tensor2D): Tensor2D {
+        const sq = tf.sum(tf.square(p), 1);
+        const d = tf.add(tf.sub(tf.add(tf.reshape(sq, [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(tf.matMul(p, p, false, true), 2)), this.notSelf);
+        const nearest = tf.argMin(d, 1) as Tensor1D;
+        const diff = tf.sub(p, tf.gather(p, nearest));
+        const r2 = tf.sum(tf.square(diff), 1, true);
+        const own = tf.div(diff, tf.add(r2, EPSILON));
+        // Solution j is the nearest neighbour of others: their terms push it the other way.
+        const neighbourOf = tf.oneHot(nearest, this.solutions).toFloat();
+        return tf.sub(own, tf.matMul(neighbourOf, own, true, false)) as Tensor2D;
+    }
+
+    /** Per target: the gradient of its output w.r.t. p [n, free]. */
+    private outputGradients(x: Tensor2D): Tensor2D[] {
+        return this.terms.map((t) => {
+            const g = tf.grad((xf: Tensor) => tf.sum(tf.slice(this.oracle.standardised(this.transforms.splice(xf as Tensor2D)), [0, t.column], [-1, 1])))(x);
+            return tf.mul(g, this.width) as Tensor2D;
+        });
+    }
+
+    dispose(): void {
+        tf.dispose([this.lo, this.width, this.notSelf]);
+    }
+}
+
+/** v with its component along each normal removed, row by row (Gram-Schmidt on the normals). */
+export function projectOut(v: Tensor2D, normals: Tensor2D[]): Tensor2D {
+    return tf.tidy(() => {
+        const basis: Tensor[] = [];
+        for (const n of normals) {
+            let q: Tensor = n;
+            for (const b of basis) q = tf.sub(q, tf.mul(tf.sum(tf.mul(q, b), 1, true), b));
+            q = tf.div(q, tf.sqrt(tf.add(tf.sum(tf.square(q), 1, true), 1e-20)));
+            basis.push(q);
+        }
+        let out: Tensor = v;
+        for (const b of basis) out = tf.sub(out, tf.mul(tf.sum(tf.mul(out, b), 1, true), b));
+        return out as Tensor2D;
+    });
+}

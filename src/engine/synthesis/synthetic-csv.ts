@@ -1,0 +1,56 @@
+/**
+ * The file a synthesis writes (LANGUAGE.md, "Synthesis"): a CSV with a header row, every
+ * input of the oracle, then every output as the oracle predicts it, one line per row in the
+ * order of the result's `solutions` and `synthesis.assigned`. Written atomically (a reader
+ * never sees half a file); its folder is created when missing; an existing file is
+ * replaced, and the caller is told so.
+ */
+import Papa from 'papaparse';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+import { EngineError } from '../contract/errors.js';
+import { writeFileAtomically } from '../contract/results-file.js';
+import type { Solution } from '../contract/results.js';
+
+/**
+ * Significant digits written: a feature or output computed in float32 carries about 7, so
+ * more would only print noise. Fixed features are written exactly as given.
+ */
+const DIGITS = 7;
+/** Rows are compared at this many significant digits when counting distinct ones. */
+export const DISTINCT_DIGITS = 6;
+
+export function syntheticCsv(inputs: string[], outputs: string[], rows: Solution[], fixed: ReadonlySet<string>): string {
+    const data = rows.map((r) => [
+        ...inputs.map((name) => (fixed.has(name) ? r.inputs[name] : rounded(r.inputs[name], DIGITS))),
+        ...outputs.map((name) => rounded(r.outputs[name], DIGITS)),
+    ]);
+    return Papa.unparse({ fields: [...inputs, ...outputs], data }, { newline: '\n' }) + '\n';
+}
+
+/** Writes `text` to `path`; true when a file was there before (and is now replaced). */
+export async function writeSyntheticCsv(path: string, text: string): Promise<boolean> {
+    const overwritten = existsSync(path);
+    try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFileAtomically(path, text);
+    } catch (e) {
+        throw new EngineError(`${path}: cannot write the synthetic rows (${(e as Error).message}); check that its folder is writable`);
+    }
+    return overwritten;
+}
+
+/** How many rows differ from every other in some input or output, at DISTINCT_DIGITS significant digits. */
+export function distinctRows(inputs: string[], outputs: string[], rows: Solution[]): number {
+    const seen = new Set<string>();
+    for (const r of rows) {
+        seen.add([...inputs.map((n) => rounded(r.inputs[n], DISTINCT_DIGITS)), ...outputs.map((n) => rounded(r.outputs[n], DISTINCT_DIGITS))].join(','));
+    }
+    return seen.size;
+}
+
+function rounded(v: number, digits: number): number {
+    return Number.isFinite(v) ? Number(v.toPrecision(digits)) : v;
+}

@@ -1,3 +1,0 @@
-import 'object.groupby/auto';
-import { startInvLanguageServer } from './server.js';
-startInvLanguageServer();

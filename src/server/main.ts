@@ -1,0 +1,3 @@
+import 'object.groupby/auto';
+import { startInvLanguageServer } from './inv-language-server.js';
+startInvLanguageServer();
