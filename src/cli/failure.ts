@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { AstUtils, type AstNode } from 'langium';
-import { DataDefectError, formatDataDiagnostic } from '../engine/oracle/data-table.js';
+import { DataDefectError, formatDataDiagnostic } from '../engine/contract/errors.js';
 import { EngineError } from '../engine/contract/errors.js';
 import { SpecError } from '../language/to-spec.js';
 import { ExitCode } from './exit-codes.js';

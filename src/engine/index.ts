@@ -10,4 +10,4 @@ export { EngineError } from './contract/errors.js';
 export { runInversion, type RunOptions, type RunProgressEvent } from './inversion/invert.js';
 export { runSynthesis } from './synthesis/synthesize.js';
 export { trainOracle, type TrainOptions, type TrainProgress, type TrainReport } from './oracle/train.js';
-export { DEFAULT_DIVERSITY } from './contract/diversity.js';
+export { DEFAULT_DIVERSITY } from './contract/spec.js';

@@ -6,8 +6,7 @@ import 'object.groupby/auto';
  * language server answering completion and hover while TF.js computes, and a crash or an
  * out-of-memory here costs one run, never the server.
  */
-import { DataDefectError } from './oracle/data-table.js';
-import { EngineError } from './contract/errors.js';
+import { DataDefectError, EngineError } from './contract/errors.js';
 import { initBackend, runInversion, runSynthesis, trainOracle, type RunProgressEvent } from './index.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerProgress } from './contract/worker-protocol.js';
 import { PROGRESS_INTERVAL_MS, WORKER_FAULT_ENV } from './contract/worker-protocol.js';

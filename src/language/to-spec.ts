@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
-import { DEFAULT_DIVERSITY } from '../engine/contract/diversity.js';
+import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelJson } from '../engine/contract/model-summary.js';
 import type {

@@ -7,7 +7,8 @@ import type { InvResult, StopReason } from '../engine/contract/results.js';
 import type { RunProgress } from '../protocol.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { formatCount, formatNumber, formatPercent, formatSeconds } from './number-format.js';
-import { describeTarget, missOf, withinTolerance } from './target-miss.js';
+import { missOf, withinTolerance } from '../engine/contract/target-miss.js';
+import { describeTarget } from './target-text.js';
 
 export interface HeaderActions {
     exportResult(format: 'csv' | 'json'): void;

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataDefectError, formatDataDiagnostic, parseDataTable, readDataTable, type DataDiagnostic } from '../../src/engine/oracle/data-table.js';
+import { DataDefectError, formatDataDiagnostic, type DataDiagnostic } from '../../src/engine/contract/errors.js';
+import { parseDataTable, readDataTable } from '../../src/engine/oracle/data-table.js';
 
 const plain = { skipMissing: false };
 

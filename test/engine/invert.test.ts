@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
-import { DEFAULT_DIVERSITY } from '../../src/engine/contract/diversity.js';
+import { DEFAULT_DIVERSITY } from '../../src/engine/contract/spec.js';
 import { runInversion } from '../../src/engine/inversion/invert.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import type { ConstraintSpec, FeatureSpec, OracleSpec, TargetSpec } from '../../src/engine/contract/spec.js';

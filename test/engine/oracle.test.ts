@@ -46,8 +46,9 @@ describe('oracle', () => {
         // a_s = (7 - 5) / 2 = 1, b_s = 1: y_s = 3.5, y = 50 + 10 * 3.5 = 85.
         expect(await read(tf.tidy(() => oracle.standardised(tf.tensor2d(x))))).toEqual([3.5, 0.5].map((v) => expect.closeTo(v, 5)));
         expect(await read(oracle.predict(tf.tensor2d(x)))).toEqual([85, 55].map((v) => expect.closeTo(v, 4)));
-        expect(oracle.outputMean).toEqual([50]);
-        expect(oracle.outputStd).toEqual([10]);
+        // Mean 50, std 10: 60 is one standardised unit above the mean, a length of 10 is one unit.
+        expect([oracle.standardiseOutput(0, 50), oracle.standardiseOutput(0, 60)]).toEqual([0, 1]);
+        expect(oracle.standardiseLength(0, 10)).toBe(1);
         expect(oracleDomains(oracleSpec(path, ['a', 'b'], ['y']), oracle.metadata)).toEqual([
             { lo: 0, hi: 10 },
             { lo: -1, hi: 1 },

@@ -140,7 +140,7 @@ describe('trainOracle', () => {
 
         // Loaded through the oracle: probabilities (not standardised) summing to 1, with the recorded accuracy and RMSE.
         const oracle = await loadOracle({ ...classifier, training: null });
-        expect(oracle.outputStd).toEqual([1, 1, 1]);
+        expect([0, 1, 2].map((c) => [oracle.standardiseOutput(c, 0.3), oracle.standardiseLength(c, 0.3)])).toEqual([[0.3, 0.3], [0.3, 0.3], [0.3, 0.3]]);
         const rows = readFileSync(join(dir, 'data', 'classes-test.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
         const p = tf.tidy(() => oracle.predict(tf.tensor2d(rows.map((r) => [Number(r[0]), Number(r[1])]))));
         const probs = await p.data();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import { parseHelper } from 'langium/test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DIVERSITY } from '../../src/engine/contract/diversity.js';
+import { DEFAULT_DIVERSITY } from '../../src/engine/contract/spec.js';
 import type { InvModelMetadata } from '../../src/engine/contract/model-metadata.js';
 import type { FeatureSpec, InversionSpec, SynthesisSpec } from '../../src/engine/contract/spec.js';
 import type { InvFile } from '../../src/language/generated/ast.js';

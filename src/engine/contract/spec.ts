@@ -157,3 +157,9 @@ export interface SynthesisSpec extends RunCommon {
 }
 
 export type RunSpec = InversionSpec | SynthesisSpec;
+
+/**
+ * The default `diversity`: the weight of the term that spreads the solutions over the
+ * target's level set. Why 0.15: inversion/spread-force.ts.
+ */
+export const DEFAULT_DIVERSITY = 0.15;

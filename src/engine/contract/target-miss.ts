@@ -5,6 +5,7 @@
  * its targets when every miss is within the target's tolerance; its `error` is the largest
  * miss. The tensor counterpart (for the loss and the diversity gate) is in loss.ts.
  */
+import type { ResultTarget } from './results.js';
 import type { TargetSpec } from './spec.js';
 
 /** Targets that have a tolerance (every kind but maximize/minimize). */
@@ -15,15 +16,45 @@ export function hasTolerance(t: TargetSpec): t is ToleranceTarget {
 }
 
 export function targetMiss(t: ToleranceTarget, y: number): number {
-    switch (t.kind) {
-        case 'equal':
-            return Math.abs(y - t.value);
+    return t.kind === 'range' ? missOutside(t.low, t.high, y) : missOf1(t.kind, t.value, y);
+}
+
+/**
+ * The same miss read from a results file's target (the panel, the editor's hints and
+ * diagnostics); null for objectives and distributions, which have no miss.
+ */
+export function missOf(target: ResultTarget, achieved: number): number | null {
+    switch (target.kind) {
         case 'range':
-            return Math.max(t.low - y, y - t.high, 0);
+            return missOutside(target.low ?? -Infinity, target.high ?? Infinity, achieved);
+        case 'equal':
         case 'atLeast':
-            return Math.max(t.value - y, 0);
         case 'atMost':
-            return Math.max(y - t.value, 0);
+            return target.value === null ? null : missOf1(target.kind, target.value, achieved);
+        case 'maximize':
+        case 'minimize':
+        case 'distribution':
+            return null;
+    }
+}
+
+/** Whether a miss is within the target's tolerance (objectives and distributions: null). */
+export function withinTolerance(target: ResultTarget, miss: number | null): boolean | null {
+    return miss === null ? null : miss <= (target.tolerance ?? 0);
+}
+
+function missOutside(low: number, high: number, y: number): number {
+    return Math.max(low - y, y - high, 0);
+}
+
+function missOf1(kind: 'equal' | 'atLeast' | 'atMost', value: number, y: number): number {
+    switch (kind) {
+        case 'equal':
+            return Math.abs(y - value);
+        case 'atLeast':
+            return Math.max(value - y, 0);
+        case 'atMost':
+            return Math.max(y - value, 0);
     }
 }
 

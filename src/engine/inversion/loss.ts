@@ -36,12 +36,10 @@ interface StandardisedTarget {
 export function targetLoss(targets: TargetSpec[], oracle: Oracle): TargetLoss {
     const terms: StandardisedTarget[] = targets.map((spec) => {
         const column = oracle.outputs.indexOf(spec.output);
-        const mean = oracle.outputMean[column];
-        const std = oracle.outputStd[column];
-        const z = (v: number) => (v - mean) / std;
+        const z = (v: number) => oracle.standardiseOutput(column, v);
         const [lo, hi] =
             spec.kind === 'range' ? [z(spec.low), z(spec.high)] : spec.kind === 'maximize' || spec.kind === 'minimize' ? [0, 0] : [z(spec.value), z(spec.value)];
-        return { column, spec, lo, hi, tolerance: hasTolerance(spec) ? spec.tolerance / std : Infinity };
+        return { column, spec, lo, hi, tolerance: hasTolerance(spec) ? oracle.standardiseLength(column, spec.tolerance) : Infinity };
     });
     const column = (yStd: Tensor2D, c: number): Tensor1D => tf.reshape(tf.slice(yStd, [0, c], [-1, 1]), [-1]);
 

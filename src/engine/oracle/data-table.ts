@@ -7,32 +7,7 @@
 import Papa from 'papaparse';
 import { readFile } from 'node:fs/promises';
 
-export type DataDefectCode = 'data-missing' | 'data-column' | 'data-value' | 'data-empty-cell' | 'data-no-rows';
-
-export interface DataDiagnostic {
-    /** The CSV's path, as it was given to readDataTable. */
-    file: string;
-    /** 1-based line in the CSV; 0 when the defect is the file as a whole (data-missing). */
-    line: number;
-    /** 1-based CSV column index (field number); 0 when the defect is not one cell's. */
-    column: number;
-    code: DataDefectCode;
-    message: string;
-}
-
-/** How many defects one read reports; a CSV with 10,000 bad rows needs the first few, not all. */
-export const MAX_DATA_DIAGNOSTICS = 20;
-
-export class DataDefectError extends Error {
-    constructor(
-        readonly diagnostics: DataDiagnostic[],
-        /** Defects found beyond MAX_DATA_DIAGNOSTICS, not listed. */
-        readonly omitted = 0,
-    ) {
-        super(diagnostics.map(formatDataDiagnostic).join('\n') + (omitted > 0 ? `\n(${omitted} more data defects not shown)` : ''));
-        this.name = 'DataDefectError';
-    }
-}
+import { DataDefectError, MAX_DATA_DIAGNOSTICS, type DataDiagnostic } from '../contract/errors.js';
 
 export interface DataTable {
     path: string;
@@ -52,12 +27,6 @@ export interface ReadDataOptions {
     skipMissing: boolean;
     /** `classify COLUMN`: a column read as text labels instead of numbers. */
     labelColumn?: string;
-}
-
-/** `data.csv:57:3 error data-value 'abc' is not a number (column x3)`: the CLI's line format. */
-export function formatDataDiagnostic(d: DataDiagnostic): string {
-    const where = d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
-    return `${where} error ${d.code} ${d.message}`;
 }
 
 export async function readDataTable(path: string, columns: string[], opts: ReadDataOptions): Promise<DataTable> {

@@ -21,9 +21,10 @@ export interface Oracle {
     readonly outputs: string[];
     /** The training record, or null for a model trained elsewhere. */
     readonly metadata: InvModelMetadata | null;
-    /** Per output: user value = standardised * outputStd + outputMean (1 and 0 without metadata). */
-    readonly outputMean: number[];
-    readonly outputStd: number[];
+    /** An output's value in user units, in the standardised units the loss works in. */
+    standardiseOutput(column: number, value: number): number;
+    /** A length in an output's user units (a tolerance, a miss), in standardised units. */
+    standardiseLength(column: number, length: number): number;
     /** Features [n, inputs] in user units -> outputs [n, outputs], standardised. */
     standardised(x: Tensor2D): Tensor2D;
     /** Features [n, inputs] in user units -> outputs [n, outputs] in user units. */
@@ -69,8 +70,9 @@ class StandardisedOracle implements Oracle {
     readonly name: string;
     readonly inputs: string[];
     readonly outputs: string[];
-    readonly outputMean: number[];
-    readonly outputStd: number[];
+    /** Per output: user value = standardised * outputStd + outputMean (1 and 0 without metadata). */
+    private readonly outputMean: number[];
+    private readonly outputStd: number[];
     private readonly outMean: Tensor1D;
     private readonly outStd: Tensor1D;
     private readonly inMean: Tensor1D | null;
@@ -95,6 +97,14 @@ class StandardisedOracle implements Oracle {
         // Only the generic path standardises its inputs with separate operations.
         this.inMean = !chain && inputStats ? tf.tensor1d(inputStats.map((s) => s.mean)) : null;
         this.inStd = !chain && inputStats ? tf.tensor1d(inputStats.map((s) => s.std)) : null;
+    }
+
+    standardiseOutput(column: number, value: number): number {
+        return (value - this.outputMean[column]) / this.outputStd[column];
+    }
+
+    standardiseLength(column: number, length: number): number {
+        return length / this.outputStd[column];
     }
 
     standardised(x: Tensor2D): Tensor2D {

@@ -62,17 +62,15 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             probability: (oracle.metadata?.classes ?? null) !== null || (spec.oracle.training?.classify ?? null) !== null,
             seen: recorded ? { min: recorded.min, max: recorded.max } : null,
         });
-        const mean = oracle.outputMean[column];
-        const std = oracle.outputStd[column];
         const source: TargetSource = {
             draw: (random, n) => reference.draw(random, n),
-            standardise: (values) => Float32Array.from(values, (v) => (v - mean) / std),
+            standardise: (values) => Float32Array.from(values, (v) => oracle.standardiseOutput(column, v)),
         };
         // The written rows: their targets (stratified over the reference) and latent rows.
         const assigned = reference.stratified(new Random(seedFor(spec.seed, 'synthesis-targets')), spec.count);
         written = tf.tensor1d(source.standardise(assigned));
         const targets = written;
-        const loss = (rowTargets: () => Tensor1D) => assignedTargetLoss(column, reference.tolerance / std, rowTargets);
+        const loss = (rowTargets: () => Tensor1D) => assignedTargetLoss(column, oracle.standardiseLength(column, reference.tolerance), rowTargets);
         if (spec.method.kind === 'generator') {
             const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
             // The spread term sees one target per row: rows move along the level sets of the output.

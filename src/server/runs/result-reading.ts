@@ -4,6 +4,7 @@
  * miss of each target. Plain functions of an InvResult; no editor types.
  */
 import type { InvResult, ResultTarget } from '../../engine/contract/results.js';
+import { missOf, withinTolerance } from '../../engine/contract/target-miss.js';
 import { formatSpread, formatValue } from './result-text.js';
 
 export interface FeatureReading {
@@ -39,22 +40,7 @@ export function targetReading(result: InvResult, output: string): TargetReading 
     const achieved = result.solutions[result.summary.best]?.outputs[output];
     if (!target || achieved === undefined) return null;
     const miss = missOf(target, achieved);
-    return { target, achieved, miss, met: miss === null ? null : miss <= (target.tolerance ?? 0) };
-}
-
-export function missOf(target: ResultTarget, achieved: number): number | null {
-    switch (target.kind) {
-        case 'equal':
-            return target.value === null ? null : Math.abs(achieved - target.value);
-        case 'range':
-            return Math.max((target.low ?? -Infinity) - achieved, achieved - (target.high ?? Infinity), 0);
-        case 'atLeast':
-            return target.value === null ? null : Math.max(target.value - achieved, 0);
-        case 'atMost':
-            return target.value === null ? null : Math.max(achieved - target.value, 0);
-        default:
-            return null;
-    }
+    return { target, achieved, miss, met: withinTolerance(target, miss) };
 }
 
 export function describeFeature(r: FeatureReading): string {
