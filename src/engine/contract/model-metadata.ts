@@ -12,6 +12,13 @@ export interface ColumnStats {
     /** Standardisation: z = (v - mean) / std. */
     mean: number;
     std: number;
+    /**
+     * A typed input (LANGUAGE.md, "Typed inputs and relations"): `integer`, or `categorical`
+     * with its `labels` (one one-hot model column each, in that order, not standardised:
+     * min 0, max 1, mean 0, std 1). Absent for a real column.
+     */
+    type?: 'integer' | 'categorical';
+    labels?: string[];
 }
 
 export interface InvModelMetadata {

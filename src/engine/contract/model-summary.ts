@@ -228,7 +228,14 @@ function parseColumns(value: unknown, field: string): ColumnStats[] | string {
         for (const key of ['min', 'max', 'mean', 'std'] as const) {
             if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) return `has ${field}[${i}].${key} that is not a finite number`;
         }
-        columns.push({ name: c.name, min: c.min as number, max: c.max as number, mean: c.mean as number, std: c.std as number });
+        const column: ColumnStats = { name: c.name, min: c.min as number, max: c.max as number, mean: c.mean as number, std: c.std as number };
+        if (c.type === 'integer') column.type = 'integer';
+        if (c.type === 'categorical' || c.labels !== undefined) {
+            if (!Array.isArray(c.labels) || c.labels.length === 0 || !c.labels.every((l) => typeof l === 'string')) return `has ${field}[${i}].labels that is not a list of labels`;
+            column.type = 'categorical';
+            column.labels = c.labels as string[];
+        }
+        columns.push(column);
     }
     return columns;
 }
