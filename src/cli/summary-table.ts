@@ -7,8 +7,9 @@ import Table from 'cli-table3';
 import type { InvResult } from '../engine/contract/results.js';
 
 /** A number a person reads: at most 6 significant digits, no trailing zeros. */
-export function readable(v: number | null | undefined): string {
+export function readable(v: number | string | null | undefined): string {
     if (v === null || v === undefined) return '-';
+    if (typeof v === 'string') return v; // a label
     if (!Number.isFinite(v)) return String(v);
     if (v !== 0 && (Math.abs(v) >= 1e7 || Math.abs(v) < 1e-4)) return v.toExponential(3);
     return String(Number(v.toPrecision(6)));

@@ -103,7 +103,7 @@ describe('inv run', () => {
         expect(r.stderr).toContain('running Half: generator, 16 solutions, up to 300 steps, seed 1 on cpu');
         // The oracle learnt y = 2a + b well enough that the best answer is near 1.5 on the true function.
         const best = results[0].solutions[0];
-        expect(Math.abs(2 * best.inputs.a + best.inputs.b - 1.5)).toBeLessThan(0.2);
+        expect(Math.abs(2 * Number(best.inputs.a) + Number(best.inputs.b) - 1.5)).toBeLessThan(0.2);
     });
 
     it('writes one CSV row per solution with --out x.csv; --name runs one; --seed changes the answers', async () => {

@@ -69,7 +69,7 @@ describe('backends', () => {
         const cpu = await runInversion({ ...spec, backend: 'cpu' });
         expect([wasm.backend, cpu.backend]).toEqual(['wasm', 'cpu']);
         // Compared in the order of the generator's rows (the sort may swap near-ties).
-        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c]).sort((p, q) => p[0] - q[0]);
+        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c].map(Number)).sort((p, q) => p[0] - q[0]);
         const [w, c] = [key(wasm), key(cpu)];
         for (let i = 0; i < w.length; i++) for (let j = 0; j < 3; j++) expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-3);
         await initBackend('wasm');

@@ -67,7 +67,8 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
     }
 }
 
-function cell(v: number | undefined): number | string {
+/** A number, or a categorical input's label as it is. */
+function cell(v: number | string | undefined): number | string {
     return v === undefined ? '' : v;
 }
 

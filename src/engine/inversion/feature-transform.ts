@@ -61,7 +61,9 @@ export class FeatureTransforms {
     readonly rawWidth: number;
     /** The relations' polytope; null without `require`. */
     readonly relations: RelationSet | null;
-    /** Fixed values at their columns, 0 elsewhere: [1, inputs]. */
+    /** Fixed values at their model columns, 0 elsewhere (a fixed label as its one-hot columns). */
+    readonly fixedValues: Float64Array;
+    /** The same on the backend: [1, inputs]. */
     private readonly fixedRow: Tensor2D;
     /** Places free column j at input column free[j].column: [free, inputs]. */
     private readonly placement: Tensor2D;
@@ -79,12 +81,13 @@ export class FeatureTransforms {
         this.rawWidth = parts.reduce((s, p) => s + p.raw, 0);
         const starts = modelColumnStarts(features);
         this.inputs = features.reduce((s, f) => s + featureWidth(f.type), 0);
-        const fixed = new Float32Array(this.inputs);
+        const fixed = new Float64Array(this.inputs);
         features.forEach((f, i) => {
             if (f.role !== 'fixed') return;
             fixed[starts[i] + (isCategorical(f.type) ? f.value : 0)] = isCategorical(f.type) ? 1 : f.value;
         });
-        this.fixedRow = tf.tensor2d(fixed, [1, this.inputs]);
+        this.fixedValues = fixed;
+        this.fixedRow = tf.tensor2d(Float32Array.from(fixed), [1, this.inputs]);
         const free = this.free;
         const place = new Float32Array(free.length * this.inputs);
         free.forEach((f, j) => (place[j * this.inputs + f.column] = 1));

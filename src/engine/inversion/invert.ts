@@ -18,6 +18,15 @@ import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
+import { finishTyped, type RowJudge } from './typed-finish.js';
+import type { TargetSpec } from '../contract/spec.js';
+
+/**
+ * A typed design space with whole numbers or labels to choose keeps this share of `steps`
+ * for the finish (typed-finish.ts): refining the continuous features once the choices are
+ * made. Relations alone need no share: the search already holds them.
+ */
+export const FINISH_SHARE = 0.2;
 
 export type { RunProgressEvent } from './run-log.js';
 
@@ -34,12 +43,41 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
-        transforms = await FeatureTransforms.create(spec.features);
+        transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
         const loss = targetLoss(spec.targets, oracle);
         const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
         const parts = { transforms, oracle, loss, spread };
         current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
-        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
+        const finishSteps = hasChoices(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current as { program: InversionProgram }, transforms, oracle, opts, started);
+        let violations: number | undefined;
+        if (transforms.typed) {
+            // Whole numbers, one label each, relations to 1e-9: the answers as written, and the oracle there.
+            current.program.dispose();
+            current.program = null;
+            const log = new RunLog(spec.steps, transforms.free, oracle.outputs, started, opts.onProgress);
+            const finish = await finishTyped({
+                transforms,
+                oracle,
+                state: run.state,
+                judge: inversionJudge(spec.targets, oracle.outputs),
+                loss,
+                relations: spec.relations ?? [],
+                steps: finishSteps,
+                learningRate: spec.learningRate,
+                signal: opts.signal,
+                onStep: async (step, result) => {
+                    log.record(run.stepsRun + step, result);
+                    await log.afterStep(run.stepsRun + step, null);
+                },
+            });
+            await log.flush();
+            run.state = finish.state;
+            run.stepsRun += finish.stepsRun;
+            run.loss.push(...log.curve);
+            run.notes.push(...finish.notes);
+            violations = finish.violations;
+        }
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const { solutions, summary } = analyse({
             features: spec.features,
@@ -52,6 +90,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             outputValues: run.state.outputs,
             notes: run.notes,
         });
+        if (violations !== undefined) summary.violations = violations;
         return assembleResult(resultHeader(spec, oracle, run, started), {
             settings: settingsOf(spec),
             kind: 'inversion',
@@ -119,9 +158,25 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             spreading = false;
             current.program = await current.program.refine();
         }
+        transforms.setProgress(step / spec.steps);
         log.record(step, current.program.step(spec.learningRate, spreading));
         await log.afterStep(step, meeting);
     }
+}
+
+/** Whether the finish has whole numbers or labels to choose. */
+export function hasChoices(transforms: FeatureTransforms): boolean {
+    return transforms.free.some((f) => f.label !== undefined || f.feature.type?.kind === 'integer');
+}
+
+/** An inversion's answers judged: meets and error over the targets, then the objectives (smaller is better). */
+export function inversionJudge(targets: TargetSpec[], outputs: string[]): RowJudge {
+    const index = (name: string) => outputs.indexOf(name);
+    const objectives = targets.filter((t) => !hasTolerance(t));
+    return (_row, y) => ({
+        ...solutionMiss(targets, index, y, 0, outputs.length),
+        objectives: objectives.map((t) => (t.kind === 'maximize' ? -1 : 1) * y[index(t.output)]),
+    });
 }
 
 function checkSpec(spec: InversionSpec): void {

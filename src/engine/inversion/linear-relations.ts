@@ -150,6 +150,39 @@ export class RelationSpace {
         return RelationSpace.build(variables, relationRows);
     }
 
+    /**
+     * Whole values for the integer variables nearest (in L1) to `x`, with every row holding
+     * for some values of the others (a small MIP); null when there are none.
+     */
+    async nearestWhole(x: ArrayLike<number>): Promise<Map<number, number> | null> {
+        const k = this.k;
+        const integers = this.variables.map((v, l) => (v.integer ? l : -1)).filter((l) => l >= 0);
+        // Variables: x_0..x_{k-1}, then t_j >= |x_l - x̂_l| for each integer l.
+        const width = k + integers.length;
+        const pad = (a: number[]) => [...a, ...new Array<number>(integers.length).fill(0)];
+        const constraints = this.rows.filter((r) => !r.text.startsWith(BOX_TEXT)).map((r) => ({ coefficients: pad(r.coefficients), op: r.op, rhs: r.rhs }));
+        integers.forEach((l, j) => {
+            const up = new Array<number>(width).fill(0);
+            up[l] = 1;
+            up[k + j] = -1;
+            constraints.push({ coefficients: up, op: '<=', rhs: x[l] });
+            const down = new Array<number>(width).fill(0);
+            down[l] = -1;
+            down[k + j] = -1;
+            constraints.push({ coefficients: down, op: '<=', rhs: -x[l] });
+        });
+        const result = await solveLinearProgram({
+            variables: [
+                ...this.variables.map((v) => ({ lo: v.box ? v.box.lo : null, hi: v.box ? v.box.hi : null, integer: v.integer })),
+                ...integers.map(() => ({ lo: 0, hi: null })),
+            ],
+            constraints,
+            objective: { sense: 'minimize', coefficients: [...new Array<number>(k).fill(0), ...new Array<number>(integers.length).fill(1)] },
+        });
+        if (result.status !== 'optimal') return null;
+        return new Map(integers.map((l) => [l, Math.round(result.x[l])]));
+    }
+
     /** The point for a cube point v [d] (|v_j| <= 1), into `out` [k]. Exact in float64. */
     map(v: ArrayLike<number>, out: Float64Array = new Float64Array(this.k)): Float64Array {
         const w = new Float64Array(this.d);

@@ -22,9 +22,13 @@ const DIGITS = 7;
 /** Rows are compared at this many significant digits when counting distinct ones. */
 export const DISTINCT_DIGITS = 6;
 
-export function syntheticCsv(inputs: string[], outputs: string[], rows: Solution[], fixed: ReadonlySet<string>): string {
+/**
+ * `exact`: inputs written at full precision (those of `require` relations, which hold to
+ * 1e-9, and whole numbers); labels are written as they are.
+ */
+export function syntheticCsv(inputs: string[], outputs: string[], rows: Solution[], fixed: ReadonlySet<string>, exact: ReadonlySet<string> = new Set()): string {
     const data = rows.map((r) => [
-        ...inputs.map((name) => (fixed.has(name) ? r.inputs[name] : rounded(r.inputs[name], DIGITS))),
+        ...inputs.map((name) => (fixed.has(name) || exact.has(name) ? r.inputs[name] : rounded(r.inputs[name], DIGITS))),
         ...outputs.map((name) => rounded(r.outputs[name], DIGITS)),
     ]);
     return Papa.unparse({ fields: [...inputs, ...outputs], data }, { newline: '\n' }) + '\n';
@@ -51,6 +55,6 @@ export function distinctRows(inputs: string[], outputs: string[], rows: Solution
     return seen.size;
 }
 
-function rounded(v: number, digits: number): number {
-    return Number.isFinite(v) ? Number(v.toPrecision(digits)) : v;
+function rounded(v: number | string, digits: number): number | string {
+    return typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(digits)) : v;
 }
