@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
 import { runInversion } from '../../src/engine/inversion/invert.js';
+import { runSynthesis } from '../../src/engine/synthesis/synthesize.js';
 import type { FeatureSpec, OracleSpec, RelationSpec } from '../../src/engine/contract/spec.js';
 import { tf } from '../../src/engine/backend/tf.js';
 import { boxFeature, inversion, tempFolder, writeLinearModel } from './model-fixtures.js';
@@ -107,5 +109,44 @@ describe('integer inputs and relations', () => {
             }
             expect(r.solutions[0].outputs.y / 140 - 1, method.kind).toBeLessThan(0.01);
         }
+    });
+});
+
+describe('a synthesis over a typed design space', () => {
+    it('writes rows with one allowed label, whole numbers and exact relations, scored at those values', async () => {
+        // y = x + 3 [glass] + 10 [steel] with an integer k (weight 0) and x + k <= 2.5.
+        const dir = tempFolder();
+        const oracle: OracleSpec = {
+            ...material,
+            inputs: [...material.inputs, { name: 'k', domain: { lo: 0, hi: 3 }, type: { kind: 'integer' } }],
+            modelPath: join(dir, 'model.json'),
+        };
+        await writeLinearModel(oracle.modelPath, [[1], [0], [3], [10], [0]], [0]);
+        const features: FeatureSpec[] = [
+            boxFeature('x', 0, 2),
+            { role: 'free', name: 'material', domain: null, type: { kind: 'categorical', labels: MATERIALS }, transform: { kind: 'none' } },
+            { ...boxFeature('k', 0, 3), type: { kind: 'integer' } },
+        ];
+        const output = join(dir, 'rows.csv');
+        const before = tf.memory().numTensors;
+        const r = await runSynthesis({
+            kind: 'synthesis', name: 'Rows', source: join(dir, 'x.inv'), sourceHash: '0', oracle, features, stopOutsideBounds: false,
+            method: { kind: 'generator', latent: 4, layers: [16, 16], activation: 'relu' }, steps: 800, learningRate: 0.005, seed: 3, diversity: 0.15,
+            backend: 'wasm', reference: { kind: 'range', output: 'y', low: 3.5, high: 4.5, tolerance: 0.01 }, count: 40, outputPath: output, outputPathAsWritten: 'rows.csv',
+            relations: [relation('x + k <= 2.5', [['x', 1], ['k', 1]], '<=', 2.5)],
+        });
+        expect(tf.memory().numTensors).toBe(before);
+        expect(r.summary.violations).toBe(0);
+        // Only glass reaches [3.5, 4.5] (y = x + 3 with x in [0.5, 1.5], so k <= 2).
+        expect(r.solutions.every((s) => s.inputs.material === 'glass')).toBe(true);
+        for (const s of r.solutions) {
+            expect(Number.isInteger(s.inputs.k)).toBe(true);
+            expect(Number(s.inputs.x) + Number(s.inputs.k)).toBeLessThanOrEqual(2.5 * (1 + 1e-9));
+            expect(s.outputs.y).toBeCloseTo(Number(s.inputs.x) + 3, 4);
+        }
+        expect(r.synthesis!.meeting).toBeGreaterThan(0.9);
+        const [header, ...lines] = readFileSync(output, 'utf8').trim().split('\n');
+        expect(header).toBe('x,material,k,y');
+        expect(lines.every((l) => l.split(',')[1] === 'glass')).toBe(true);
     });
 });

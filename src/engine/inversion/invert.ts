@@ -18,15 +18,8 @@ import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
-import { finishTyped, type RowJudge } from './typed-finish.js';
+import { FINISH_SHARE, finishTyped, hasChoices, type RowJudge } from './typed-finish.js';
 import type { TargetSpec } from '../contract/spec.js';
-
-/**
- * A typed design space with whole numbers or labels to choose keeps this share of `steps`
- * for the finish (typed-finish.ts): refining the continuous features once the choices are
- * made. Relations alone need no share: the search already holds them.
- */
-export const FINISH_SHARE = 0.2;
 
 export type { RunProgressEvent } from './run-log.js';
 
@@ -61,7 +54,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
                 oracle,
                 state: run.state,
                 judge: inversionJudge(spec.targets, oracle.outputs),
-                loss,
+                lossFor: () => ({ loss, dispose: () => undefined }),
                 relations: spec.relations ?? [],
                 steps: finishSteps,
                 learningRate: spec.learningRate,
@@ -162,11 +155,6 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         log.record(step, current.program.step(spec.learningRate, spreading));
         await log.afterStep(step, meeting);
     }
-}
-
-/** Whether the finish has whole numbers or labels to choose. */
-export function hasChoices(transforms: FeatureTransforms): boolean {
-    return transforms.free.some((f) => f.label !== undefined || f.feature.type?.kind === 'integer');
 }
 
 /** An inversion's answers judged: meets and error over the targets, then the objectives (smaller is better). */

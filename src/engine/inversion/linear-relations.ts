@@ -73,7 +73,7 @@ export class RelationSpace {
     }
 
     /** The polytope of `rows` within the variables' boxes, or why there is none. */
-    static async build(variables: RelationVariable[], rows: RelationRow[]): Promise<RelationSpaceResult> {
+    static async build(variables: RelationVariable[], rows: RelationRow[], radiusCap?: number): Promise<RelationSpaceResult> {
         const k = variables.length;
         let equalities = rows.filter((r) => r.op === '=');
         let inequalities = [...rows.filter((r) => r.op !== '='), ...boxRows(variables)];
@@ -92,7 +92,8 @@ export class RelationSpace {
                 }
             });
             const scale = sizeOf(variables, rows, point);
-            const radius = 1e4 * scale;
+            // Slices keep their parent's cap, so that their maps agree (polytope-map.ts shares one).
+            const radius = radiusCap ?? 1e4 * scale;
             const centre = await chebyshevCentre(G, faces, d, point, radius);
             if (!centre.ok) return centre;
             const center = new Float64Array(k);
@@ -147,7 +148,7 @@ export class RelationSpace {
         // Boxes of the kept variables come back through `build`; drop them here.
         const variables = keep.map((l) => this.variables[l]);
         const relationRows = rows.filter((r) => !r.text.startsWith(BOX_TEXT));
-        return RelationSpace.build(variables, relationRows);
+        return RelationSpace.build(variables, relationRows, this.radius);
     }
 
     /**

@@ -45,6 +45,7 @@ export class PolytopePart implements TransformPart {
         const same = (s: RelationSpace) =>
             s.movable && s.d === d && s.slack.length === m && s.radius === first.radius && arraysEqual(s.basis, first.basis) && arraysEqual(s.faces, first.faces);
         this.moves = spaces.map(same);
+
         this.basisT = tf.tidy(() => tf.transpose(tf.tensor2d(Float32Array.from(first.basis), [k, d])) as Tensor2D);
         this.facesT = tf.tidy(() => tf.transpose(tf.tensor2d(Float32Array.from(first.faces), [m, d])) as Tensor2D);
         const rows = spaces.length;

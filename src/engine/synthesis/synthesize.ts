@@ -41,6 +41,7 @@ import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-r
 import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
+import { FINISH_SHARE, finishTyped, hasChoices } from '../inversion/typed-finish.js';
 
 /** Rows in a batch of the conditional generator's training. */
 export const SYNTHESIS_BATCH = 256;
@@ -55,7 +56,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
     let written: Tensor1D | null = null;
     const current: Programs = { generator: null, rows: null };
     try {
-        transforms = await FeatureTransforms.create(spec.features);
+        transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
         const column = oracle.outputs.indexOf(spec.reference.output);
         const recorded = oracle.metadata && oracle.metadata.classes === null ? oracle.metadata.outputs[column] : null;
         const reference = await Reference.load(spec.reference, {
@@ -87,7 +88,45 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             current.generator = null;
             return current.rows;
         };
-        const run = await loop(spec, current, writeRows, transforms, oracle, reference, assigned, opts, started);
+        const finishSteps = hasChoices(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current, writeRows, transforms, oracle, reference, assigned, opts, started);
+        let violations: number | undefined;
+        if (transforms.typed) {
+            // Whole numbers, one label each, relations to 1e-9: the rows as written, and the oracle there.
+            current.generator?.dispose();
+            current.generator = null;
+            current.rows?.dispose();
+            current.rows = null;
+            const log = new RunLog(spec.steps, transforms.free, oracle.outputs, started, opts.onProgress);
+            const finish = await finishTyped({
+                transforms,
+                oracle,
+                state: run.state,
+                judge: (row, y) => {
+                    const target = reference.rowTarget(assigned[row]);
+                    const miss = targetMiss(target, y[column]);
+                    return { error: miss, meets: miss <= target.tolerance, objectives: [] };
+                },
+                lossFor: (owners) => {
+                    const rowTargets = tf.tidy(() => tf.gather(targets, tf.tensor1d(owners, 'int32')));
+                    return { loss: loss(() => rowTargets), dispose: () => rowTargets.dispose() };
+                },
+                relations: spec.relations ?? [],
+                steps: finishSteps,
+                learningRate: spec.learningRate,
+                signal: opts.signal,
+                onStep: async (step, result) => {
+                    log.record(run.stepsRun + step, result);
+                    await log.afterStep(run.stepsRun + step, null);
+                },
+            });
+            await log.flush();
+            run.state = finish.state;
+            run.stepsRun += finish.stepsRun;
+            run.loss.push(...log.curve);
+            run.notes.push(...finish.notes);
+            violations = finish.violations;
+        }
 
         const rowTarget = Array.from(assigned, (t) => [reference.rowTarget(t)]);
         const { solutions, summary } = analyse({
@@ -102,9 +141,12 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             notes: run.notes,
             perRow: { targets: (i) => rowTarget[i] },
         });
+        if (violations !== undefined) summary.violations = violations;
         const inputs = spec.oracle.inputs.map((i) => i.name);
         const fixed = new Set(spec.features.filter((f) => f.role === 'fixed').map((f) => f.name));
-        const overwritten = await writeSyntheticCsv(spec.outputPath, syntheticCsv(inputs, oracle.outputs, solutions, fixed));
+        // Relations hold to 1e-9 and whole numbers are whole: those columns are written in full.
+        const exact = new Set([...(spec.relations ?? []).flatMap((r) => r.terms.map((t) => t.feature)), ...spec.features.filter((f) => f.type?.kind === 'integer').map((f) => f.name)]);
+        const overwritten = await writeSyntheticCsv(spec.outputPath, syntheticCsv(inputs, oracle.outputs, solutions, fixed, exact));
         const achieved = solutions.map((s) => s.outputs[reference.output]);
         const synthesis: SynthesisReport = {
             output: spec.outputPathAsWritten,
@@ -203,6 +245,7 @@ async function loop(
         }
         if (opts.signal?.aborted) return finish(await (current.rows ?? writeRows()).state(), step, 'cancelled');
         const program = current.generator ?? current.rows!;
+        transforms.setProgress(step / spec.steps);
         log.record(step, program.step(spec.learningRate, training && spec.diversity > 0));
         await log.afterStep(step, meeting);
     }
