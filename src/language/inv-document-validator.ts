@@ -10,7 +10,7 @@ import {
 } from 'langium';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { oracleInputs, oracleOutputs, runOracleField } from './ast-fields.js';
-import { isBoundField, isConstraint, isFixItem, isLikeField, isOracle, isOracleRefField, isTargetField, type InvFile } from './generated/ast.js';
+import { isBoundField, isConstraint, isFeatureRef, isFixItem, isLikeField, isOracle, isOracleRefField, isTargetField, type InvFile } from './generated/ast.js';
 import { enclosingRunBlock } from './inv-scope-provider.js';
 import { IssueCodes, type IssueCode, type IssueData } from './issue-codes.js';
 import { closestName, didYouMean, quoteName } from './name-suggestion.js';
@@ -79,9 +79,21 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
         if (!oracle) return undefined;
         const inputs = oracleInputs(oracle).map((f) => f.name);
         const outputs = oracleOutputs(oracle).map((o) => o.name);
-        if (isFixItem(container) || isBoundField(container)) {
+        if ((isFixItem(container) && reference === container.label) || (isBoundField(container) && container.labels.includes(reference as (typeof container.labels)[number]))) {
+            // A label resolves against its feature's own labels (`fix material = steel`).
+            const feature = isFixItem(container) ? container.feature.ref : container.features[0]?.ref;
+            if (!feature) return undefined;
+            if (!feature.categorical) {
+                return { code: IssueCodes.TypeMismatch, message: `${quoteName(feature.name)} is numeric: ${isFixItem(container) ? 'fix it to a number' : 'bound it with `in [lo, hi]`'}, not a label` };
+            }
+            const labels = feature.labels.map((l) => l.name);
+            const suggestion = closestName(name, labels);
+            return { code: IssueCodes.UnknownLabel, message: `${quoteName(name)} is not a label of ${quoteName(feature.name)} (its labels: ${labels.join(', ')})${didYouMean(suggestion)}`, suggestion };
+        }
+        if (isFixItem(container) || isBoundField(container) || isFeatureRef(container)) {
             const suggestion = closestName(name, inputs);
-            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be fixed or bounded)` : didYouMean(suggestion);
+            const what = isFeatureRef(container) ? 'related by `require`' : 'fixed or bounded';
+            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be ${what})` : didYouMean(suggestion);
             return { code: IssueCodes.UnknownFeature, message: `oracle ${oracle.name} has no input ${quoteName(name)}${note}`, suggestion };
         }
         if (isTargetField(container) || isLikeField(container)) {

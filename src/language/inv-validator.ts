@@ -13,6 +13,7 @@ import { NamesValidator } from './validation/names-validator.js';
 import { NumbersValidator } from './validation/numbers-validator.js';
 import { OracleFilesValidator } from './validation/oracle-files-validator.js';
 import { RunValidator } from './validation/run-validator.js';
+import { TypedInputsValidator } from './validation/typed-inputs-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
@@ -21,6 +22,7 @@ export function registerValidationChecks(services: InvServices): void {
     const constraints = new ConstraintValidator();
     const runs = new RunValidator(services.files.OracleFiles, reservedWords(services.Grammar));
     const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
+    const typed = new TypedInputsValidator(services.files.OracleFiles);
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -31,7 +33,11 @@ export function registerValidationChecks(services: InvServices): void {
             (o, accept) => names.checkUniqueColumnNames(o, accept),
             (o, accept) => oracleFiles.checkTrainingWithoutData(o, accept),
         ],
-        FeatureDecl: (f, accept) => names.checkNotEmpty(f, accept),
+        FeatureDecl: [
+            (f, accept) => names.checkNotEmpty(f, accept),
+            (f, accept) => typed.checkFeatureDecl(f, accept),
+        ],
+        BoundField: (b, accept) => typed.checkBound(b, accept),
         OutputDecl: (o, accept) => names.checkNotEmpty(o, accept),
         Constraint: [
             (c, accept) => names.checkNotEmpty(c, accept),
@@ -40,13 +46,16 @@ export function registerValidationChecks(services: InvServices): void {
         ],
         VarRef: (v, accept) => constraints.checkVariable(v, accept),
         CallExpr: (c, accept) => constraints.checkCall(c, accept),
-        Inversion: runChecks(names, runs),
-        Synthesis: runChecks(names, runs),
+        Inversion: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept)],
+        Synthesis: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept)],
         GeneratorMethod: (g, accept) => names.checkDuplicateFields(g, accept),
         NumberField: (f, accept) => numbers.checkNumberField(f, accept),
         LayersField: (f, accept) => numbers.checkLayers(f, accept),
         TargetField: (t, accept) => numbers.checkTarget(t, accept),
-        FixItem: (i, accept) => numbers.checkFixItem(i, accept),
+        FixItem: [
+            (i, accept) => numbers.checkFixItem(i, accept),
+            (i, accept) => typed.checkFixItem(i, accept),
+        ],
         NumberLit: (n, accept) => numbers.checkNumberLit(n, accept),
         Interval: (i, accept) => numbers.checkInterval(i, accept),
     };
@@ -58,10 +67,14 @@ export function registerValidationChecks(services: InvServices): void {
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkDataFiles(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
         ],
-        Inversion: (b, accept) => runs.checkAgainstOracle(b, accept),
+        Inversion: [
+            (b: Inversion, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
+            (b: Inversion, accept: ValidationAcceptor) => typed.checkRelationsFeasible(b, accept),
+        ],
         Synthesis: [
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkLikeFile(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => typed.checkRelationsFeasible(b, accept),
         ],
     };
     registry.register(slow, undefined, 'slow');

@@ -64,6 +64,23 @@ export namespace IssueCodes {
     export const UnreachablePiece = 'unreachable-piece';
     /** Added (warning): a `tolerance` on its own line right after a target, read as that target's own. */
     export const TolerancePlacement = 'tolerance-placement';
+
+    // ---- typed inputs and relations (LANGUAGE.md, "Typed inputs and relations")
+    export const RelationNonlinear = 'relation-nonlinear';
+    export const RelationCategorical = 'relation-categorical';
+    export const RelationInfeasible = 'relation-infeasible';
+    export const RelationFalse = 'relation-false';
+    /** Added: a label that is not one of its feature's (`fix material = stel`). */
+    export const UnknownLabel = 'unknown-label';
+    /** Added: the same label twice in `of { .. }`. */
+    export const DuplicateLabel = 'duplicate-label';
+    /**
+     * Added: a value of the wrong type: a categorical feature fixed to a number or bounded by
+     * `[lo, hi]`, a numeric one fixed to a label or bounded by `{ .. }`.
+     */
+    export const TypeMismatch = 'type-mismatch';
+    /** Added: a feature in a `require` relation with a soft bound (`using`): relations need hard bounds. */
+    export const RelationSoftBound = 'relation-soft-bound';
 }
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];
@@ -76,4 +93,6 @@ export interface IssueData {
     /** For `unbounded-feature` / `objective-unbounded`: the feature to add a bound for, and a box. */
     feature?: string;
     box?: { lo: number; hi: number };
+    /** For `not-integer` on an integer feature's ends: the whole ends to use instead. */
+    whole?: { lo: number; hi: number };
 }

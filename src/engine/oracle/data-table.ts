@@ -18,6 +18,8 @@ export interface DataTable {
     rows: number;
     /** The label column's values (classification), when one was asked for. */
     labels?: string[];
+    /** Per categorical column asked for: each row's label, as its index in the declared labels. */
+    categories?: Record<string, Int32Array>;
     /** Rows skipped for an empty cell (`skip missing`); null when none was. */
     skipped: { count: number; firstLine: number } | null;
 }
@@ -27,6 +29,13 @@ export interface ReadDataOptions {
     skipMissing: boolean;
     /** `classify COLUMN`: a column read as text labels instead of numbers. */
     labelColumn?: string;
+    /**
+     * Categorical inputs (`ID of { A, B }`): columns read as labels, each one of its declared
+     * list (another is a `data-value` defect naming it).
+     */
+    categorical?: Record<string, string[]>;
+    /** Integer inputs (`ID integer in [..]`): numeric columns whose values must be whole. */
+    integer?: string[];
 }
 
 export async function readDataTable(path: string, columns: string[], opts: ReadDataOptions): Promise<DataTable> {
@@ -53,6 +62,10 @@ export function parseDataTable(path: string, text: string, columns: string[], op
     let labelIndex = -1;
     const values: number[][] = columns.map(() => []);
     const labels: string[] = [];
+    const categorical = Object.entries(opts.categorical ?? {});
+    let categoryIndices: number[] = [];
+    const categories: number[][] = categorical.map(() => []);
+    const integer = new Set(opts.integer ?? []);
     let skipped: { count: number; firstLine: number } | null = null;
     let rowStart = 0;
 
@@ -72,7 +85,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
             const fields = result.data;
             if (header === null) {
                 header = fields.map((f) => f.trim());
-                const wanted = opts.labelColumn === undefined ? columns : [...columns, opts.labelColumn];
+                const wanted = [...columns, ...categorical.map(([name]) => name), ...(opts.labelColumn === undefined ? [] : [opts.labelColumn])];
                 for (const name of wanted) {
                     if (!header.includes(name)) {
                         defects.add({
@@ -85,6 +98,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                 }
                 indices = columns.map((c) => header!.indexOf(c));
                 if (opts.labelColumn !== undefined) labelIndex = header.indexOf(opts.labelColumn);
+                categoryIndices = categorical.map(([name]) => header!.indexOf(name));
                 if (defects.count > 0) parser.abort();
                 return;
             }
@@ -101,9 +115,31 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                 if (!Number.isFinite(v)) {
                     defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a number (column ${columns[k]})` });
                     bad = true;
+                } else if (integer.has(columns[k]) && !Number.isInteger(v)) {
+                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a whole number (column ${columns[k]} is declared \`integer\`)` });
+                    bad = true;
                 }
                 row.push(v);
             }
+            const rowCategories: number[] = [];
+            categorical.forEach(([name, declared], c) => {
+                const cell = (fields[categoryIndices[c]] ?? '').trim();
+                if (cell === '') {
+                    if (emptyAt < 0) emptyAt = categoryIndices[c];
+                    return;
+                }
+                const index = declared.indexOf(cell);
+                if (index < 0) {
+                    defects.add({
+                        line,
+                        column: categoryIndices[c] + 1,
+                        code: 'data-value',
+                        message: `'${cell}' is not a label of ${name} (declared: ${declared.join(', ')}); add it to \`${name} of { .. }\` or fix the cell`,
+                    });
+                    bad = true;
+                }
+                rowCategories.push(index);
+            });
             let label = '';
             if (labelIndex >= 0) {
                 label = (fields[labelIndex] ?? '').trim();
@@ -124,6 +160,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
             }
             if (bad) return;
             for (let k = 0; k < columns.length; k++) values[k].push(row[k]);
+            rowCategories.forEach((index, c) => categories[c].push(index));
             if (labelIndex >= 0) labels.push(label);
         },
     });
@@ -131,7 +168,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
     if (header === null) {
         defects.add({ line: 1, column: 0, code: 'data-no-rows', message: 'the file is empty; it needs a header row naming the columns, then data rows' });
     }
-    const rows = values.length > 0 ? values[0].length : labels.length;
+    const rows = values.length > 0 ? values[0].length : categories.length > 0 ? categories[0].length : labels.length;
     if (defects.count === 0 && header !== null && rows === 0) {
         const why = skipped ? `every row has an empty cell (${(skipped as { count: number }).count} skipped)` : 'only a header row';
         defects.add({ line: 1, column: 0, code: 'data-no-rows', message: `no data rows: ${why}` });
@@ -140,6 +177,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
 
     const table: DataTable = { path, columns: [...columns], values: values.map((v) => Float64Array.from(v)), rows, skipped };
     if (opts.labelColumn !== undefined) table.labels = labels;
+    if (categorical.length > 0) table.categories = Object.fromEntries(categorical.map(([name], c) => [name, Int32Array.from(categories[c])]));
     return table;
 }
 

@@ -29,6 +29,7 @@ import { readDataTable, type DataTable } from './data-table.js';
 import { applyDense, denseVariables, initialWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
+import { modelColumnStats } from './oracle.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import { METADATA_KEY } from '../contract/model-metadata.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -93,14 +94,14 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
     const started = performance.now();
     const data = await readTrainingData(oracle, training);
     const { table, split, inStats, outStats, classes } = data;
-    const nIn = inStats.length;
+    const nIn = modelColumnStats(inStats).length;
     const nOut = oracle.outputs.length;
 
     const fit = new OracleFit(training, nIn, nOut, classes !== null);
-    const trainX = tf.tensor2d(standardisedRows(table, inStats, 0, split.train), [split.train.length, nIn]);
+    const trainX = tf.tensor2d(modelInputRows(table, inStats, split.train), [split.train.length, nIn]);
     const trainY = tf.tensor2d(data.fitTargets(split.train), [split.train.length, nOut]);
     const valRows = split.validation.length > 0 ? split.validation : null;
-    const valX = valRows ? tf.tensor2d(standardisedRows(table, inStats, 0, valRows), [valRows.length, nIn]) : null;
+    const valX = valRows ? tf.tensor2d(modelInputRows(table, inStats, valRows), [valRows.length, nIn]) : null;
     const valY = valRows ? tf.tensor2d(data.scoredTargets(table, valRows), [valRows.length, nOut]) : null;
 
     let cancelled = false;
@@ -144,7 +145,7 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         if (data.testTable) {
             const testTable = data.testTable;
             const all = [...Array(testTable.rows).keys()];
-            const tx = tf.tensor2d(standardisedRows(testTable, inStats, 0, all), [testTable.rows, nIn]);
+            const tx = tf.tensor2d(modelInputRows(testTable, inStats, all), [testTable.rows, nIn]);
             const ty = tf.tensor2d(data.scoredTargets(testTable, all), [testTable.rows, nOut]);
             score = await fit.score(tx, ty, outStats, oracle.outputs);
             tf.dispose([tx, ty]);
@@ -212,15 +213,20 @@ interface TrainingData {
 }
 
 async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec): Promise<TrainingData> {
-    const inputs = oracle.inputs.map((i) => i.name);
+    // Numeric inputs are the table's first columns (then the outputs); categorical ones are read as labels.
+    const inputs = oracle.inputs.filter((i) => i.type?.kind !== 'categorical').map((i) => i.name);
+    const categorical = Object.fromEntries(oracle.inputs.flatMap((i) => (i.type?.kind === 'categorical' ? [[i.name, i.type.labels]] : [])));
+    const integer = oracle.inputs.filter((i) => i.type?.kind === 'integer').map((i) => i.name);
     const classify = training.classify;
     const columns = classify === null ? [...inputs, ...oracle.outputs] : inputs;
-    const read = (path: string) => readDataTable(path, columns, { skipMissing: training.skipMissing, ...(classify === null ? {} : { labelColumn: classify }) });
+    const read = (path: string) =>
+        readDataTable(path, columns, { skipMissing: training.skipMissing, categorical, integer, ...(classify === null ? {} : { labelColumn: classify }) });
     const table = await read(training.dataPath);
     const testTable = training.testPath ? await read(training.testPath) : null;
     if (table.rows < 2) throw new EngineError(`${training.dataPath}: ${table.rows} usable row(s); an oracle needs at least 2`);
     const split = splitRows(table.rows, training.validation, training.seed);
     const nIn = inputs.length;
+    const inputStats = (numeric: ColumnStats[]) => declaredInputStats(oracle, numeric);
     if (classify === null) {
         const stats = columnStats(table, columns, split.train);
         const outStats = stats.slice(nIn);
@@ -228,7 +234,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
             table,
             testTable,
             split,
-            inStats: stats.slice(0, nIn),
+            inStats: inputStats(stats.slice(0, nIn)),
             outStats,
             classes: null,
             fitTargets: (rows) => standardisedRows(table, outStats, nIn, rows),
@@ -243,7 +249,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
         table,
         testTable,
         split,
-        inStats: columnStats(table, inputs, split.train),
+        inStats: inputStats(columnStats(table, inputs, split.train)),
         outStats: classStats(classes, labels.get(table)!, split.train),
         classes,
         fitTargets: (rows) => labelled(table, rows),
@@ -367,6 +373,42 @@ function columnStats(table: DataTable, columns: string[], trainRows: number[]): 
         // A constant column carries no information; std 1 keeps the arithmetic finite.
         return { name, min, max, mean, std: std > 0 ? std : 1 };
     });
+}
+
+/**
+ * The metadata's record per declared input: a numeric one's statistics (with `type:
+ * 'integer'` for a whole-number one), a categorical one's labels (its one-hot columns are
+ * not standardised: mean 0, std 1).
+ */
+function declaredInputStats(oracle: OracleSpec, numeric: ColumnStats[]): ColumnStats[] {
+    let next = 0;
+    return oracle.inputs.map((input) => {
+        if (input.type?.kind === 'categorical') return { name: input.name, min: 0, max: 1, mean: 0, std: 1, type: 'categorical', labels: [...input.type.labels] };
+        const stats = numeric[next++];
+        return input.type?.kind === 'integer' ? { ...stats, type: 'integer' } : stats;
+    });
+}
+
+/**
+ * The model's input rows [rows x model columns]: numeric inputs standardised (the table's
+ * first columns, in declaration order), a categorical input one-hot.
+ */
+function modelInputRows(table: DataTable, inStats: ColumnStats[], rows: number[]): Float32Array {
+    const width = modelColumnStats(inStats).length;
+    const out = new Float32Array(rows.length * width);
+    rows.forEach((r, i) => {
+        let column = 0;
+        let numeric = 0;
+        for (const s of inStats) {
+            if (s.labels) {
+                out[i * width + column + table.categories![s.name][r]] = 1;
+                column += s.labels.length;
+            } else {
+                out[i * width + column++] = (table.values[numeric++][r] - s.mean) / s.std;
+            }
+        }
+    });
+    return out;
 }
 
 function standardisedRows(table: DataTable, stats: ColumnStats[], firstColumn: number, rows: number[]): Float32Array {

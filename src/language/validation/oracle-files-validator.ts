@@ -7,10 +7,11 @@
  */
 import type { AstNode, ValidationAcceptor } from 'langium';
 import {
-    oracleClassify, oracleClassifyField, oracleDataField, oracleInputs, oracleInputsField,
+    featureType, oracleClassify, oracleClassifyField, oracleDataField, oracleInputs, oracleInputsField,
     oracleModelField, oracleOutputs, oracleOutputsField, oracleTestField,
 } from '../ast-fields.js';
 import { firstTokenRange, firstTokenText } from '../cst-ranges.js';
+import { modelInputWidth } from '../../engine/contract/feature-types.js';
 import { resolveDocumentPath } from '../document-paths.js';
 import {
     isActivationField, isClassifyField, isLayersField, isNumberField, isSkipMissingField, isTestField,
@@ -47,11 +48,14 @@ export class OracleFilesValidator {
             }
             return;
         }
-        const inputs = oracleInputs(oracle).length;
+        // A categorical input takes one model column per label (LANGUAGE.md, "Typed inputs and relations").
+        const declared = oracleInputs(oracle);
+        const inputs = modelInputWidth(declared.map((f) => ({ type: featureType(f) })));
         const inputsField = oracleInputsField(oracle);
         if (inputsField && inputs !== summary.inputWidth) {
+            const columns = declared.some((f) => f.categorical) ? ` (${declared.length} inputs, a categorical one counting one column per label)` : '';
             reportIssue(accept, 'error', IssueCodes.InputCount,
-                `the model takes ${count(summary.inputWidth, 'input')} but ${inputs} ${inputs === 1 ? 'is' : 'are'} declared`,
+                `the model takes ${count(summary.inputWidth, 'input')} but ${inputs} ${inputs === 1 ? 'is' : 'are'} declared${columns}`,
                 { node: inputsField, range: firstTokenRange(inputsField) });
         }
         const outputs = oracleOutputs(oracle).length;
