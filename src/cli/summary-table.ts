@@ -33,7 +33,7 @@ function targetText(r: InvResult): string {
 
 function inversionRow(r: InvResult): string[] {
     const best = r.solutions[r.summary.best];
-    const free = new Set(r.summary.importance.map((i) => i.feature));
+    const free = new Set([...r.summary.importance.map((i) => i.feature), ...(r.summary.labelShares ?? []).map((l) => l.feature)]);
     const inputs = best
         ? Object.entries(best.inputs)
               .map(([k, v]) => `${k} = ${readable(v)}${free.size > 0 && !free.has(k) ? ' (fixed)' : ''}`)

@@ -84,6 +84,31 @@ describe('the relations\' polytope (float64)', () => {
         expect(violations, `largest relative violation ${largest}`).toBe(0);
     });
 
+    it('projects onto the polytope (Dykstra): the nearest point, inside, and a point inside stays', async () => {
+        // The simplex a + b + c = 100 in [0, 100]^3; (150, 0, -50) projects onto (100, 0, 0).
+        const variables = ['a', 'b', 'c'].map((name) => ({ name, box: { lo: 0, hi: 100 }, integer: false }));
+        const built = await RelationSpace.build(variables, [{ coefficients: [1, 1, 1], op: '=', rhs: 100, text: 's' }]);
+        if (!built.ok) throw new Error(built.reason);
+        const space = built.space;
+        const projected = space.fromReducedPoint(space.project(space.reducedPoint([150, 0, -50])));
+        expect(Array.from(projected).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([100, 0, 0]);
+        const inside = [20, 30, 50];
+        expect(Array.from(space.fromReducedPoint(space.project(space.reducedPoint(inside))))).toEqual(inside.map((v) => expect.closeTo(v, 9)));
+        // On random polytopes: within a hair of feasible, and repair makes it exact.
+        const random = new Random(99);
+        for (let trial = 0; trial < 50; trial++) {
+            const p = randomPolytope(random);
+            const b = await RelationSpace.build(p.variables, p.rows);
+            if (!b.ok) throw new Error(b.reason);
+            for (let s = 0; s < 10; s++) {
+                const far = p.point.map((x) => x + random.uniform(-5, 5) * (1 + Math.abs(x)));
+                const x = b.space.fromReducedPoint(b.space.project(b.space.reducedPoint(far)));
+                expect(worst(p.rows, p.variables, x)).toBeLessThan(1e-5);
+                expect(worst(p.rows, p.variables, b.space.repair(x))).toBeLessThanOrEqual(RELATION_TOLERANCE);
+            }
+        }
+    });
+
     it('reaches the boundary: a corner of the cube maps onto a face', async () => {
         // a + b + c = 100, each in [0, 100]: the simplex; maximise a -> (100, 0, 0).
         const variables = ['a', 'b', 'c'].map((name) => ({ name, box: { lo: 0, hi: 100 }, integer: false }));

@@ -189,6 +189,25 @@ export class FeatureTransforms {
         return out;
     }
 
+    /** Raw values [n, rawWidth] with every part's `retract` applied (parts without one unchanged). */
+    retract(u: Tensor2D): Tensor2D {
+        return tf.tidy(() => {
+            const n = u.shape[0];
+            let at = 0;
+            const pieces = this.parts.filter((p) => p.raw > 0).map((p) => {
+                const slice = tf.slice(u, [0, at], [n, p.raw]) as Tensor2D;
+                at += p.raw;
+                return p.retract ? p.retract(slice) : slice;
+            });
+            return (pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1)) as Tensor2D;
+        });
+    }
+
+    /** Whether any part retracts its raw values (the caller then calls `retract` after each step). */
+    get retracts(): boolean {
+        return this.parts.some((p) => p instanceof PolytopePart && p.mode === 'retract' && p.raw > 0);
+    }
+
     /** A seeded start of one solution for `method adjoint`. */
     randomRaw(random: Random): number[] {
         return this.parts.flatMap((p) => p.randomRaw(random));

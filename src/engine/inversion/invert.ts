@@ -18,7 +18,7 @@ import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
-import { FINISH_SHARE, finishTyped, hasChoices, type RowJudge } from './typed-finish.js';
+import { FINISH_SHARE, finishTyped, finishRefines, type RowJudge } from './typed-finish.js';
 import type { TargetSpec } from '../contract/spec.js';
 
 export type { RunProgressEvent } from './run-log.js';
@@ -41,7 +41,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
         const parts = { transforms, oracle, loss, spread };
         current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
-        const finishSteps = hasChoices(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
         const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current as { program: InversionProgram }, transforms, oracle, opts, started);
         let violations: number | undefined;
         if (transforms.typed) {

@@ -39,6 +39,8 @@ export interface RelationVariable {
     integer: boolean;
 }
 
+/** Dykstra's projection: sweeps over the faces at most (it stops once a sweep moves nothing). */
+const PROJECTION_SWEEPS = 200;
 /** Written values satisfy every relation to this, relative to the size of its terms. */
 export const RELATION_TOLERANCE = 1e-9;
 /** A singular value below this share of the largest counts as zero (rank of the equalities). */
@@ -224,6 +226,59 @@ export class RelationSpace {
         let worst = 0;
         for (const row of this.rows) worst = Math.max(worst, rowViolation(row, x));
         return worst;
+    }
+
+    /**
+     * The Euclidean projection of reduced coordinates w onto the polytope (F w <= s), by
+     * Dykstra's alternating projections onto its faces (Boyle & Dykstra 1986): unlike a
+     * pull towards the centre, its fixed points are exactly the points where the step
+     * pointed out of the polytope, so an optimiser can slide along a face to a corner.
+     * Ends within `tolerance` (relative to the polytope's size); `repair` makes it exact.
+     */
+    project(w: ArrayLike<number>, tolerance = 1e-10): Float64Array {
+        const d = this.d;
+        const m = this.slack.length;
+        let x = Float64Array.from(w);
+        if (!this.movable || d === 0) return new Float64Array(d);
+        const corrections = new Float64Array(m * d);
+        const norms = new Float64Array(m);
+        for (let i = 0; i < m; i++) {
+            let s = 0;
+            for (let j = 0; j < d; j++) s += this.faces[i * d + j] ** 2;
+            norms[i] = s;
+        }
+        const y = new Float64Array(d);
+        for (let sweep = 0; sweep < PROJECTION_SWEEPS; sweep++) {
+            let moved = 0;
+            for (let i = 0; i < m; i++) {
+                if (norms[i] === 0) continue;
+                let viol = -this.slack[i];
+                for (let j = 0; j < d; j++) {
+                    y[j] = x[j] + corrections[i * d + j];
+                    viol += this.faces[i * d + j] * y[j];
+                }
+                const k = viol > 0 ? viol / norms[i] : 0;
+                for (let j = 0; j < d; j++) {
+                    const next = y[j] - k * this.faces[i * d + j];
+                    corrections[i * d + j] = y[j] - next;
+                    moved = Math.max(moved, Math.abs(next - x[j]));
+                    x[j] = next;
+                }
+            }
+            if (moved <= tolerance * this.radius * 1e-4) break;
+        }
+        x = x.map((v) => Math.max(-this.radius, Math.min(this.radius, v)));
+        return x;
+    }
+
+    /** The reduced coordinates w = N^T (x - c) of a point. */
+    reducedPoint(x: ArrayLike<number>): Float64Array {
+        return this.reduced(x);
+    }
+
+    /** The point c + N w of reduced coordinates w. */
+    fromReducedPoint(w: ArrayLike<number>): Float64Array {
+        return this.fromReduced(w);
     }
 
     /** max(max_i (G N v)_i / s_i, |v|_inf / R) for v with |v|_inf = norm > 0. */

@@ -37,15 +37,18 @@ import { tf } from '../backend/tf.js';
 import { CHECK_EVERY } from './stop-rules.js';
 
 /**
- * A typed design space with whole numbers or labels to choose keeps this share of `steps`
- * for the finish: refining the continuous features once the choices are made. Relations
- * alone need no share: the search already holds them.
+ * A typed design space keeps this share of `steps` for the finish: refining the continuous
+ * features once the whole numbers and labels are chosen, projected onto the relations'
+ * polytope at every step.
  */
 export const FINISH_SHARE = 0.2;
 
-/** Whether the finish has whole numbers or labels to choose. */
-export function hasChoices(transforms: FeatureTransforms): boolean {
-    return transforms.free.some((f) => f.label !== undefined || isInteger(f.feature.type));
+/**
+ * Whether the finish refines: it has whole numbers or labels to choose, or relations whose
+ * features the refinement (with a projection at every step) can still improve.
+ */
+export function finishRefines(transforms: FeatureTransforms): boolean {
+    return transforms.relations !== null || transforms.free.some((f) => f.label !== undefined || isInteger(f.feature.type));
 }
 
 /** Labels of one categorical feature tried per solution (all of them, up to this many). */
@@ -133,29 +136,28 @@ export async function finishTyped(opts: FinishOptions): Promise<FinishResult> {
         transforms.exactRow(state.raw.subarray(i * rawWidth, (i + 1) * rawWidth), i, state.features.subarray(i * k, (i + 1) * k)),
     );
     const hasChoices = discrete.categories.length > 0 || discrete.integers.length > 0;
+    const continuous = transforms.free.some((_, j) => !isChosen(discrete, j));
     let stepsRun = 0;
-    if (hasChoices) {
-        const continuous = transforms.free.some((_, j) => !isChosen(discrete, j));
-        // The best candidates per solution; with continuous features to refine, the best few,
-        // each refined, for a choice that looks no better before refining may be after.
-        const kept = await chooseCandidates(opts, discrete, slices, rows, continuous ? REFINED_CHOICES : 1);
-        let owners = kept.flatMap((c, i) => c.map(() => i));
-        let candidates = kept.flat();
-        for (let round = 0; round < 2; round++) {
-            if (continuous) {
-                const budget = round === 0 ? Math.ceil(opts.steps * FIRST_REFINEMENT) : opts.steps - stepsRun;
-                const refined = await refine(opts, discrete, slices, candidates, owners, budget, stepsRun);
-                candidates = refined.rows;
-                stepsRun += refined.steps;
-            }
-            rows = await bestPerSolution(opts, candidates, owners, n);
-            owners = rows.map((_, i) => i);
-            candidates = rows;
-            const searched = await localSearch(opts, discrete, slices, rows);
-            rows = searched.rows;
-            candidates = rows;
-            if (!searched.moved) break;
+    // The best candidates per solution; with continuous features to refine, the best few,
+    // each refined, for a choice that looks no better before refining may be after.
+    const kept = hasChoices ? await chooseCandidates(opts, discrete, slices, rows, continuous ? REFINED_CHOICES : 1) : rows.map((r) => [r]);
+    let owners = kept.flatMap((c, i) => c.map(() => i));
+    let candidates = kept.flat();
+    for (let round = 0; round < 2; round++) {
+        if (continuous) {
+            const budget = round === 0 ? Math.ceil(opts.steps * FIRST_REFINEMENT) : opts.steps - stepsRun;
+            const refined = await refine(opts, discrete, slices, candidates, owners, budget, stepsRun);
+            candidates = refined.rows;
+            stepsRun += refined.steps;
         }
+        rows = await bestPerSolution(opts, candidates, owners, n);
+        owners = rows.map((_, i) => i);
+        candidates = rows;
+        if (!hasChoices) break;
+        const searched = await localSearch(opts, discrete, slices, rows);
+        rows = searched.rows;
+        candidates = rows;
+        if (!searched.moved) break;
     }
     const outputs = await predictRows(opts.oracle, transforms, rows);
     const features = new Float64Array(n * k);
@@ -282,7 +284,7 @@ async function chooseCandidates(opts: FinishOptions, d: Discrete, slices: SliceC
 
 /** Of candidate rows owned by solutions (`owners`), the best per solution by the oracle. */
 async function bestPerSolution(opts: FinishOptions, rows: Float64Array[], owners: number[], n: number): Promise<Float64Array[]> {
-    if (rows.length === n) return rows;
+    if (rows.length === n && owners.every((o, i) => o === i)) return rows;
     const outputs = await predictRows(opts.oracle, opts.transforms, rows);
     const width = opts.oracle.outputs.length;
     const best: Array<{ row: Float64Array; j: RowJudgement } | null> = new Array(n).fill(null);
@@ -351,11 +353,14 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
     const keep = new Set<TransformPart>();
     const frozenColumns: FreeColumn[] = [];
     for (const part of base.parts) {
-        if (part instanceof PolytopePart && d.relationIntegers.length > 0) {
+        if (part instanceof PolytopePart) {
+            // The relation's continuous features, projected back onto their polytope (its slice
+            // at the row's whole values) after every step.
             const rel = d.relations!;
             const continuous = rel.columns.filter((_, l) => !d.relationIntegers.includes(l));
             frozenColumns.push(...rel.columns.filter((_, l) => d.relationIntegers.includes(l)));
-            if (continuous.length > 0) parts.push(new PolytopePart(continuous, rows.map((r) => slices.get(slices.key(r))!)));
+            const spaces = d.relationIntegers.length > 0 ? rows.map((r) => slices.get(slices.key(r))!) : [rel.space];
+            if (continuous.length > 0) parts.push(new PolytopePart(continuous, spaces, 'retract'));
             continue;
         }
         const chosen = part.columns.filter((c) => isChosen(d, baseIndex.get(c)!));
@@ -389,7 +394,8 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
         for (let step = 0; ; step++) {
             if (step % CHECK_EVERY === 0 || step === steps) {
                 const state = await program.state();
-                let allMeet = true;
+                // Every solution has a row (of its candidates) that meets.
+                const ownerMeets = new Set<number>();
                 let anyObjective = false;
                 for (let i = 0; i < n; i++) {
                     const exact = transforms.exactRow(state.raw.subarray(i * transforms.rawWidth, (i + 1) * transforms.rawWidth), i, state.features.subarray(i * transforms.free.length, (i + 1) * transforms.free.length));
@@ -400,12 +406,14 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
                         best[i] = row;
                         bestJudgement[i] = judgement;
                     }
-                    if (!bestJudgement[i]!.meets) allMeet = false;
+                    if (bestJudgement[i]!.meets) ownerMeets.add(owners[i]);
                     if (objectives(judgement)) anyObjective = true;
                 }
+                const allMeet = new Set(owners).size === ownerMeets.size;
                 if (step === steps || (allMeet && !anyObjective) || opts.signal?.aborted) break;
             }
             const result = program.step(opts.learningRate, false);
+            if (transforms.retracts) tf.tidy(() => variable.assign(tf.div(transforms.retract(tf.mul(variable, REFINE_STEP_SCALE) as Tensor2D), REFINE_STEP_SCALE) as Tensor2D));
             run++;
             if (opts.onStep) await opts.onStep(offset + run, result);
             else tf.dispose([result.loss, result.health]);

@@ -41,7 +41,7 @@ import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-r
 import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
-import { FINISH_SHARE, finishTyped, hasChoices } from '../inversion/typed-finish.js';
+import { FINISH_SHARE, finishTyped, finishRefines } from '../inversion/typed-finish.js';
 
 /** Rows in a batch of the conditional generator's training. */
 export const SYNTHESIS_BATCH = 256;
@@ -88,7 +88,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             current.generator = null;
             return current.rows;
         };
-        const finishSteps = hasChoices(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
         const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current, writeRows, transforms, oracle, reference, assigned, opts, started);
         let violations: number | undefined;
         if (transforms.typed) {
