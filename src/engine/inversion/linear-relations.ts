@@ -233,7 +233,8 @@ export class RelationSpace {
      * Dykstra's alternating projections onto its faces (Boyle & Dykstra 1986): unlike a
      * pull towards the centre, its fixed points are exactly the points where the step
      * pointed out of the polytope, so an optimiser can slide along a face to a corner.
-     * Ends within `tolerance` (relative to the polytope's size); `repair` makes it exact.
+     * The sweeps end within `tolerance` (relative to the polytope's size), and the point is
+     * then pulled inside along the ray to the centre, so it is feasible.
      */
     project(w: ArrayLike<number>, tolerance = 1e-10): Float64Array {
         const d = this.d;
@@ -267,8 +268,12 @@ export class RelationSpace {
             }
             if (moved <= tolerance * this.radius * 1e-4) break;
         }
-        x = x.map((v) => Math.max(-this.radius, Math.min(this.radius, v)));
-        return x;
+        // What the sweeps leave outside (slow convergence at a sharp corner) is pulled in along
+        // the ray to the centre: a hair's move, after which every face holds.
+        let norm = 0;
+        for (let j = 0; j < d; j++) norm = Math.max(norm, Math.abs(x[j]));
+        const t = norm > 0 ? Math.min(1, 1 / this.gauge(x, norm)) : 1;
+        return x.map((v) => v * t);
     }
 
     /** The reduced coordinates w = N^T (x - c) of a point. */
@@ -304,12 +309,17 @@ export class RelationSpace {
         return w;
     }
 
-    /** x = c + N w. */
+    /**
+     * x = c + N w, each variable then kept inside its box: float64 rounding can leave a value
+     * a hair (1e-16) past an end its face reached, and a bound is kept exactly (the hair it
+     * moves is far within a relation's 1e-9).
+     */
     private fromReduced(w: ArrayLike<number>, out: Float64Array = new Float64Array(this.k)): Float64Array {
         for (let l = 0; l < this.k; l++) {
             let sum = this.center[l];
             for (let j = 0; j < this.d; j++) sum += this.basis[l * this.d + j] * w[j];
-            out[l] = sum;
+            const box = this.variables[l].box;
+            out[l] = box ? Math.min(box.hi, Math.max(box.lo, sum)) : sum;
         }
         return out;
     }

@@ -21,7 +21,7 @@
  *    from the raw values; whole numbers and labels as chosen), the oracle scored there, and
  *    every rule checked: `violations` counts the answers that break any (0 by construction).
  */
-import type { Rank, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Rank, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 
 import { isInteger } from '../contract/feature-types.js';
 import { EngineError } from '../contract/errors.js';
@@ -59,7 +59,7 @@ const MAX_CANDIDATES = 64;
 const SEARCH_ROUNDS = 6;
 const PAIR_INTEGERS = 4;
 /** Candidates per solution refined after the first choice (the best by the oracle before refining). */
-const REFINED_CHOICES = 2;
+const REFINED_CHOICES = 3;
 /** The first refinement's share of the budget; the second (after a local search moved) has the rest. */
 const FIRST_REFINEMENT = 0.75;
 /**
@@ -95,6 +95,8 @@ export interface FinishOptions {
     lossFor(owners: number[]): { loss: TargetLoss; dispose(): void };
     /** The relations as the spec gives them (checked at the end). */
     relations: RelationSpec[];
+    /** Whether the run has `maximize`/`minimize` targets (the refinement then holds the goals first). */
+    objectives: boolean;
     /** The refinement's step budget and rate. */
     steps: number;
     learningRate: number;
@@ -384,7 +386,7 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
     // raw() is always called inside a tidy or a tape, which disposes the product.
     const raw = () => tf.mul(variable, REFINE_STEP_SCALE) as Tensor2D;
     const loss = opts.lossFor(owners);
-    const program = new TapedProgram({ raw, variables: [variable], owned: [], transforms, oracle: opts.oracle, loss: loss.loss, spread: null });
+    const program = new TapedProgram({ raw, variables: [variable], owned: [], transforms, oracle: opts.oracle, loss: withGoalsFirst(loss.loss, opts.objectives), spread: null });
     const best = rows.map((r) => Float64Array.from(r));
     const bestJudgement: Array<RowJudgement | null> = rows.map(() => null);
     const width = opts.oracle.outputs.length;
@@ -424,6 +426,23 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
         transforms.dispose(keep);
     }
     return { rows: best, steps: run };
+}
+
+/**
+ * With an objective, the search's loss settles where the objective's pull balances the
+ * squared hinge of a goal, short of it (on the concrete example 1.4 MPa below `>= 40`: no
+ * answer met). The refinement adds GOAL_WEIGHT * (miss / tolerance)^2, so that a goal
+ * outweighs any objective until it is met, after which only the objective moves the answer.
+ */
+const GOAL_WEIGHT = 100;
+
+function withGoalsFirst(loss: TargetLoss, objectives: boolean): TargetLoss {
+    if (!objectives) return loss;
+    return {
+        columns: loss.columns,
+        missRatio: (y) => loss.missRatio(y),
+        perSolution: (y) => tf.tidy(() => tf.add(loss.perSolution(y), tf.mul(GOAL_WEIGHT, tf.square(loss.missRatio(y)))) as Tensor1D),
+    };
 }
 
 // ---------------------------------------------------------------- step 3: local search
