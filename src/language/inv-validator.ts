@@ -8,11 +8,11 @@ import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Oracle, Synthesis } from './generated/ast.js';
 import type { InvServices } from './inv-module.js';
 import { reservedWords } from './inv-keywords.js';
-import { ConstraintValidator } from './validation/constraint-validator.js';
-import { NamesValidator } from './validation/names-validator.js';
-import { NumbersValidator } from './validation/numbers-validator.js';
-import { OracleFilesValidator } from './validation/oracle-files-validator.js';
-import { RunValidator } from './validation/run-validator.js';
+import { ConstraintValidator } from './validation/inv-constraint-validator.js';
+import { NamesValidator } from './validation/inv-names-validator.js';
+import { NumbersValidator } from './validation/inv-numbers-validator.js';
+import { OracleFilesValidator } from './validation/inv-oracle-files-validator.js';
+import { RunValidator } from './validation/inv-run-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
