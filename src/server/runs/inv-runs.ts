@@ -13,12 +13,12 @@ import type { Module } from 'langium';
 import type { LangiumServices, LangiumSharedServices, PartialLangiumServices } from 'langium/lsp';
 import type { InvInitializationOptions } from '../../protocol.js';
 import type { InvAddedServices, InvServices } from '../../language/inv-module.js';
-import { LensRunState } from './lens-run-state.js';
-import { InvResultHoverProvider } from './result-hover.js';
-import { InvResultInlayHints } from './result-inlay-hints.js';
+import { LensRunState } from './inv-lens-run-state.js';
+import { InvResultHoverProvider } from './inv-result-hover-provider.js';
+import { InvResultInlayHints } from './inv-result-inlay-hints.js';
 import { ResultStore } from './result-store.js';
-import { InvResultValidator } from './result-validation.js';
-import { InvRunManager, type RunManagerOptions } from './run-manager.js';
+import { InvResultValidator } from './inv-result-validator.js';
+import { InvRunManager, type RunManagerOptions } from './inv-run-manager.js';
 import { RunStates } from './run-state.js';
 
 export class InvRuns {
