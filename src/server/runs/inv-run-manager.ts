@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import type { LangiumDocument } from 'langium';
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
-import type { Connection } from 'vscode-languageserver';
 import { CodeLensRefreshRequest, ResponseError } from 'vscode-languageserver';
 import type { WorkerJob, WorkerProgress } from '../../engine/contract/worker-protocol.js';
 import type { InvInitializationOptions, RunFinished, RunProgress, RunStarted, RunTarget, TrainTarget } from '../../protocol.js';
@@ -27,6 +26,7 @@ import {
 import type { InvFile } from '../../language/generated/ast.js';
 import { isInversion, isOracle, isSynthesis } from '../../language/generated/ast.js';
 import { toOracleSpec, toRunSpec } from '../../language/to-spec.js';
+import type { InvServerServices } from '../inv-server-module.js';
 import { applyEditorSettings, parseEditorRunSettings } from './editor-settings.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, JobKind, RunStates } from './run-state.js';
@@ -39,27 +39,31 @@ export const RUN_REFUSED = -32001;
 /** How often the lenses are refreshed while a run streams progress. */
 const LENS_REFRESH_MS = 400;
 
-export interface RunManagerOptions {
-    /** Engine worker script; default out/worker.cjs beside the server bundle. */
-    workerPath?: string;
-    cancelGraceMs?: number;
-}
-
 export class InvRunManager {
     private trusted = true;
     private nextRunId = 1;
     private readonly workers = new Map<string, WorkerProcess>();
     private lensRefresh: NodeJS.Timeout | undefined;
+    private readonly shared: LangiumSharedServices;
+    private readonly store: ResultStore;
+    private readonly states: RunStates;
 
-    constructor(
-        private readonly shared: LangiumSharedServices,
-        private readonly store: ResultStore,
-        private readonly states: RunStates,
-        private readonly options: RunManagerOptions = {},
-    ) {}
+    constructor(services: InvServerServices) {
+        this.shared = services.shared;
+        this.store = services.runs.ResultStore;
+        this.states = services.runs.RunStates;
+    }
 
-    /** Registers the custom requests on the server's connection (called once at start-up). */
-    listen(connection: Connection): void {
+    /**
+     * Registers the custom requests on the server's connection and reads the client's
+     * initialization options (called once, before the server listens).
+     */
+    listen(): void {
+        const connection = this.shared.lsp.Connection;
+        if (!connection) throw new Error('the run manager needs a language server connection');
+        this.shared.lsp.LanguageServer.onInitialize((params) => {
+            this.initialize(params.initializationOptions as Partial<InvInitializationOptions> | undefined);
+        });
         connection.onRequest(runRequest, (target) => this.run(target));
         connection.onRequest(trainRequest, (target) => this.train(target));
         connection.onRequest(cancelRequest, ({ runId }) => this.cancel(runId));
@@ -135,8 +139,6 @@ export class InvRunManager {
         const entry = this.states.start({ runId, uri, name, job });
         const started = Date.now();
         const worker = new WorkerProcess(work, {
-            workerPath: this.options.workerPath,
-            cancelGraceMs: this.options.cancelGraceMs,
             onProgress: (p) => this.onProgress(entry, p, started),
             onLog: (line) => this.shared.lsp.Connection?.console.log(`[engine ${runId}] ${line}`),
         });
