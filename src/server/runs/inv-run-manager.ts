@@ -27,7 +27,7 @@ import type { InvFile } from '../../language/generated/ast.js';
 import { isInversion, isOracle, isSynthesis } from '../../language/generated/ast.js';
 import { toOracleSpec, toRunSpec } from '../../language/to-spec.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { applyEditorSettings, parseEditorRunSettings } from './editor-settings.js';
+import { parseEditorRunSettings } from './editor-settings.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, JobKind, RunStates } from './run-state.js';
 import { resultSummary } from './result-text.js';
@@ -100,14 +100,13 @@ export class InvRunManager {
         if (!block || !(isInversion(block) || isSynthesis(block))) {
             throw refused(`${fileName(target.uri)} has no inversion or synthesis named \`${target.name}\`.`);
         }
+        const defaults = parseEditorRunSettings(await this.configuration());
         let spec;
         try {
-            spec = toRunSpec(document, target.name);
+            spec = toRunSpec(document, target.name, { defaults });
         } catch (e) {
             throw refused(`${target.name}: ${(e as Error).message}`);
         }
-        const settings = parseEditorRunSettings(await this.configuration());
-        spec = applyEditorSettings(spec, block, settings);
         const trainFirst = spec.oracle.training !== null && !existsSync(spec.oracle.modelPath);
         return this.startJob(target.uri, target.name, 'run', { kind: 'run', spec, trainFirst });
     }
