@@ -6,13 +6,13 @@
  * The host forwards the run's live progress, answers export (save dialog, the CLI's writers)
  * and rerun.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/contract/results-file.js';
 import type { InvResult } from '../engine/contract/results.js';
 import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel } from '../protocol.js';
 import { Commands, resultsRequest } from '../protocol.js';
 import type { Ctx } from './ctx.js';
+import { panelHtml } from './panel-html.js';
 
 /** Which run the panel showed last (workspace memento), for a revival without page state. */
 const LAST_TARGET_KEY = 'inv.resultsPanel.target';
@@ -69,7 +69,7 @@ export class ResultsPanel {
     ) {
         this.target = target;
         ResultsPanel.current = this;
-        panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri);
+        panel.webview.html = shellFor(panel.webview, ctx.extension.extensionUri);
         this.disposables.push(
             panel.onDidDispose(() => this.dispose()),
             panel.webview.onDidReceiveMessage((m: FromPanel) => void this.onMessage(m)),
@@ -159,23 +159,8 @@ function webviewOptions(ctx: Ctx): vscode.WebviewOptions & vscode.WebviewPanelOp
     };
 }
 
-/** The shell src/webview/main.ts documents, verbatim: a strict CSP, script and stylesheet by nonce. */
-function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
+/** The shell (panel-html.ts) with the bundle's URIs as this webview loads them. */
+function shellFor(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', file)).toString();
-    const cspSource = webview.cspSource;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${cspSource} data:;">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('webview.css')}" nonce="${nonce}">
-  <title>inv results</title>
-</head>
-<body>
-  <div id="inv-panel"></div>
-  <script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+    return panelHtml({ cspSource: webview.cspSource, styleUri: asset('webview.css'), scriptUri: asset('webview.js') });
 }

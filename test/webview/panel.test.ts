@@ -41,6 +41,12 @@ describe('results panel', () => {
         expect(await panel.page.locator('[data-action=rerun]').isDisabled()).toBe(true);
     });
 
+    it("is served the extension's shell (src/extension/panel-html.ts): its CSP allows nothing but the panel's own files by nonce", async () => {
+        panel = await PanelPage.open(browser, server);
+        const csp = await panel.page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+        expect(csp).toMatch(/^default-src 'none'; style-src http:\/\/127\.0\.0\.1:\d+ 'nonce-[A-Za-z0-9+/=]{24}'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; img-src http:\/\/127\.0\.0\.1:\d+ data:;$/);
+    });
+
     it('shows what ran, how it ended, and the targets with the best solution', async () => {
         panel = await PanelPage.open(browser, server);
         await panel.showResult(exp1);
