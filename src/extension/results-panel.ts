@@ -3,8 +3,9 @@
  * or reveals it, `revive` restores it after a reload (WebviewPanelSerializer), `dispose`
  * releases everything it registered. The page itself is src/webview (out/webview.js); it
  * keeps its own state with getState/setState, so the panel is not retained while hidden.
- * The host forwards the run's live progress, answers export (save dialog, the CLI's writers)
- * and rerun.
+ * The host forwards the run's live progress, pulls a run's result from the server when it
+ * shows it (`inv/results`: when opened, and when the run it shows finishes), answers export
+ * (save dialog, the CLI's writers) and rerun.
  */
 import * as vscode from 'vscode';
 import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/contract/results-file.js';
@@ -84,13 +85,17 @@ export class ResultsPanel {
         for (const d of this.disposables.splice(0)) d.dispose();
     }
 
+    /** Shows a run's last result, pulled from the server (the one way results reach the panel). */
     private async show(target: RunTarget): Promise<void> {
         this.target = target;
         void this.ctx.extension.workspaceState.update(LAST_TARGET_KEY, target);
         const client = await this.ctx.client();
-        this.result = await client.sendRequest(resultsRequest, target);
+        const result = await client.sendRequest(resultsRequest, target);
+        // Another run was chosen while this one's result was on its way.
+        if (!this.isShown(target.uri, target.name)) return;
+        this.result = result;
         this.panel.title = `inv: ${target.name}`;
-        if (this.result) this.post({ type: 'result', result: this.result, uri: target.uri });
+        if (result) this.post({ type: 'result', result, uri: target.uri });
     }
 
     private post(message: ToPanel): void {
@@ -107,9 +112,8 @@ export class ResultsPanel {
 
     private onFinished(r: RunFinished): void {
         if (!this.isShown(r.uri, r.name) || r.job === 'train') return;
-        if (r.result) {
-            this.result = r.result;
-            this.post({ type: 'result', result: r.result, uri: r.uri });
+        if (r.hasResult) {
+            void this.show({ uri: r.uri, name: r.name });
         } else if (r.error) {
             this.post({ type: 'error', name: r.name, message: r.error });
         }

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import type { InvInitializationOptions, RunFinished, RunProgress } from '../../src/protocol.js';
-import { progressNotification, resultNotification } from '../../src/protocol.js';
+import { progressNotification, resultNotification, resultsRequest } from '../../src/protocol.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SERVER = join(REPO, 'out/server.cjs');
@@ -19,6 +20,11 @@ export interface Diagnostic {
     severity?: number;
     code?: string | number;
     message: string;
+}
+
+/** A finished job as the client sees it: `inv/result`, and the result `inv/results` returns when it has one. */
+export interface FinishedRun extends RunFinished {
+    result: InvResult | null;
 }
 
 export interface ServerOptions {
@@ -31,7 +37,9 @@ export interface ServerOptions {
 
 export class LspProcess {
     readonly progress: RunProgress[] = [];
-    readonly finished: RunFinished[] = [];
+    /** Every `inv/result` notification, as sent. */
+    readonly notified: RunFinished[] = [];
+    readonly finished: FinishedRun[] = [];
     readonly diagnostics = new Map<string, Diagnostic[]>();
     private readonly waiters: Array<() => void> = [];
     stderr = '';
@@ -54,8 +62,13 @@ export class LspProcess {
             server.wake();
         });
         rpc.onNotification(resultNotification, (r) => {
-            server.finished.push(r);
-            server.wake();
+            server.notified.push(r);
+            // As the results panel does: pull the result when there is one.
+            const result = r.hasResult ? rpc.sendRequest(resultsRequest, { uri: r.uri, name: r.name }) : Promise.resolve(null);
+            void result.then((result) => {
+                server.finished.push({ ...r, result });
+                server.wake();
+            });
         });
         rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
             server.diagnostics.set(p.uri, p.diagnostics);
@@ -107,7 +120,7 @@ export class LspProcess {
         void this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     }
 
-    finishedRun(runId: string): RunFinished | undefined {
+    finishedRun(runId: string): FinishedRun | undefined {
         return this.finished.find((f) => f.runId === runId);
     }
 

@@ -88,6 +88,14 @@ describe('runs through the language server', () => {
         expect(cached?.sourceHash).toBe(result.sourceHash);
     });
 
+    it('inv/result says how the run ended in one line; the result itself is only pulled with inv/results', async () => {
+        const quick = server.notified.find((n) => n.name === 'Quick');
+        expect(quick).toBeDefined();
+        expect(Object.keys(quick!).sort()).toEqual(['error', 'hasResult', 'job', 'name', 'runId', 'summary', 'uri']);
+        expect(quick).toMatchObject({ job: 'run', hasResult: true, error: null });
+        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
+    });
+
     it('inlay hints show the achieved output at the target and the free features', async () => {
         const hints = (await server.rpc.sendRequest('textDocument/inlayHint', {
             textDocument: { uri },

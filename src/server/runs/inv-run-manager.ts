@@ -2,7 +2,8 @@
  * The language server's side of running: answers `inv/run`, `inv/train`, `inv/cancel`,
  * `inv/results`, `inv/activeRuns`; translates the document with the CLI's `toRunSpec` (plus the
  * editor's defaults), runs it in an engine worker process, forwards the worker's progress as
- * `inv/progress`, stores the result and sends `inv/result`, then asks the editor to refresh
+ * `inv/progress`, stores the result and sends `inv/result` (how it ended; the result itself is
+ * `inv/results`'s answer), then asks the editor to refresh
  * the lenses, inlay hints and diagnostics that show it. The server itself never runs tensors,
  * so completion and hover keep answering during a run.
  */
@@ -164,10 +165,10 @@ export class InvRunManager {
 
     private async onOutcome(entry: ActiveJob, outcome: WorkerOutcome): Promise<void> {
         this.workers.delete(entry.runId);
-        const finished: RunFinished = { runId: entry.runId, uri: entry.uri, name: entry.name, result: null, error: null, job: entry.job };
+        const finished: RunFinished = { runId: entry.runId, uri: entry.uri, name: entry.name, job: entry.job, hasResult: false, summary: null, error: null };
         if (outcome.kind === 'result') {
             this.store.set(entry.uri, outcome.result);
-            finished.result = outcome.result;
+            finished.hasResult = true;
             finished.summary = resultSummary(outcome.result);
         } else if (outcome.kind === 'trained') {
             const s = outcome.summary;
