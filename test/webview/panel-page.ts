@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import { panelHtml } from '../../src/extension/panel-html.js';
 import type { FromPanel, ToPanel } from '../../src/protocol.js';
@@ -165,6 +166,47 @@ export class PanelPage {
     async close(): Promise<void> {
         await this.page.context().close();
     }
+}
+
+/** Opens panel pages in the file's browser; each is closed and checked after its test. */
+export interface PanelPages {
+    open(options?: { theme?: Theme; width?: number; height?: number }): Promise<PanelPage>;
+    /** The file's Chromium (for a scratch page). */
+    readonly browser: Browser;
+}
+
+/**
+ * The setup every browser test file shares: one Chromium and one panel server for the file,
+ * and after each test every page it opened closed and checked: nothing blocked by the CSP,
+ * no console error, no request off the loopback host.
+ */
+export function usePanelPages(): PanelPages {
+    let browser: Browser | undefined;
+    let server: PanelServer | undefined;
+    const opened: PanelPage[] = [];
+    beforeAll(async () => {
+        [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
+    });
+    afterAll(async () => {
+        await browser?.close();
+        await server?.close();
+    });
+    afterEach(async () => {
+        const problems = opened.flatMap((p) => p.problems);
+        await Promise.all(opened.splice(0).map((p) => p.close()));
+        expect(problems).toEqual([]);
+    });
+    return {
+        get browser() {
+            if (!browser) throw new Error('usePanelPages: the browser starts in beforeAll');
+            return browser;
+        },
+        async open(options = {}) {
+            const page = await PanelPage.open(this.browser, server!, options);
+            opened.push(page);
+            return page;
+        },
+    };
 }
 
 /** The fixtures (see fixtures/README.md). */
