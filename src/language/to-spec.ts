@@ -103,6 +103,11 @@ export interface RunDefaults {
     steps?: number;
 }
 
+/** A document's text as a RunSpec (and so its result) records it: sha256, hex. A result is stale when this changes. */
+export function sourceHash(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+}
+
 /** The inversions and syntheses of a file, in file order: what `inv run FILE` runs. */
 export function runBlocks(file: InvFile): RunBlock[] {
     return file.elements.filter((e): e is RunBlock => isInversion(e) || isSynthesis(e));
@@ -169,7 +174,7 @@ function commonSpec(block: RunBlock, documentPath: string, text: string, opts: T
         common: {
             name: block.name,
             source: documentPath,
-            sourceHash: createHash('sha256').update(text).digest('hex'),
+            sourceHash: sourceHash(text),
             oracle,
             features: featureSpecs(block, oracle, recorded),
             stopOutsideBounds: runStopOutsideBounds(block),
