@@ -5,8 +5,7 @@
  * (the code lenses' run state, inlay hints, hover, the target-not-met check). The editor and
  * `inv lsp` start the same server; the CLI runs the engine itself and never builds these.
  */
-import type { Module } from 'langium';
-import type { DeepPartial } from 'langium';
+import type { DeepPartial, Module } from 'langium';
 import type { DefaultSharedModuleContext, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { createInvServices, type InvServices } from '../language/inv-module.js';
