@@ -81,6 +81,10 @@ export namespace IssueCodes {
     export const TypeMismatch = 'type-mismatch';
     /** Added: a feature in a `require` relation with a soft bound (`using`): relations need hard bounds. */
     export const RelationSoftBound = 'relation-soft-bound';
+
+    // ---- results (the language server, after a run)
+    /** Added (warning): a target the last run did not meet, while its result belongs to the file's text. */
+    export const TargetNotMet = 'target-not-met';
 }
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];

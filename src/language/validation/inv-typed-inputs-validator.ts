@@ -15,14 +15,19 @@ import { IssueCodes } from '../issue-codes.js';
 import { quoteName } from '../name-suggestion.js';
 import { readOracleFacts } from '../oracle-facts.js';
 import type { OracleFiles } from '../oracle-files.js';
+import type { InvServices } from '../inv-module.js';
 import { relationForm, type LinearForm } from '../relation-form.js';
 import { reportIssue } from './report-issue.js';
 
 /** A relation that names fixed features only holds when it is true to this, relative. */
 const FALSE_TOLERANCE = 1e-9;
 
-export class TypedInputsValidator {
-    constructor(private readonly files: OracleFiles) {}
+export class InvTypedInputsValidator {
+    private readonly files: OracleFiles;
+
+    constructor(services: InvServices) {
+        this.files = services.files.OracleFiles;
+    }
 
     /** `ID integer in [LO, HI]`: whole ends; `ID of { .. }`: distinct labels. */
     checkFeatureDecl(f: FeatureDecl, accept: ValidationAcceptor): void {
