@@ -67,7 +67,12 @@ export class FeatureTransforms {
     private readonly fixedRow: Tensor2D;
     /** Places free column j at input column free[j].column: [free, inputs]. */
     private readonly placement: Tensor2D;
-    private readonly allBox: boolean;
+    /**
+     * Every part is a plain box (lo + width * sigmoid(u), one raw value per column): what a
+     * fused kernel may compute on its own. Typed parts (labels, a relations' polytope) are
+     * not, even when their columns' features have a box.
+     */
+    readonly allBox: boolean;
     private readonly lo: Tensor2D;
     private readonly width: Tensor2D;
 
