@@ -38,6 +38,7 @@ describe('results panel, typed inputs', () => {
         const ranked = await panel.page.$$eval('ol.importance li', (items) => items.map((li) => li.getAttribute('data-feature')));
         expect(ranked).not.toContain('cement');
         expect(ranked.sort()).toEqual(typed.summary.importance.map((i) => i.feature).sort());
+        await panel.screenshot('typed-importance');
         expect(panel.problems).toEqual([]);
     });
 
@@ -49,6 +50,7 @@ describe('results panel, typed inputs', () => {
         expect(await figure.count()).toBe(1);
         const label = await figure.locator('[role=img], [aria-label]').first().getAttribute('aria-label');
         expect(label).toContain('Share of each label of cement');
+        await panel.screenshot('typed-spread');
         expect(panel.problems).toEqual([]);
     });
 });

@@ -56,6 +56,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
                 judge: inversionJudge(spec.targets, oracle.outputs),
                 lossFor: () => ({ loss, dispose: () => undefined }),
                 relations: spec.relations ?? [],
+                seed: spec.seed,
                 objectives: spec.targets.some((t) => !hasTolerance(t)),
                 steps: finishSteps,
                 learningRate: spec.learningRate,

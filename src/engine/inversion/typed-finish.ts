@@ -35,6 +35,7 @@ import type { RelationSpec } from '../contract/spec.js';
 import { FrozenPart, type FreeColumn, type TransformPart } from './transform-part.js';
 import { tf } from '../backend/tf.js';
 import { CHECK_EVERY } from './stop-rules.js';
+import { Random, seedFor } from '../nn/random.js';
 
 /**
  * A typed design space keeps this share of `steps` for the finish: refining the continuous
@@ -69,6 +70,8 @@ const FIRST_REFINEMENT = 0.75;
  * not make that up (measured: 55 % of a synthesis's rows back on their targets, 100 % at 10).
  */
 const REFINE_STEP_SCALE = 10;
+/** The relaxed solutions count as collapsed below this spread (std / width) in every continuous feature. */
+const COLLAPSED = 1e-3;
 /** Rows per oracle call when scoring candidates. */
 const PREDICT_CHUNK = 4096;
 
@@ -97,6 +100,8 @@ export interface FinishOptions {
     relations: RelationSpec[];
     /** Whether the run has `maximize`/`minimize` targets (the refinement then holds the goals first). */
     objectives: boolean;
+    /** The run's seed (fresh starts are drawn from it). */
+    seed: number;
     /** The refinement's step budget and rate. */
     steps: number;
     learningRate: number;
@@ -143,6 +148,15 @@ export async function finishTyped(opts: FinishOptions): Promise<FinishResult> {
     // The best candidates per solution; with continuous features to refine, the best few,
     // each refined, for a choice that looks no better before refining may be after.
     const kept = hasChoices ? await chooseCandidates(opts, discrete, slices, rows, continuous ? REFINED_CHOICES : 1) : rows.map((r) => [r]);
+    // Collapsed onto one point (the search converged from one side of a tight corner): each
+    // solution also starts from a fresh point of its own, taken when it meets, so that 256
+    // answers are not one answer copied.
+    const fresh = continuous && collapsed(transforms, discrete, rows);
+    if (fresh) {
+        const random = new Random(seedFor(opts.seed, 'finish-fresh-starts'));
+        kept.forEach((c, i) => c.unshift(freshStart(transforms, discrete, slices, c[0], i, random) ?? c[0]));
+        notes.push('The search had collapsed onto nearly one point: each answer was refined from a fresh start of its own too, and that one kept where it meets.');
+    }
     let owners = kept.flatMap((c, i) => c.map(() => i));
     let candidates = kept.flat();
     for (let round = 0; round < 2; round++) {
@@ -152,7 +166,7 @@ export async function finishTyped(opts: FinishOptions): Promise<FinishResult> {
             candidates = refined.rows;
             stepsRun += refined.steps;
         }
-        rows = await bestPerSolution(opts, candidates, owners, n);
+        rows = await bestPerSolution(opts, candidates, owners, n, fresh && !opts.objectives);
         owners = rows.map((_, i) => i);
         candidates = rows;
         if (!hasChoices) break;
@@ -285,7 +299,7 @@ async function chooseCandidates(opts: FinishOptions, d: Discrete, slices: SliceC
 }
 
 /** Of candidate rows owned by solutions (`owners`), the best per solution by the oracle. */
-async function bestPerSolution(opts: FinishOptions, rows: Float64Array[], owners: number[], n: number): Promise<Float64Array[]> {
+async function bestPerSolution(opts: FinishOptions, rows: Float64Array[], owners: number[], n: number, firstMeeting = false): Promise<Float64Array[]> {
     if (rows.length === n && owners.every((o, i) => o === i)) return rows;
     const outputs = await predictRows(opts.oracle, opts.transforms, rows);
     const width = opts.oracle.outputs.length;
@@ -293,9 +307,36 @@ async function bestPerSolution(opts: FinishOptions, rows: Float64Array[], owners
     rows.forEach((row, r) => {
         const j = opts.judge(owners[r], outputs.subarray(r * width, (r + 1) * width));
         const i = owners[r];
-        if (best[i] === null || better(j, best[i]!.j)) best[i] = { row, j };
+        // `firstMeeting`: the first candidate that meets wins (a fresh start is listed first).
+        if (best[i] === null || (firstMeeting && best[i]!.j.meets ? false : better(j, best[i]!.j))) best[i] = { row, j };
     });
     return best.map((b) => b!.row);
+}
+
+/** Whether every continuous free column spreads less than COLLAPSED of its width over the solutions. */
+function collapsed(transforms: FeatureTransforms, d: Discrete, rows: Float64Array[]): boolean {
+    if (rows.length < 2) return false;
+    return transforms.free.every((f, j) => {
+        if (isChosen(d, j)) return true;
+        const values = rows.map((r) => r[j]);
+        const mean = values.reduce((s, v) => s + v, 0) / values.length;
+        const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+        return std < COLLAPSED * f.width;
+    });
+}
+
+/**
+ * `row` with its continuous features moved to a seeded random point of their boxes and of
+ * the relations' polytope (its slice at the row's whole numbers), the choices kept; null
+ * when the slice leaves no room.
+ */
+function freshStart(transforms: FeatureTransforms, d: Discrete, slices: SliceCache, row: Float64Array, index: number, random: Random): Float64Array | null {
+    const values = transforms.exactRow(transforms.randomRaw(random), index, row);
+    const out = Float64Array.from(row);
+    transforms.free.forEach((_, j) => {
+        if (!isChosen(d, j)) out[j] = values[j];
+    });
+    return slices.repair(out);
 }
 
 /** The candidates of one relaxed row: each categorical feature's labels and each integer's neighbours. */

@@ -112,6 +112,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
                     return { loss: loss(() => rowTargets), dispose: () => rowTargets.dispose() };
                 },
                 relations: spec.relations ?? [],
+                seed: spec.seed,
                 objectives: false,
                 steps: finishSteps,
                 learningRate: spec.learningRate,
