@@ -38,6 +38,13 @@ interface Open {
 }
 
 const PASS = new Set(['Identity', 'Dropout', 'Cast']);
+/** Shape operators that may leave [rows, width] as it is (scikit-learn's final Reshape(-1, 1)). */
+const RESHAPES = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
+
+function keepsColumns(graph: OpGraph, node: OpNode, width: number): boolean {
+    const out = graph.shapes.get(node.outputs[0]);
+    return out !== undefined && out.length === 2 && out[0] === BATCH && out[1] === width;
+}
 
 export function recogniseDenseChain(graph: OpGraph): DenseChainLayer[] | null {
     if (graph.outputs.length !== 1 || graph.outputs[0].rank !== 2) return null;
@@ -109,8 +116,8 @@ export function recogniseDenseChain(graph: OpGraph): DenseChainLayer[] | null {
             if (ended && !PASS.has(node.op)) return null;
             const other = node.inputs.filter((i) => i && i !== current);
             const constant = other.length === 1 ? graph.constants.get(other[0]) ?? null : null;
-            if (PASS.has(node.op)) {
-                // nothing to do
+            if (PASS.has(node.op) || (RESHAPES.has(node.op) && keepsColumns(graph, node, width))) {
+                // nothing to do: the same [rows, width] values
             } else if (node.op === 'Gemm' || node.op === 'MatMul') {
                 const weights = linearWeights(node, current, graph, width);
                 if (!weights) return null;

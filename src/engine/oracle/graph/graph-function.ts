@@ -84,7 +84,9 @@ class GraphProgram implements GraphFunction {
                 if (o.logProbabilities) t = tf.exp(t);
                 return t as Tensor2D;
             });
-            return columns.length === 1 ? columns[0] : tf.concat(columns, 1);
+            if (columns.length > 1) return tf.concat(columns, 1);
+            // The caller owns the result: never hand back the input or a kept constant itself.
+            return columns[0] === x || this.kept.includes(columns[0]) ? tf.clone(columns[0]) : columns[0];
         });
     }
 

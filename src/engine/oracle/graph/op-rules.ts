@@ -362,7 +362,8 @@ const BOOL_CAST = 9;
 /** Reduce*: the axes (all but the rows), and whether they are kept. */
 export function reduceAxes(c: RuleContext): { axes: number[]; keep: boolean } {
     const s = input(c, 0);
-    const raw = axesOf(c, 18);
+    // ReduceSum takes its axes as an input from opset 13, the others from opset 18.
+    const raw = axesOf(c, c.node.op === 'ReduceSum' ? 13 : 18);
     const noopWhenEmpty = attrNumber(c.node, 'noop_with_empty_axes', 0) === 1;
     const axes = raw === undefined || raw.length === 0
         ? (noopWhenEmpty ? [] : s.map((_, i) => i))
