@@ -89,7 +89,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
             const x = tf.tensor2d(points.subarray(0, g * n), [g, n]);
             const jacobian = new Float64Array(g * k * n);
             for (let j = 0; j < k; j++) {
-                const grad = tf.tidy(() => tf.grad((xs: Tensor2D) => tf.sum(tf.slice(fn.apply(xs), [0, j], [-1, 1])))(x));
+                const grad = tf.tidy(() => tf.grad((xs) => tf.sum(tf.slice(fn.apply(xs as Tensor2D), [0, j], [-1, 1])))(x));
                 const d = grad.dataSync();
                 grad.dispose();
                 for (let p = 0; p < g; p++) for (let i = 0; i < n; i++) jacobian[(p * k + j) * n + i] = d[p * n + i];

@@ -57,7 +57,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
             y.dispose();
             // d/dx sum(Y * R), R the fixture's pattern (the first rows * outputs values of a Halton sequence on [-1, 1]).
             const r = tf.tensor2d(rPattern(rows * c.outputs), [rows, c.outputs]);
-            const grad = tf.grad((xs: Tensor2D) => tf.sum(tf.mul(fn.apply(xs), r)))(x);
+            const grad = tf.grad((xs) => tf.sum(tf.mul(fn.apply(xs as Tensor2D), r)))(x);
             expect(worst(grad.dataSync(), floats(c.gradient))).toBeLessThan(1e-4);
             tf.dispose([x, r, grad]);
             fn.dispose();
