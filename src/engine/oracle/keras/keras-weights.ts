@@ -23,6 +23,8 @@ function loadLibrary(): NonNullable<typeof library> {
             ? (createRequire(bundled)(bundled) as { default: H5wasm }).default
             : (await import('h5wasm/node')).default;
         const module = await h5.ready;
+        // libhdf5 prints its error stack to stderr; make it an exception a message can quote.
+        module.activate_throwing_error_handler();
         return { h5, fs: module.FS as unknown as { writeFile(path: string, data: Uint8Array): void; unlink(path: string): void } };
     })();
     return library;
@@ -41,26 +43,44 @@ export async function readKerasWeights(bytes: Uint8Array): Promise<KerasWeights>
         try {
             file = new h5.File(path, 'r');
         } catch (e) {
-            throw new UnreadableModelError(`its ${'model.weights.h5'} is not a readable HDF5 file (${String((e as Error).message ?? e).split('\n')[0]})`);
+            throw new UnreadableModelError(`its model.weights.h5 is not a readable HDF5 file (${hdf5Reason(e)})`);
         }
         const store = new Map<string, ConstTensor[]>();
-        for (const root of ['layers', '_layer_checkpoint_dependencies']) {
-            const group = file.get(root);
-            if (!group || !(group instanceof h5.Group)) continue;
-            for (const layer of group.keys()) {
-                const vars = file.get(`${root}/${layer}/vars`);
-                if (!vars || !(vars instanceof h5.Group)) continue;
-                const keys = vars.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
-                const values = keys.map((k) => datasetValue(h5, file!, `${root}/${layer}/vars/${k}`));
-                // Keras 2.13 wrote `_layer_checkpoint_dependencies` where Keras 3 writes `layers`.
-                store.set(`layers/${layer}`, values);
-            }
+        try {
+            readLayers(h5, file, store);
+        } catch (e) {
+            if (e instanceof UnreadableModelError) throw e;
+            // libhdf5 reports a damaged file as it meets the damage: a group it cannot follow.
+            throw new UnreadableModelError(`its model.weights.h5 is damaged (${hdf5Reason(e)})`);
         }
         return { variables: (prefix) => store.get(prefix) ?? null };
     } finally {
         file?.close();
         try { fs.unlink(path); } catch { /* already gone */ }
     }
+}
+
+/** Every layer's variables, by `layers/<name>`. */
+function readLayers(h5: H5wasm, file: H5File, store: Map<string, ConstTensor[]>): void {
+    for (const root of ['layers', '_layer_checkpoint_dependencies']) {
+        const group = file.get(root);
+        if (!group || !(group instanceof h5.Group)) continue;
+        for (const layer of group.keys()) {
+            const vars = file.get(`${root}/${layer}/vars`);
+            if (!vars || !(vars instanceof h5.Group)) continue;
+            const keys = vars.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
+            const values = keys.map((k) => datasetValue(h5, file, `${root}/${layer}/vars/${k}`));
+            // Keras 2.13 wrote `_layer_checkpoint_dependencies` where Keras 3 writes `layers`.
+            store.set(`layers/${layer}`, values);
+        }
+    }
+}
+
+/** libhdf5's error stack ends with the cause ("minor: File has been truncated"): that, for a person. */
+function hdf5Reason(e: unknown): string {
+    const text = String((e as Error)?.message ?? e);
+    const minors = [...text.matchAll(/minor: (.+)/g)].map((m) => m[1].trim());
+    return (minors[minors.length - 1] ?? text.split('\n')[0]).toLowerCase();
 }
 
 function datasetValue(h5: H5wasm, file: H5File, path: string): ConstTensor {
@@ -70,7 +90,7 @@ function datasetValue(h5: H5wasm, file: H5File, path: string): ConstTensor {
     try {
         value = d.value;
     } catch (e) {
-        throw new UnreadableModelError(`its weights file cannot be read at ${path} (${String((e as Error).message ?? e).split('\n')[0]})`);
+        throw new UnreadableModelError(`its weights file cannot be read at ${path} (${hdf5Reason(e)})`);
     }
     const dims = d.shape ?? [];
     const count = dims.reduce((a, b) => a * b, 1);
