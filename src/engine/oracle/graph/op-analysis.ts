@@ -44,8 +44,8 @@ export function analyseGraph(raw: RawGraph): OpGraph {
             const name = node.inputs[i] ?? '';
             if (name === '') continue;
             const v = valuesIn[i];
+            // Its values (null for a Keras summary, which reads no weights) are read by the rule when it needs them.
             if (!v) throw new UnsupportedModelError(`${nodeLabel(node)} takes input ${i + 1} ("${name}") from values computed while it runs; inv needs it to be a constant`);
-            if (v.data === null) throw new UnsupportedModelError(`${nodeLabel(node)} needs the values of its input ${i + 1} ("${name}"), which inv cannot read`);
         }
         const usable = rule.usableOutputs ?? node.outputs.length;
         node.outputs.forEach((out, i) => {
