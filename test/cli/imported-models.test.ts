@@ -79,9 +79,9 @@ describe('inv on ONNX and Keras oracles', () => {
         ]);
         const [target, low, likely] = results;
         expect(target.solutions[0].meets).toBe(true);
-        expect(Math.abs(target.solutions[0].outputs.y - 1900)).toBeLessThanOrEqual(target.targets[0].tolerance);
+        expect(Math.abs(target.solutions[0].outputs.y - 1900)).toBeLessThanOrEqual(target.targets[0].tolerance!);
         expect(target.solutions.every((s) => s.inputs.x4 === 100)).toBe(true);
-        expect(low.solutions[0].outputs.progression).toBeLessThanOrEqual(100 + low.targets[0].tolerance);
+        expect(low.solutions[0].outputs.progression).toBeLessThanOrEqual(100 + low.targets[0].tolerance!);
         // A softmax head: probabilities, with the probability tolerance.
         expect(likely.targets[0].tolerance).toBe(0.01);
         const best = likely.solutions[0].outputs;

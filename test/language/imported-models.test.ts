@@ -95,7 +95,8 @@ describe('hover and translation', () => {
 
     test("a classifier's targets get the probability tolerance", async () => {
         const d = await document(`oracle C {\n  model "torch-classifier.onnx"\n  ${FOUR}\n  outputs p, q, r\n}\ninversion I {\n  oracle C\n  target q >= 0.8\n}\noracle T {\n  model "torch-relu.onnx"\n  ${FOUR}\n  outputs y\n}\ninversion J {\n  oracle T\n  target y = 0.8\n}`);
-        expect((toRunSpec(d, 'I') as InversionSpec).targets[0].tolerance).toBe(0.01);
-        expect((toRunSpec(d, 'J') as InversionSpec).targets[0].tolerance).toBe(0.001);
+        const tolerance = (name: string) => (toRunSpec(d, name) as InversionSpec).targets[0] as { tolerance?: number };
+        expect(tolerance('I').tolerance).toBe(0.01);
+        expect(tolerance('J').tolerance).toBe(0.001);
     });
 });
