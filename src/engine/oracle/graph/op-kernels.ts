@@ -42,6 +42,12 @@ function present(inputs: Array<Tensor | null>): Tensor[] {
     return inputs.filter((t): t is Tensor => t !== null);
 }
 
+/** Flatten, Reshape, Squeeze, Unsqueeze: the shape the analysis found, the rows as -1. */
+const reshapeToAnalysed: KernelFactory = (b) => {
+    const out = runtimeShape(b.outShapes[0]);
+    return (inputs) => [tf.reshape(first(inputs), out)];
+};
+
 const unary = (f: (x: Tensor) => Tensor): KernelFactory => () => (inputs) => [f(first(inputs))];
 
 const identity: KernelFactory = () => (inputs) => [first(inputs)];
@@ -268,22 +274,10 @@ export const OPERATOR_KERNELS: Record<OperatorName, KernelFactory> = {
     ConstantOfShape: () => () => {
         throw new Error('a ConstantOfShape node is folded when the model is read');
     },
-    Flatten: (b) => {
-        const out = runtimeShape(b.outShapes[0]);
-        return (inputs) => [tf.reshape(first(inputs), out)];
-    },
-    Reshape: (b) => {
-        const out = runtimeShape(b.outShapes[0]);
-        return (inputs) => [tf.reshape(first(inputs), out)];
-    },
-    Squeeze: (b) => {
-        const out = runtimeShape(b.outShapes[0]);
-        return (inputs) => [tf.reshape(first(inputs), out)];
-    },
-    Unsqueeze: (b) => {
-        const out = runtimeShape(b.outShapes[0]);
-        return (inputs) => [tf.reshape(first(inputs), out)];
-    },
+    Flatten: reshapeToAnalysed,
+    Reshape: reshapeToAnalysed,
+    Squeeze: reshapeToAnalysed,
+    Unsqueeze: reshapeToAnalysed,
     Concat: (b) => {
         const axis = attrNumber(b.node, 'axis', 0);
         return (inputs) => {
