@@ -12,6 +12,10 @@ import { tf } from '../../src/engine/backend/tf.js';
 import { loadOracle } from '../../src/engine/oracle/oracle.js';
 import { loadImportedModel } from '../../src/engine/oracle/imported-model.js';
 import { fixtureFile, fixturePoints, readExpected } from './imported-models/fixture-points.js';
+import { onnxBytes } from './imported-models/onnx-writer.js';
+import { analyseGraph } from '../../src/engine/oracle/graph/op-analysis.js';
+import { buildGraphFunction } from '../../src/engine/oracle/graph/graph-function.js';
+import { readOnnxGraph } from '../../src/engine/oracle/onnx/onnx-import.js';
 import { oracleSpec } from './model-fixtures.js';
 
 /** name, file, and whether it runs as the engine's dense layers (a recognised MLP). */
@@ -133,5 +137,29 @@ describe('an imported model as an oracle', () => {
     test('a declaration with other widths than the model is an error naming both', async () => {
         await expect(loadOracle(oracleSpec(fixtureFile('keras-functional.keras'), ['a', 'b', 'c'], ['p', 'q', 'r']))).rejects.toThrow(/takes 4 inputs but oracle Oracle declares 3/);
         await expect(loadOracle(oracleSpec(fixtureFile('sklearn-classifier.onnx'), ['a', 'b', 'c', 'd'], ['p']))).rejects.toThrow(/gives 3 outputs but oracle Oracle declares 1/);
+    });
+});
+
+describe('a model exported with a fixed batch size', () => {
+    beforeAll(async () => {
+        await initBackend('cpu');
+    });
+
+    test('runs with any number of rows, its reshapes to that size read as the rows', () => {
+        // torch.onnx.export without dynamic_axes: input [1, 4], x.view(1, -1) folded to Reshape(x, [1, 4]).
+        const bytes = onnxBytes({
+            inputs: [{ name: 'x', dims: [1, 4] }],
+            outputs: [{ name: 'y', dims: [1, 4] }],
+            initializers: [{ name: 'shape', dims: [2], type: 'int64', values: [1, 4] }],
+            nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['r'] }, { op: 'Tanh', inputs: ['r'], outputs: ['y'] }],
+        });
+        const fn = buildGraphFunction(analyseGraph(readOnnxGraph(bytes)));
+        const x = tf.tensor2d(fixturePoints(4, -2, 2, 3), [3, 4]);
+        const y = fn.apply(x);
+        expect(y.shape).toEqual([3, 4]);
+        const [a, b] = [y.dataSync(), x.dataSync()];
+        for (let i = 0; i < 12; i++) expect(a[i]).toBeCloseTo(Math.tanh(b[i]), 6);
+        tf.dispose([x, y]);
+        fn.dispose();
     });
 });
