@@ -1,6 +1,6 @@
 /**
- * Fidelity of imported models: every fixture (PyTorch exports, scikit-learn graphs laid out
- * as skl2onnx writes them, Keras 3 archives) gives its framework's own predictions at 1,000
+ * Fidelity of imported models: every fixture (PyTorch exports, scikit-learn and Keras graphs
+ * laid out as skl2onnx and tf2onnx write them, Keras 3 archives) gives its framework's own predictions at 1,000
  * points, and gradients with respect to the inputs that equal the framework's finite
  * differences, on the cpu and wasm backends. The figures are printed (the lead's report).
  */
@@ -38,6 +38,7 @@ const FIXTURES: Array<[string, string, boolean]> = [
     ['sklearn-classifier', 'sklearn-classifier.onnx', true],
     ['sklearn-classifier-nozipmap', 'sklearn-classifier-nozipmap.onnx', true],
     ['sklearn-binary', 'sklearn-binary.onnx', false],
+    ['tf2onnx-keras', 'tf2onnx-keras.onnx', true],
     ['keras-sequential', 'keras-sequential.keras', false],
     ['keras-functional', 'keras-functional.keras', false],
 ];
