@@ -163,4 +163,24 @@ describe('a model exported with a fixed batch size', () => {
         tf.dispose([x, y]);
         fn.dispose();
     });
+
+    test('computes a weight the graph derives from constants once, when it is built', () => {
+        // w = a @ b (constants, no folding in JavaScript for Gemm); y = x @ w.
+        const a = [1, 2, 0, 1, -1, 0.5, 2, 0];
+        const b = [0.5, -1, 1, 0.25];
+        const bytes = onnxBytes({
+            inputs: [{ name: 'x', dims: ['rows', 4] }],
+            outputs: [{ name: 'y', dims: ['rows', 2] }],
+            initializers: [{ name: 'a', dims: [4, 2], values: a }, { name: 'b', dims: [2, 2], values: b }],
+            nodes: [{ op: 'Gemm', inputs: ['a', 'b'], outputs: ['w'] }, { op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+        });
+        const graph = analyseGraph(readOnnxGraph(bytes));
+        const fn = buildGraphFunction(graph);
+        const x = tf.tensor2d([1, 2, 3, 4, -1, 0, 0.5, 2], [2, 4]);
+        const y = fn.apply(x);
+        const expected = [[1, 2, 3, 4], [-1, 0, 0.5, 2]].map((row) => [0, 1].map((c) => row.reduce((sum, v, i) => sum + v * (a[2 * i] * b[c] + a[2 * i + 1] * b[2 + c]), 0)));
+        expect(Array.from(y.dataSync())).toEqual(expected.flat().map((v) => expect.closeTo(v, 5)));
+        tf.dispose([x, y]);
+        fn.dispose();
+    });
 });

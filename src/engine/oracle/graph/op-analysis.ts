@@ -34,11 +34,14 @@ export function analyseGraph(raw: RawGraph): OpGraph {
         shapes.set(name, c.dims);
     }
     const computedNodes: OpNode[] = [];
+    // Outputs of nodes that read only constants but are not folded here (the engine computes
+    // them once, when it builds the model): constants in all but their values.
+    const fixed = new Set<string>();
     for (const node of order) {
         const rule = ruleOf(node.op as Parameters<typeof ruleOf>[0]);
         const shapesIn = node.inputs.map((name) => (name ? shapeOf(name, shapes, node) : null));
         const valuesIn = node.inputs.map((name) => (name ? values.get(name) ?? null : null));
-        const computed = node.inputs.map((name, i) => name !== '' && valuesIn[i] === null);
+        const computed = node.inputs.map((name, i) => name !== '' && valuesIn[i] === null && !fixed.has(name));
         const context: RuleContext = { node, shapes: shapesIn, values: valuesIn, computed, exportedBatch };
         for (const i of rule.constInputs?.(node) ?? []) {
             const name = node.inputs[i] ?? '';
@@ -62,10 +65,12 @@ export function analyseGraph(raw: RawGraph): OpGraph {
             });
             continue;
         }
+        const runsOnRows = computed.some((c) => c);
         node.outputs.forEach((out, i) => {
             if (!out || i >= outShapes.length) return;
             shapes.set(out, outShapes[i]);
-            if (i < usable && computed.some((c) => c) && used.has(out)) checkRows(node, outShapes[i]);
+            if (!runsOnRows) fixed.add(out);
+            else if (i < usable && used.has(out)) checkRows(node, outShapes[i]);
         });
         computedNodes.push(node);
     }
@@ -73,7 +78,7 @@ export function analyseGraph(raw: RawGraph): OpGraph {
     const outputs = raw.outputs.map((o): GraphOutput => {
         const s = shapes.get(o.name);
         if (!s) throw new UnreadableModelError(`its output "${o.name}" is never computed`);
-        if (values.has(o.name) && !computedNodes.some((n) => n.outputs.includes(o.name))) {
+        if (fixed.has(o.name) || (values.has(o.name) && !computedNodes.some((n) => n.outputs.includes(o.name)))) {
             throw new UnsupportedModelError(`its output "${o.name}" is a constant: it does not depend on the input`);
         }
         if (s[0] !== BATCH || s.length > 2 || s.length === 0 || (s.length === 2 && s[1] === BATCH)) {
