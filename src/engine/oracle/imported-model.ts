@@ -49,7 +49,8 @@ export async function readImportedGraph(path: string): Promise<OpGraph> {
     } catch (e) {
         if (e instanceof UnsupportedModelError) throw new EngineError(`${path}: inv cannot use this model: ${e.message}`);
         if (e instanceof UnreadableModelError) throw new EngineError(`${path}: the model cannot be read: ${e.message}`);
-        throw e;
+        // A defect no check foresaw is still a message on this model, never a stack trace.
+        throw new EngineError(`${path}: the model cannot be read: ${(e as Error).message ?? String(e)}`);
     }
 }
 

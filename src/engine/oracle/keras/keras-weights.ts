@@ -19,9 +19,15 @@ let library: Promise<{ h5: H5wasm; fs: { writeFile(path: string, data: Uint8Arra
 function loadLibrary(): NonNullable<typeof library> {
     library ??= (async () => {
         const bundled = typeof __dirname !== 'undefined' ? join(__dirname, 'hdf5.cjs') : null;
-        const h5: H5wasm = bundled && existsSync(bundled)
-            ? (createRequire(bundled)(bundled) as { default: H5wasm }).default
-            : (await import('h5wasm/node')).default;
+        let h5: H5wasm;
+        try {
+            h5 = bundled && existsSync(bundled)
+                ? (createRequire(bundled)(bundled) as { default: H5wasm }).default
+                : (await import('h5wasm/node')).default;
+        } catch (e) {
+            library = null;
+            throw new Error(`the HDF5 reader for Keras weights (out/hdf5.cjs, h5wasm) cannot be loaded: ${(e as Error).message.split('\n')[0]}; reinstall inv`);
+        }
         const module = await h5.ready;
         // libhdf5 prints its error stack to stderr; make it an exception a message can quote.
         module.activate_throwing_error_handler();
