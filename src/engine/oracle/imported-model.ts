@@ -57,5 +57,9 @@ export async function readImportedGraph(path: string): Promise<OpGraph> {
 /** Reads, checks and builds the model at `path`. */
 export async function loadImportedModel(path: string): Promise<ImportedModel> {
     const graph = await readImportedGraph(path);
-    return { graph, fn: buildGraphFunction(graph) };
+    try {
+        return { graph, fn: buildGraphFunction(graph) };
+    } catch (e) {
+        throw new EngineError(`${path}: the model cannot be built: ${(e as Error).message ?? String(e)}`);
+    }
 }
