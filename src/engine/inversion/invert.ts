@@ -18,7 +18,7 @@ import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
-import { FINISH_SHARE, finishTyped, finishRefines, type RowJudge } from './typed-finish.js';
+import { FINISH_SHARE, finishOutcome, finishRefines, type RowJudge } from './typed-finish.js';
 import type { TargetSpec } from '../contract/spec.js';
 
 export type { RunProgressEvent } from './run-log.js';
@@ -48,11 +48,9 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             // Whole numbers, one label each, relations to 1e-9: the answers as written, and the oracle there.
             current.program.dispose();
             current.program = null;
-            const log = new RunLog(spec.steps, transforms.free, oracle.outputs, started, opts.onProgress);
-            const finish = await finishTyped({
+            violations = await finishOutcome(run, {
                 transforms,
                 oracle,
-                state: run.state,
                 judge: inversionJudge(spec.targets, oracle.outputs),
                 lossFor: () => ({ loss, dispose: () => undefined }),
                 relations: spec.relations ?? [],
@@ -61,17 +59,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
                 steps: finishSteps,
                 learningRate: spec.learningRate,
                 signal: opts.signal,
-                onStep: async (step, result) => {
-                    log.record(run.stepsRun + step, result);
-                    await log.afterStep(run.stepsRun + step, null);
-                },
-            });
-            await log.flush();
-            run.state = finish.state;
-            run.stepsRun += finish.stepsRun;
-            run.loss.push(...log.curve);
-            run.notes.push(...finish.notes);
-            violations = finish.violations;
+            }, { steps: spec.steps, started, onProgress: opts.onProgress });
         }
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const { solutions, summary } = analyse({

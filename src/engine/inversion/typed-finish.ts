@@ -35,6 +35,7 @@ import type { RelationSpec } from '../contract/spec.js';
 import { FrozenPart, type FreeColumn, type TransformPart } from './transform-part.js';
 import { tf } from '../backend/tf.js';
 import { CHECK_EVERY } from './stop-rules.js';
+import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import { Random, seedFor } from '../nn/random.js';
 
 /**
@@ -185,6 +186,33 @@ export async function finishTyped(opts: FinishOptions): Promise<FinishResult> {
     const violations = rows.filter((r) => !holds(transforms, discrete, opts.relations, r)).length;
     if (violations > 0) notes.push(`${violations} answers break a bound, whole number, label or relation: please report this as a bug.`);
     return { state: { solutions: n, raw: state.raw, features, outputs }, stepsRun, violations, notes };
+}
+
+/**
+ * The finish of a run that ended its search with `run`: its steps logged after the search's
+ * (loss curve, progress), and `run` given the exact state, the steps and the notes. Returns
+ * the answers that break a rule (0). For inversions and syntheses alike.
+ */
+export async function finishOutcome(
+    run: RunOutcome,
+    opts: Omit<FinishOptions, 'state' | 'onStep'>,
+    progress: { steps: number; started: number; onProgress?: (p: RunProgressEvent) => void },
+): Promise<number> {
+    const log = new RunLog(progress.steps, opts.transforms.free, opts.oracle.outputs, progress.started, progress.onProgress);
+    const finish = await finishTyped({
+        ...opts,
+        state: run.state,
+        onStep: async (step, result) => {
+            log.record(run.stepsRun + step, result);
+            await log.afterStep(run.stepsRun + step, null);
+        },
+    });
+    await log.flush();
+    run.state = finish.state;
+    run.stepsRun += finish.stepsRun;
+    run.loss.push(...log.curve);
+    run.notes.push(...finish.notes);
+    return finish.violations;
 }
 
 // ---------------------------------------------------------------- the discrete structure

@@ -41,7 +41,7 @@ import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-r
 import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
-import { FINISH_SHARE, finishTyped, finishRefines } from '../inversion/typed-finish.js';
+import { FINISH_SHARE, finishOutcome, finishRefines } from '../inversion/typed-finish.js';
 
 /** Rows in a batch of the conditional generator's training. */
 export const SYNTHESIS_BATCH = 256;
@@ -97,11 +97,9 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             current.generator = null;
             current.rows?.dispose();
             current.rows = null;
-            const log = new RunLog(spec.steps, transforms.free, oracle.outputs, started, opts.onProgress);
-            const finish = await finishTyped({
+            violations = await finishOutcome(run, {
                 transforms,
                 oracle,
-                state: run.state,
                 judge: (row, y) => {
                     const target = reference.rowTarget(assigned[row]);
                     const miss = targetMiss(target, y[column]);
@@ -117,17 +115,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
                 steps: finishSteps,
                 learningRate: spec.learningRate,
                 signal: opts.signal,
-                onStep: async (step, result) => {
-                    log.record(run.stepsRun + step, result);
-                    await log.afterStep(run.stepsRun + step, null);
-                },
-            });
-            await log.flush();
-            run.state = finish.state;
-            run.stepsRun += finish.stepsRun;
-            run.loss.push(...log.curve);
-            run.notes.push(...finish.notes);
-            violations = finish.violations;
+            }, { steps: spec.steps, started, onProgress: opts.onProgress });
         }
 
         const rowTarget = Array.from(assigned, (t) => [reference.rowTarget(t)]);
