@@ -13,6 +13,7 @@ import { fileModelLoader, readModelFile } from './model-files.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import type { ModelSummary } from '../contract/model-summary.js';
 import type { Interval, OracleSpec } from '../contract/spec.js';
+import type { LayerWeights } from '../nn/fused/kernel-net.js';
 import { tf } from '../backend/tf.js';
 
 export interface Oracle {
@@ -29,6 +30,14 @@ export interface Oracle {
     standardised(x: Tensor2D): Tensor2D;
     /** Features [n, inputs] in user units -> outputs [n, outputs] in user units. */
     predict(x: Tensor2D): Tensor2D;
+    /** A standardised output value in user units (predict's arithmetic, for one value). */
+    userOutput(column: number, standardised: number): number;
+    /**
+     * The network as plain dense layers taking user units (input standardisation folded
+     * in) and giving standardised outputs — what the fused kernel runs; null when the model
+     * is not a chain of dense layers.
+     */
+    denseLayers(): LayerWeights[] | null;
     dispose(): void;
 }
 
@@ -115,6 +124,21 @@ class StandardisedOracle implements Oracle {
 
     predict(x: Tensor2D): Tensor2D {
         return tf.tidy(() => tf.add(tf.mul(this.standardised(x), this.outStd), this.outMean));
+    }
+
+    userOutput(column: number, standardised: number): number {
+        return Math.fround(Math.fround(standardised * Math.fround(this.outputStd[column])) + Math.fround(this.outputMean[column]));
+    }
+
+    denseLayers(): LayerWeights[] | null {
+        if (!this.chain) return null;
+        return this.chain.map((l) => ({
+            inputs: l.kernel.shape[0],
+            outputs: l.kernel.shape[1],
+            kernel: l.kernel.dataSync() as Float32Array,
+            bias: l.bias.dataSync() as Float32Array,
+            activation: l.activation,
+        }));
     }
 
     dispose(): void {
