@@ -5,7 +5,7 @@
  * only for the values the block does not write. The engine records the values it used in the
  * result's `settings`, so a result says what actually ran.
  */
-import type { BackendChoice, RunSpec } from '../../engine/contract/spec.js';
+import { BACKEND_CHOICES, type BackendChoice, type RunSpec } from '../../engine/contract/spec.js';
 import { numberField, runBackendField, type RunBlock } from '../../language/ast-fields.js';
 import { isInversion } from '../../language/generated/ast.js';
 
@@ -17,7 +17,7 @@ export interface EditorRunSettings {
 
 export const NO_EDITOR_SETTINGS: EditorRunSettings = { defaultBackend: null, defaultSolutions: null, defaultSteps: null };
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'];
+const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /** Reads the `inv` settings section as the client sends it (anything unexpected counts as unset). */
 export function parseEditorRunSettings(section: unknown): EditorRunSettings {
