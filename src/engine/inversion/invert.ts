@@ -41,29 +41,9 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     try {
         transforms = await FeatureTransforms.create(spec.features);
         const notes: string[] = [];
-        const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
-        let backend = tf.getBackend() as BackendName;
-        if (fused?.ok) {
-            const parts: FusedParts = {
-                transforms,
-                oracle,
-                oracleLayers: fused.oracleLayers,
-                targets: { kind: 'targets', targets: spec.targets },
-                diversity: spec.diversity,
-                spreadTargets: spec.targets,
-            };
-            current.program =
-                spec.method.kind === 'generator'
-                    ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
-                    : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms.free), parts);
-            backend = 'wasm-fused';
-        } else {
-            if (fused) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
-            const loss = targetLoss(spec.targets, oracle);
-            const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-            const parts = { transforms, oracle, loss, spread };
-            current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
-        }
+        const opened = openProgram(spec, oracle, transforms, notes);
+        current.program = opened.program;
+        const backend = opened.backend;
         const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started, notes);
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const { solutions, summary } = analyse({
@@ -91,6 +71,37 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     }
 }
 
+
+/**
+ * The program an inversion starts with: on the fused kernel when the `wasm-fused` backend
+ * is chosen and it can run the inversion (fused-support.ts), else on TF.js (a note says
+ * why when the fused kernel was asked for). Also what the benchmark steps (bench/).
+ */
+export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: FeatureTransforms, notes: string[]): { program: InversionProgram; backend: BackendName } {
+    const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+    if (fused?.ok) {
+        const parts: FusedParts = {
+            transforms,
+            oracle,
+            oracleLayers: fused.oracleLayers,
+            targets: { kind: 'targets', targets: spec.targets },
+            diversity: spec.diversity,
+            spreadTargets: spec.targets,
+        };
+        const program =
+            spec.method.kind === 'generator'
+                ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
+                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms.free), parts);
+        return { program, backend: 'wasm-fused' };
+    }
+    const backend = tf.getBackend() as BackendName;
+    if (fused) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
+    const loss = targetLoss(spec.targets, oracle);
+    const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
+    const parts = { transforms, oracle, loss, spread };
+    const program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
+    return { program, backend };
+}
 
 async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number, notes: string[]): Promise<RunOutcome> {
     const free = transforms.free;
