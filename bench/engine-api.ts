@@ -13,6 +13,7 @@ import { openProgram } from '../src/engine/inversion/invert.js';
 import { loadOracle } from '../src/engine/oracle/oracle.js';
 import { fileModelSaver } from '../src/engine/oracle/model-files.js';
 import type { InversionSpec } from '../src/engine/contract/spec.js';
+import { METADATA_KEY, type InvModelMetadata } from '../src/engine/contract/model-metadata.js';
 import { Random } from '../src/engine/nn/random.js';
 import { tf } from '../src/engine/backend/tf.js';
 
@@ -53,8 +54,12 @@ export async function openStepper(spec: InversionSpec) {
     };
 }
 
-/** A Dense chain [inputs, ...hidden, outputs] (relu, linear head) with random weights, written as a Layers model. */
-export async function writeRandomDenseModel(path: string, sizes: number[], seed: number): Promise<void> {
+/**
+ * A Dense chain [inputs, ...hidden, outputs] (relu, linear head) with random weights, written
+ * as a Layers model with the paper oracle's standardisation (inputs on [0, 500], y near 1900),
+ * so that a run's values stay in the ranges a trained oracle gives.
+ */
+export async function writeRandomDenseModel(path: string, sizes: number[], seed: number, inputs: string[], outputs: string[]): Promise<void> {
     const random = new Random(seed);
     const model = tf.sequential();
     const weights: Tensor[] = [];
@@ -65,7 +70,15 @@ export async function writeRandomDenseModel(path: string, sizes: number[], seed:
         weights.push(tf.tensor2d(Float32Array.from({ length: i * o }, () => random.uniform(-limit, limit)), [i, o]), tf.zeros([o]));
     }
     model.setWeights(weights);
-    await model.save(fileModelSaver(path, {}));
+    const metadata: InvModelMetadata = {
+        inputs: inputs.map((name) => ({ name, min: 0, max: 500, mean: 250, std: 144 })),
+        outputs: outputs.map((name) => ({ name, min: 0, max: 4000, mean: 1800, std: 600 })),
+        classes: null,
+        testRmse: Object.fromEntries(outputs.map((n) => [n, 0])),
+        data: 'random weights',
+        trainedAt: new Date(0).toISOString(),
+    };
+    await model.save(fileModelSaver(path, { [METADATA_KEY]: metadata }));
     tf.dispose(weights);
     model.dispose();
 }

@@ -159,6 +159,31 @@ class Inversion:
                 'trueValue': true, 'trueMiss': abs(true - TARGET), 'meanFeatureStd': float(x[:, self.free].std(0).mean())}
 
 
+def load_inv_model(path):
+    """inv's trained oracle (a TF.js Layers Dense chain with inv's metadata) as a PyTorch net and its statistics."""
+    with open(path) as f:
+        model = json.load(f)
+    manifest = model['weightsManifest'][0]
+    raw = np.concatenate([np.fromfile(os.path.join(os.path.dirname(path), p), dtype=np.float32) for p in manifest['paths']])
+    arrays, at = [], 0
+    for w in manifest['weights']:
+        size = int(np.prod(w['shape']))
+        arrays.append(raw[at:at + size].reshape(w['shape']))
+        at += size
+    sizes = [arrays[0].shape[0]] + [k.shape[1] for k in arrays[0::2]]
+    net = mlp(sizes)
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    for lin, k, b in zip(linears, arrays[0::2], arrays[1::2]):
+        lin.weight.data = torch.tensor(k.T.copy())
+        lin.bias.data = torch.tensor(b.copy())
+    meta = model['userDefinedMetadata']['inv']
+    col = lambda cols, key: np.array([c[key] for c in cols], np.float32)  # noqa: E731
+    stats = (col(meta['inputs'], 'mean'), col(meta['inputs'], 'std'), col(meta['outputs'], 'mean'), col(meta['outputs'], 'std'))
+    return net, stats
+
+
+PAPER_MODEL = os.path.join(HERE, '..', 'examples', 'paper', 'models', 'poly4', 'model.json')
+
 EXPERIMENTS = {'Exp1': ({}, (0.0, 500.0)), 'Exp2': ({3: 10.0}, (0.0, 500.0)), 'Exp3': ({3: 100.0}, (0.0, 100.0))}
 
 
@@ -194,11 +219,15 @@ def serve():
         cmd = json.loads(line)
         if cmd['cmd'] == 'setup':
             sizes = cmd['oracle']
-            torch.manual_seed(0)
-            net = mlp(sizes)
+            # The paper's sizes: inv's committed oracle; others: random weights with its standardisation (as bench/contender.mjs).
+            if sizes == [4, 64, 64, 1]:
+                net, stats = load_inv_model(PAPER_MODEL)
+            else:
+                torch.manual_seed(0)
+                net = mlp(sizes)
+                stats = (np.full(sizes[0], 250, np.float32), np.full(sizes[0], 144, np.float32), np.array([1800], np.float32), np.array([600], np.float32))
             for p in net.parameters():
                 p.requires_grad_(False)
-            stats = (np.full(sizes[0], 250, np.float32), np.full(sizes[0], 144, np.float32), np.array([1000], np.float32), np.array([400], np.float32))
             inversion = Inversion(net, stats, {}, (0.0, 500.0), cmd['solutions'], cmd['generator'][:-1], inputs=sizes[0])
             for _ in range(5):
                 inversion.step()

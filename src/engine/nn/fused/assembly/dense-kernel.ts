@@ -306,32 +306,33 @@ function forwardProduct(x: usize, ldx: i32, K: i32, w: usize, M: i32, b: usize, 
     const xRow = <usize>ldx << 2;
     const wRow = <usize>M << 2;
     const zRow = <usize>ldz << 2;
-    for (let m0 = 0; m0 < M; m0 += 4) {
-        const bias = v128.load(b + (<usize>m0 << 2));
-        const b0 = v128.shuffle<f32>(bias, bias, 0, 0, 0, 0);
-        const b1 = v128.shuffle<f32>(bias, bias, 1, 1, 1, 1);
-        const b2 = v128.shuffle<f32>(bias, bias, 2, 2, 2, 2);
-        const b3 = v128.shuffle<f32>(bias, bias, 3, 3, 3, 3);
-        const zp = z + <usize>m0 * zRow;
-        for (let n0 = 0; n0 < cols; n0 += 8) {
+    // Columns outer: the block of x they read ([K x 8]) stays in L1 while every unit uses it.
+    for (let n0 = 0; n0 < cols; n0 += 8) {
+        for (let m0 = 0; m0 < M; m0 += 4) {
+            const bias = v128.load(b + (<usize>m0 << 2));
+            const b0 = v128.shuffle<f32>(bias, bias, 0, 0, 0, 0);
+            const b1 = v128.shuffle<f32>(bias, bias, 1, 1, 1, 1);
+            const b2 = v128.shuffle<f32>(bias, bias, 2, 2, 2, 2);
+            const b3 = v128.shuffle<f32>(bias, bias, 3, 3, 3, 3);
+            const zp = z + <usize>m0 * zRow;
             let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
             let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
             let wp = w + (<usize>m0 << 2);
             let xp = x + (<usize>n0 << 2);
             for (let k = 0; k < K; k++) {
-                const wv = v128.load(wp);
+                // Broadcast loads (one load each, no shuffle) of w[k, m0..m0+3].
                 const x0 = v128.load(xp);
                 const x1 = v128.load(xp, 16);
-                let s = v128.shuffle<f32>(wv, wv, 0, 0, 0, 0);
+                let s = v128.load32_splat(wp);
                 a00 = f32x4.add(a00, f32x4.mul(s, x0));
                 a01 = f32x4.add(a01, f32x4.mul(s, x1));
-                s = v128.shuffle<f32>(wv, wv, 1, 1, 1, 1);
+                s = v128.load32_splat(wp, 4);
                 a10 = f32x4.add(a10, f32x4.mul(s, x0));
                 a11 = f32x4.add(a11, f32x4.mul(s, x1));
-                s = v128.shuffle<f32>(wv, wv, 2, 2, 2, 2);
+                s = v128.load32_splat(wp, 8);
                 a20 = f32x4.add(a20, f32x4.mul(s, x0));
                 a21 = f32x4.add(a21, f32x4.mul(s, x1));
-                s = v128.shuffle<f32>(wv, wv, 3, 3, 3, 3);
+                s = v128.load32_splat(wp, 12);
                 a30 = f32x4.add(a30, f32x4.mul(s, x0));
                 a31 = f32x4.add(a31, f32x4.mul(s, x1));
                 wp += wRow;
@@ -358,14 +359,15 @@ function inputGradient(w: usize, ldw: i32, M: i32, K: i32, dz: usize, lddz: i32,
     const wRow = <usize>ldw << 2;
     const dzRow = <usize>lddz << 2;
     const dxRow = <usize>lddx << 2;
-    let k0 = 0;
-    for (; k0 + 4 <= K; k0 += 4) {
-        const w0p = w + <usize>k0 * wRow;
-        for (let n0 = 0; n0 < cols; n0 += 8) {
+    // Columns outer: the block of dz they read ([M x 8]) stays in L1 while every row uses it.
+    for (let n0 = 0; n0 < cols; n0 += 8) {
+        const g0p = dz + (<usize>n0 << 2);
+        let k0 = 0;
+        for (; k0 + 4 <= K; k0 += 4) {
             let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
             let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-            let wp = w0p;
-            let gp = dz + (<usize>n0 << 2);
+            let wp = w + <usize>k0 * wRow;
+            let gp = g0p;
             for (let m = 0; m < M; m++) {
                 const g0 = v128.load(gp);
                 const g1 = v128.load(gp, 16);
@@ -394,13 +396,10 @@ function inputGradient(w: usize, ldw: i32, M: i32, K: i32, dz: usize, lddz: i32,
             v128.store(o + 3 * dxRow, a30);
             v128.store(o + 3 * dxRow, a31, 16);
         }
-    }
-    for (; k0 < K; k0++) {
-        const w0p = w + <usize>k0 * wRow;
-        for (let n0 = 0; n0 < cols; n0 += 8) {
+        for (; k0 < K; k0++) {
             let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
-            let wp = w0p;
-            let gp = dz + (<usize>n0 << 2);
+            let wp = w + <usize>k0 * wRow;
+            let gp = g0p;
             for (let m = 0; m < M; m++) {
                 const s = v128.load32_splat(wp);
                 a0 = f32x4.add(a0, f32x4.mul(s, v128.load(gp)));
