@@ -6,7 +6,9 @@
  * every pair, but never needs an n x n matrix (the spread term's old distance matrix took
  * 17 GB at 65,536 solutions).
  *
- * Ties go to the lower index, as an argMin over a distance matrix row would.
+ * Ties are broken deterministically (the same points give the same neighbours), and a
+ * point with an exact duplicate takes the first duplicate found: solutions piled on one
+ * corner of a box cost a scan of their leaf, not a comparison of every pair.
  */
 
 const LEAF = 8;
@@ -65,35 +67,41 @@ export function nearestNeighbours(points: ArrayLike<number>, n: number, dims: nu
     };
     build(0, n);
 
+    // The points in tree order: a leaf's points are contiguous, and queries taken in this
+    // order find their neighbours where the previous query left the cache.
+    const q = new Float64Array(n * dims);
+    for (let k = 0; k < n; k++) for (let j = 0; j < dims; j++) q[k * dims + j] = p[index[k] * dims + j];
+
     const stack = new Int32Array(2 * 64 + maxNodes);
     const gap = new Float64Array(stack.length);
-    for (let q = 0; q < n; q++) {
+    for (let k = 0; k < n; k++) {
+        const base = k * dims;
         let bestD = Infinity;
-        let bestI = -1;
+        let bestK = -1;
         let top = 0;
         stack[top] = 0;
         gap[top++] = 0;
-        while (top > 0) {
+        while (top > 0 && bestD > 0) {
             top--;
             const node = stack[top];
             if (gap[top] > bestD) continue;
             if (left[node] < 0) {
-                for (let k = start[node]; k < end[node]; k++) {
-                    const i = index[k];
-                    if (i === q) continue;
+                for (let m = start[node]; m < end[node]; m++) {
+                    if (m === k) continue;
                     let d = 0;
                     for (let j = 0; j < dims; j++) {
-                        const t = p[q * dims + j] - p[i * dims + j];
+                        const t = q[base + j] - q[m * dims + j];
                         d += t * t;
                     }
-                    if (d < bestD || (d === bestD && i < bestI)) {
+                    if (d < bestD) {
                         bestD = d;
-                        bestI = i;
+                        bestK = m;
+                        if (d === 0) break;
                     }
                 }
                 continue;
             }
-            const t = p[q * dims + dim[node]] - split[node];
+            const t = q[base + dim[node]] - split[node];
             const near = t < 0 ? left[node] : right[node];
             const far = t < 0 ? right[node] : left[node];
             // Far side first on the stack, so the near side is searched first.
@@ -102,7 +110,7 @@ export function nearestNeighbours(points: ArrayLike<number>, n: number, dims: nu
             stack[top] = near;
             gap[top++] = 0;
         }
-        nearest[q] = bestI;
+        nearest[index[k]] = bestK < 0 ? -1 : index[bestK];
     }
     return nearest;
 }
