@@ -236,10 +236,33 @@ export class FusedProgram implements InversionProgram {
     }
 
     async refine(): Promise<InversionProgram> {
-        this.memory.kernel.evaluate(this.plan);
-        const raw = rowMajor(this.memory.f32(this.memory.getI32(this.plan, Plan.raw), this.free * this.npad), this.n, this.free, this.npad);
+        const raw = this.raw();
         this.dispose();
         return new FusedProgram({ ...this.parts, diversity: 0 }, this.n, { kind: 'raw', start: raw, scale: 1 });
+    }
+
+    /**
+     * New rows for the generator (a synthesis's conditional generator: its input rows
+     * [n x inputWidth] and, with assigned targets, each row's standardised target): the
+     * spread coefficients kept for the old rows are dropped.
+     */
+    newRows(input: Float32Array, inputWidth: number, assigned: Float32Array | null): void {
+        const m = this.memory;
+        m.write(m.getI32(this.plan, Plan.genIn), featureMajor(input, this.n, inputWidth, this.npad));
+        if (assigned) m.write(m.getI32(this.plan, Plan.assigned), assigned);
+        this.haveCoefficients = false;
+        this.lastFeatures = null;
+    }
+
+    /** The generator's weights as they stand (mode 0). */
+    generatorWeights(): LayerWeights[] {
+        return this.generator!.weights();
+    }
+
+    /** The raw values u of every solution now, row-major [n x free]. */
+    raw(): Float32Array {
+        this.memory.kernel.evaluate(this.plan);
+        return rowMajor(this.memory.f32(this.memory.getI32(this.plan, Plan.raw), this.free * this.npad), this.n, this.free, this.npad);
     }
 
     /** Bytes of the kernel's memory (the memory test). */
