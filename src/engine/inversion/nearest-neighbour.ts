@@ -27,7 +27,8 @@ export function nearestNeighbours(points: ArrayLike<number>, n: number, dims: nu
     const index = new Int32Array(n);
     for (let i = 0; i < n; i++) index[i] = i;
     // Nodes in arrays: [start, end) of `index`, split dimension and value, children.
-    const maxNodes = 2 * Math.ceil(n / LEAF) + 1;
+    // A binary tree whose leaves hold at least one point each has fewer than 2n nodes.
+    const maxNodes = 2 * n + 1;
     const start = new Int32Array(maxNodes);
     const end = new Int32Array(maxNodes);
     const dim = new Int32Array(maxNodes);
