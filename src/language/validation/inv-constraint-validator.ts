@@ -15,7 +15,7 @@ export const CONSTRAINT_FUNCTIONS: Readonly<Record<string, number>> = {
     exp: 1, log: 1, sqrt: 1, abs: 1, tanh: 1, sigmoid: 1, min: 2, max: 2,
 };
 
-export class ConstraintValidator {
+export class InvConstraintValidator {
     checkVariable(ref: VarRef, accept: ValidationAcceptor): void {
         if (ref.name === 'x') return;
         if (ref.name in CONSTRAINT_FUNCTIONS) {
