@@ -7,7 +7,7 @@
  */
 import type { LayersModel, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
-import { applyDense, disposeDense, type DenseLayer, type LayerActivation } from '../nn/dense-net.js';
+import { applyDense, disposeDense, layerWeights, type DenseLayer, type LayerActivation } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelLoader, readModelFile } from './model-files.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
@@ -131,14 +131,7 @@ class StandardisedOracle implements Oracle {
     }
 
     denseLayers(): LayerWeights[] | null {
-        if (!this.chain) return null;
-        return this.chain.map((l) => ({
-            inputs: l.kernel.shape[0],
-            outputs: l.kernel.shape[1],
-            kernel: l.kernel.dataSync() as Float32Array,
-            bias: l.bias.dataSync() as Float32Array,
-            activation: l.activation,
-        }));
+        return this.chain ? layerWeights(this.chain) : null;
     }
 
     dispose(): void {

@@ -26,7 +26,7 @@ import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { Adam } from '../nn/adam.js';
 import { classIndices, classStats, oneHot, scoreClassifier } from './class-labels.js';
 import { readDataTable, type DataTable } from './data-table.js';
-import { applyDense, denseVariables, initialWeights, type DenseLayer } from '../nn/dense-net.js';
+import { applyDense, denseVariables, initialWeights, layerWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
@@ -332,13 +332,7 @@ class TfEpochFit implements EpochFit {
     }
 
     weights(): LayerWeights[] {
-        return this.layers.map((l) => ({
-            inputs: l.kernel.shape[0],
-            outputs: l.kernel.shape[1],
-            kernel: l.kernel.dataSync() as Float32Array,
-            bias: l.bias.dataSync() as Float32Array,
-            activation: l.activation,
-        }));
+        return layerWeights(this.layers);
     }
 
     dispose(): void {
