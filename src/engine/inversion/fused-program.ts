@@ -24,6 +24,14 @@ import { CONSTRAINT_RAW_SCALE } from './feature-transform.js';
 
 /** Columns per block of the kernel's activations: the memory of a run stops growing with its solutions there. */
 export const FUSED_BLOCK = 512;
+/** A block's activations of one layer hold at most this many floats (a 100,000-unit layer goes in blocks of 40 columns). */
+const BLOCK_FLOATS = 1 << 22;
+
+/** Columns per block for layers as wide as `widest`: a multiple of 8, at most FUSED_BLOCK and npad. */
+export function blockColumns(npad: number, widest: number): number {
+    const fits = Math.max(8, Math.floor(BLOCK_FLOATS / Math.max(1, widest) / 8) * 8);
+    return Math.min(FUSED_BLOCK, npad, fits);
+}
 
 /** What the loss asks: the inversion's targets, or a synthesis's target per row (standardised) on one output. */
 export type FusedTargets = { kind: 'targets'; targets: TargetSpec[] } | { kind: 'assigned'; column: number; values: Float32Array };
@@ -69,7 +77,8 @@ export class FusedProgram implements InversionProgram {
         const memory = this.memory;
         this.n = solutions;
         this.npad = roundUp(solutions, 8);
-        const block = Math.min(FUSED_BLOCK, this.npad);
+        const widths = [...oracleLayers.map((l) => l.outputs), ...(variables.kind === 'generator' ? variables.layers.map((l) => l.outputs) : [])];
+        const block = blockColumns(this.npad, Math.max(transforms.inputs, ...widths));
         this.free = transforms.free.length;
         const inputs = transforms.inputs;
         this.outputs = oracleLayers[oracleLayers.length - 1].outputs;
