@@ -2,7 +2,7 @@
 // `npm run bench`: inv's speed against the fastest honest PyTorch, measured INTERLEAVED in
 // one run so that the ratios hold on a noisy, shared machine. Not a test; never run in CI.
 //
-//   node bench/run.mjs [--rounds 5] [--quick] [--no-whole] [--no-scale] [--no-quality] [--no-check]
+//   node bench/run.mjs [--rounds 5] [--quick] [--no-whole] [--no-scale] [--no-quality] [--no-check] [--no-import]
 //
 // Contenders, each a long-lived process answering timed requests (bench/contender.mjs for
 // inv, `bench/reference.py --serve` for PyTorch):
@@ -266,6 +266,7 @@ async function main() {
     for (const c of contenders) c.quit();
     if (!flag('--no-whole')) results.whole = wholeProcesses(backends, Number(option('--whole-repeats', 1)));
     if (!flag('--no-check')) results.check = checkBench();
+    if (!flag('--no-import')) results.imported = importBench();
     results.machine.loadAverageAtEnd = loadavg();
     results.paper = PAPER;
     results.boxMaximum = poly4([100, 100, 100, 100]);
@@ -284,6 +285,17 @@ function checkBench() {
     const line = run.stdout.trim().split('\n').pop() ?? '';
     const m = /median ([\d.]+) s/.exec(line);
     return { inversions: 2000, medianSeconds: m ? Number(m[1]) : null, exit: run.status, output: line };
+}
+
+/** Loading imported models (bench/import-bench.mjs, by the ONNX/Keras import). */
+function importBench() {
+    log('loading imported models ...');
+    const run = spawnSync(process.execPath, [join(here, 'import-bench.mjs'), '5'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+        return JSON.parse(run.stdout.trim().split('\n').pop());
+    } catch {
+        return { error: `import-bench.mjs exited ${run.status}` };
+    }
 }
 
 // ---------------------------------------------------------------- the printed table
@@ -343,6 +355,9 @@ function table(r) {
         const s = r.scale;
         if (s.fusedRun) lines.push('', `65,536 solutions, Exp1 with the spread term, inv wasm-fused: ${fmt(s.fusedRun.seconds, 1)} s for ${s.fusedRun.stepsRun} steps (${s.fusedRun.stoppedBecause}), ${s.fusedRun.meeting}/${s.fusedRun.solutions} meet, |f-1900| ${fmt(s.fusedRun.trueMiss)}, peak RSS ${fmt(s.fusedRun.peakRssMb, 0)} MB`);
         for (const [n, x] of Object.entries(s)) if (n !== 'fusedRun') lines.push(`65,536 solutions, ${n}: ${x.error ? `failed: ${x.error}` : `${fmt(x.msPerStep, 1)} ms/step${x.spreadTerm ? ' (spread term on)' : ''}, peak RSS ${fmt(x.peakRssMb, 0)} MB`}`);
+    }
+    for (const [name, x] of Object.entries(r.imported ?? {})) {
+        if (x && typeof x === 'object' && 'loadMs' in x) lines.push(`${name === 'onnx' ? 'ONNX' : 'Keras'} model of ${fmt(x.megabytes)} MB: loaded (read, checked, built, 256 rows predicted) in ${fmt(x.loadMs, 0)} ms, summarised for the editor in ${fmt(x.summaryMs, 0)} ms (medians of ${x.runs} fresh processes)`);
     }
     if (r.check) lines.push('', `inv check on 2,000 inversions: ${r.check.medianSeconds !== null ? `median ${fmt(r.check.medianSeconds)} s of 3 runs` : JSON.stringify(r.check)}`);
     lines.push(`Load average at end ${r.machine.loadAverageAtEnd.map((x) => x.toFixed(1)).join(' ')}.`);
