@@ -7,6 +7,7 @@
  * categorical feature starts with no label favoured, a relation's features spread inside
  * their polytope.)
  */
+import type { FeatureTransforms } from './feature-transform.js';
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -25,10 +26,17 @@ export const ADJOINT_STEP_SCALE = 10;
 
 export function adjointProgram(solutions: number, seed: number, parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>): InversionProgram {
     const width = parts.transforms.rawWidth;
-    const random = new Random(seedFor(seed, 'adjoint-starts'));
-    const start = new Float32Array(solutions * width);
-    for (let i = 0; i < solutions; i++) start.set(parts.transforms.randomRaw(random), i * width);
+    const start = adjointStarts(solutions, seed, parts.transforms);
     const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, width]), ADJOINT_STEP_SCALE), true));
     // raw() is always called inside a tidy or a tape, which disposes the product.
     return new TapedProgram({ ...parts, raw: () => tf.mul(v, ADJOINT_STEP_SCALE) as Tensor2D, variables: [v], owned: [] });
+}
+
+/** The seeded starting raw values [solutions x raw width], row-major (shared with the fused kernel's adjoint). */
+export function adjointStarts(solutions: number, seed: number, transforms: FeatureTransforms): Float32Array {
+    const random = new Random(seedFor(seed, 'adjoint-starts'));
+    const width = transforms.rawWidth;
+    const start = new Float32Array(solutions * width);
+    for (let i = 0; i < solutions; i++) start.set(transforms.randomRaw(random), i * width);
+    return start;
 }

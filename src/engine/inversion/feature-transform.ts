@@ -42,7 +42,7 @@ export type { FreeColumn } from './transform-part.js';
  * half of them inside finds the best near the edge: on seeds 0-12 it reached 99.7-100 % of
  * the box's true maximum, against 90.6-99.6 % at 0.1 and 64 % at 1.
  */
-const CONSTRAINT_RAW_SCALE = 0.03;
+export const CONSTRAINT_RAW_SCALE = 0.03;
 /** The adjoint's box starts keep off the box's very edges, where the sigmoid's slope vanishes. */
 const EDGE = 0.02;
 
@@ -206,6 +206,14 @@ export class FeatureTransforms {
             });
             return (pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1)) as Tensor2D;
         });
+    }
+
+    /**
+     * Every part is a real or integer feature of its own (box, constraint or none): one raw
+     * value per free column, as the fused kernel computes them. Labels and relations are not.
+     */
+    get scalarOnly(): boolean {
+        return this.parts.every((p) => p instanceof ScalarPart);
     }
 
     /** Whether any part retracts its raw values (the caller then calls `retract` after each step). */
