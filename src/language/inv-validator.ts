@@ -13,6 +13,7 @@ import { NamesValidator } from './validation/names-validator.js';
 import { NumbersValidator } from './validation/numbers-validator.js';
 import { OracleFilesValidator } from './validation/oracle-files-validator.js';
 import { RunValidator } from './validation/run-validator.js';
+import { SynthesisOutputValidator } from './validation/synthesis-output-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
@@ -21,6 +22,7 @@ export function registerValidationChecks(services: InvServices): void {
     const constraints = new ConstraintValidator();
     const runs = new RunValidator(services.files.OracleFiles, reservedWords(services.Grammar));
     const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
+    const synthesisOutput = new SynthesisOutputValidator(services.files.OracleFiles);
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -62,6 +64,7 @@ export function registerValidationChecks(services: InvServices): void {
         Synthesis: [
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkLikeFile(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => synthesisOutput.checkOutput(b, accept),
         ],
     };
     registry.register(slow, undefined, 'slow');

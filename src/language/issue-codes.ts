@@ -31,6 +31,11 @@ export namespace IssueCodes {
     /** Added (warning): a training field (`epochs`, `layers`, …) on an oracle without `data`. */
     export const TrainingWithoutData = 'training-without-data';
 
+    // ---- where a synthesis writes (LANGUAGE.md "Synthesis"; `output-not-csv` added)
+    export const OutputOutside = 'output-outside';
+    export const OutputExists = 'output-exists';
+    export const OutputNotCsv = 'output-not-csv';
+
     // ---- numbers
     export const NonFinite = 'non-finite';
     export const NotPositive = 'not-positive';

@@ -10,6 +10,9 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { readModelSummary, type ModelSummaryResult } from '../engine/contract/model-summary.js';
+import {
+    checkSynthesisOutput, writtenRecordPath, wroteIt, type SynthesisOutputProblem, type SynthesisOutputState,
+} from '../engine/contract/synthesis-output.js';
 
 export type CsvHeaderResult =
     | { ok: true; columns: string[] }
@@ -41,6 +44,7 @@ export class OracleFiles {
     private readonly models = new Map<string, Stamped<ModelSummaryResult>>();
     private readonly headers = new Map<string, Stamped<CsvHeaderResult>>();
     private readonly labels = new Map<string, Stamped<ClassLabelsResult>>();
+    private readonly written = new Map<string, Stamped<boolean>>();
 
     /** model.json at an absolute path, summarised. */
     modelSummary(path: string): Promise<ModelSummaryResult> {
@@ -61,11 +65,27 @@ export class OracleFiles {
     }
 
     /**
+     * Whether a synthesis may write `path` (contract/synthesis-output.ts); whether inv wrote
+     * a file already there is cached by the stamps of the file and of its record.
+     */
+    synthesisOutput(path: string, invFolder: string, overwrite: boolean): Promise<SynthesisOutputProblem | SynthesisOutputState> {
+        return checkSynthesisOutput(path, invFolder, overwrite, async (file) => {
+            const stamps = await Promise.all([file, writtenRecordPath(file)].map((p) => stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => '-')));
+            const stamp = stamps.join('|');
+            const hit = this.written.get(file);
+            if (hit && hit.stamp === stamp) return hit.value;
+            const value = wroteIt(file);
+            this.written.set(file, { stamp, value, lookedAt: performance.now() });
+            return value;
+        });
+    }
+
+    /**
      * Forgets what is known about these files (absolute paths; a folder forgets what is in
      * it): the editor said they changed, so the next look reads them whatever their stamp.
      */
     forget(paths: string[]): void {
-        for (const cache of [this.models, this.headers, this.labels] as Array<Map<string, unknown>>) {
+        for (const cache of [this.models, this.headers, this.labels, this.written] as Array<Map<string, unknown>>) {
             for (const key of [...cache.keys()]) {
                 const path = key.split('\u0000')[0];
                 if (paths.some((p) => path === p || path.startsWith(p.endsWith(sep) ? p : p + sep))) cache.delete(key);

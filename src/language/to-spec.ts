@@ -51,7 +51,7 @@ import {
     generatorActivation, generatorLayers, interval, numberValue, oracleActivation, oracleClassify, oracleData, oracleInputs,
     oracleLayers, oracleModel, oracleOutputs, oracleSkipMissing, oracleTest, runBackend, runBounds, runFixItems,
     runGenerator, runMethodKind, runOracle, runOracleField, runStopOutsideBounds, runTargets, synthesisLike,
-    synthesisOutput, type RunBlock,
+    synthesisOutput, synthesisOverwrite, type RunBlock,
 } from './ast-fields.js';
 
 /** Defaults of LANGUAGE.md, in one place. */
@@ -215,6 +215,7 @@ function synthesisSpec(block: Synthesis, documentPath: string, text: string, opt
         count: numberValue(block, 'count') ?? SPEC_DEFAULTS.count,
         outputPath: absolute(base, outputPath),
         outputPathAsWritten: outputPath,
+        overwrite: synthesisOverwrite(block),
     };
 }
 

@@ -44,7 +44,7 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const metadata = checkMetadata(path, summary.metadata, spec);
     let model: LayersModel;
     try {
-        model = await tf.loadLayersModel(fileModelLoader(path, json));
+        model = await tf.loadLayersModel(fileModelLoader(path, json, summary.metadata));
     } catch (e) {
         if (e instanceof EngineError) throw e;
         throw new EngineError(`${path}: the model cannot be read (${(e as Error).message.split('\n')[0]})`);

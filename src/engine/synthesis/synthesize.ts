@@ -38,7 +38,7 @@ import type { InvResult, ResultTarget, RunSettings, StopReason, SynthesisReport 
 import { RunLog, type RunOutcome } from '../inversion/run-log.js';
 import type { SynthesisSpec } from '../contract/spec.js';
 import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-rules.js';
-import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
+import { checkSyntheticCsvTarget, distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
 
@@ -50,6 +50,9 @@ export const GENERATOR_SHARE = 0.75;
 export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    const csvTarget = { path: spec.outputPath, source: spec.source, name: spec.name, overwrite: spec.overwrite ?? false };
+    // Before anything trains: a run whose rows could not be written is refused now, not after an hour.
+    await checkSyntheticCsvTarget(csvTarget);
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     let written: Tensor1D | null = null;
@@ -104,10 +107,11 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         });
         const inputs = spec.oracle.inputs.map((i) => i.name);
         const fixed = new Set(spec.features.filter((f) => f.role === 'fixed').map((f) => f.name));
-        const overwritten = await writeSyntheticCsv(spec.outputPath, syntheticCsv(inputs, oracle.outputs, solutions, fixed));
+        const csv = await writeSyntheticCsv(csvTarget, syntheticCsv(inputs, oracle.outputs, solutions, fixed));
+        const overwritten = csv.overwritten;
         const achieved = solutions.map((s) => s.outputs[reference.output]);
         const synthesis: SynthesisReport = {
-            output: spec.outputPathAsWritten,
+            output: csv.asideBecause === null ? spec.outputPathAsWritten : csv.path,
             count: solutions.length,
             ks: reference.ks(achieved),
             meeting: solutions.length ? summary.meeting / solutions.length : 0,
@@ -117,6 +121,9 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             assigned: Array.from(assigned),
         };
         if (overwritten) summary.note = [summary.note, `${spec.outputPathAsWritten} existed and was overwritten.`].filter(Boolean).join(' ');
+        if (csv.asideBecause !== null) {
+            summary.note = [summary.note, `${spec.outputPathAsWritten} could not be written (${csv.asideBecause}): the rows are in ${csv.path}.`].filter(Boolean).join(' ');
+        }
         return assembleResult(resultHeader(spec, oracle, run, started), {
             settings: settingsOf(spec, reference.tolerance),
             kind: 'synthesis',
