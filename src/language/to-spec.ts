@@ -8,12 +8,12 @@
  * silently filled in.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
 import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelJson } from '../engine/contract/model-summary.js';
+import { FILE_SIZE_LIMITS, readRegularTextFileSync } from '../engine/contract/regular-file.js';
 import type {
     Activation,
     BackendChoice,
@@ -344,7 +344,8 @@ function refName(ref: { ref?: { name: string }; $refText: string }, node: AstNod
 function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
     let text: string;
     try {
-        text = readFileSync(modelPath, 'utf8');
+        // Never blocks (a FIFO as `model` is refused, not waited on): this runs in the language server.
+        text = readRegularTextFileSync(modelPath, FILE_SIZE_LIMITS.modelJson);
     } catch {
         return null;
     }
