@@ -77,8 +77,10 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
             }
             results.push(result);
             if (result.stoppedBecause === 'diverged') {
+                // The engine's note names where it happened (a constraint, the generator, the oracle) and the step.
+                const cause = /Diverged: ([^;]*);/.exec(result.summary.note ?? '')?.[1];
                 out.err(
-                    `${block.name} diverged (NaN or Inf) after ${result.stepsRun} steps; its results are the last finite state. ` +
+                    `${block.name} diverged (NaN or Inf)${cause ? `: ${cause}` : ''}; its results are the last finite state (step ${result.stepsRun}). ` +
                         'Try a smaller `learningRate` or `diversity`, or tighter bounds.',
                 );
                 exitCode = worse(exitCode, ExitCode.runFailed);

@@ -7,6 +7,8 @@
 export namespace IssueCodes {
     // ---- reading the file
     export const Syntax = 'syntax';
+    /** Added: the file is not UTF-8 text (UTF-16, NUL characters). */
+    export const Encoding = 'encoding';
     export const TooDeep = 'too-deep';
 
     // ---- names

@@ -268,13 +268,13 @@ export function parseInvMetadata(value: unknown): InvModelMetadata | string {
         if (!Array.isArray(value.classes) || !value.classes.every((c) => typeof c === 'string')) return 'has `classes` that is not a list of strings';
         classes = value.classes as string[];
     }
-    const testRmse: Record<string, number> = {};
+    let testRmse: Record<string, number> = {};
     if (value.testRmse !== undefined && value.testRmse !== null) {
         if (!isObject(value.testRmse)) return 'has `testRmse` that is not an object';
-        for (const [k, v] of Object.entries(value.testRmse)) {
-            if (typeof v !== 'number') return `has testRmse.${k} that is not a number`;
-            testRmse[k] = v;
-        }
+        const entries = Object.entries(value.testRmse);
+        for (const [k, v] of entries) if (typeof v !== 'number') return `has testRmse.${k} that is not a number`;
+        // fromEntries defines own properties: an output named `__proto__` is kept, not taken for the prototype.
+        testRmse = Object.fromEntries(entries) as Record<string, number>;
     }
     const data = typeof value.data === 'string' ? value.data : '';
     const trainedAt = typeof value.trainedAt === 'string' ? value.trainedAt : '';

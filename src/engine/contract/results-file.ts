@@ -36,8 +36,8 @@ export function resultsToCsv(results: InvResult[]): string {
         for (const s of r.solutions) {
             rows.push([
                 r.name,
-                ...inputs.map((f) => cell(s.inputs[f])),
-                ...outputs.map((o) => cell(s.outputs[o])),
+                ...inputs.map((f) => cell(own(s.inputs, f))),
+                ...outputs.map((o) => cell(own(s.outputs, o))),
                 s.error,
                 s.meets,
             ]);
@@ -59,7 +59,12 @@ export async function writeResultsFile(path: string, results: InvResult[]): Prom
     return writeOrKeepAside(path, format === 'json' ? resultsToJson(results) : resultsToCsv(results));
 }
 
-function cell(v: number | undefined): number | string {
+/** A column's value, only when the run has that column: a name like `toString` is not Object's. */
+function own(values: Record<string, number | string>, name: string): number | string | undefined {
+    return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+function cell(v: number | string | undefined): number | string {
     return v === undefined ? '' : v;
 }
 

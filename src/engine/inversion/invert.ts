@@ -6,6 +6,7 @@
 import { adjointProgram } from './adjoint.js';
 import { analyse } from './analysis.js';
 import { EngineError } from '../contract/errors.js';
+import { describeState } from './divergence.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
 import type { InversionProgram, ProgramState } from './inversion-program.js';
@@ -87,7 +88,7 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         if (step % CHECK_EVERY === 0 || step === spec.steps) {
             const diverged = await log.flush();
             const state = await current.program.state();
-            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
+            const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the solutions became non-finite by step ${step}`);
             if (cause !== null) {
                 if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
                 notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);

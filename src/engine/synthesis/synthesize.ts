@@ -22,6 +22,7 @@
 import type { Tensor1D } from '@tensorflow/tfjs';
 
 import { adjointProgram } from '../inversion/adjoint.js';
+import { describeState } from '../inversion/divergence.js';
 import { analyse } from '../inversion/analysis.js';
 import { ConditionalProgram, type TargetSource } from './conditional-generator.js';
 import { EngineError } from '../contract/errors.js';
@@ -184,14 +185,14 @@ async function loop(
             const diverged = await log.flush();
             if (current.generator) {
                 const state = await current.generator.state();
-                const cause = diverged ?? (finite(state) ? null : `the generator's rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the generator's rows became non-finite by step ${step}`);
                 if (cause !== null) throw new EngineError(`synthesis ${spec.name} diverged while training its generator: ${cause}; lower \`learningRate\` (now ${spec.learningRate})`);
                 const targets = current.generator.assigned;
                 meeting = 0;
                 for (let i = 0; i < state.solutions; i++) if (meets(state, targets, i)) meeting++;
             } else {
                 const state = await current.rows!.state();
-                const cause = diverged ?? (finite(state) ? null : `the rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the rows became non-finite by step ${step}`);
                 if (cause !== null) {
                     if (!lastFinite) throw new EngineError(`synthesis ${spec.name} diverged before its first finite rows: ${cause}`);
                     notes.push(`Diverged: ${cause}; the rows written are the last finite ones (step ${lastFinite.step}).`);

@@ -10,15 +10,18 @@ import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
 import { conditionInterval, isCovered, isEmpty, ALL_X, type XInterval } from './constraint-coverage.js';
 import { reportIssue } from './report-issue.js';
 
-/** The functions a constraint body may call, with their number of arguments. */
-export const CONSTRAINT_FUNCTIONS: Readonly<Record<string, number>> = {
-    exp: 1, log: 1, sqrt: 1, abs: 1, tanh: 1, sigmoid: 1, min: 2, max: 2,
-};
+/**
+ * The functions a constraint body may call, with their number of arguments. A Map, not an
+ * object: a call of `constructor` or `toString` must be an unknown function, not Object's.
+ */
+export const CONSTRAINT_FUNCTIONS: ReadonlyMap<string, number> = new Map([
+    ['exp', 1], ['log', 1], ['sqrt', 1], ['abs', 1], ['tanh', 1], ['sigmoid', 1], ['min', 2], ['max', 2],
+]);
 
 export class ConstraintValidator {
     checkVariable(ref: VarRef, accept: ValidationAcceptor): void {
         if (ref.name === 'x') return;
-        if (ref.name in CONSTRAINT_FUNCTIONS) {
+        if (CONSTRAINT_FUNCTIONS.has(ref.name)) {
             reportIssue(accept, 'error', IssueCodes.ConstraintVariable,
                 `${quoteName(ref.name)} is a function: call it, as in ${ref.name}(x)`, { node: ref, property: 'name' });
             return;
@@ -29,9 +32,9 @@ export class ConstraintValidator {
     }
 
     checkCall(call: CallExpr, accept: ValidationAcceptor): void {
-        const arity = CONSTRAINT_FUNCTIONS[call.fn];
+        const arity = CONSTRAINT_FUNCTIONS.get(call.fn);
         if (arity === undefined) {
-            const suggestion = closestName(call.fn, Object.keys(CONSTRAINT_FUNCTIONS));
+            const suggestion = closestName(call.fn, [...CONSTRAINT_FUNCTIONS.keys()]);
             reportIssue(accept, 'error', IssueCodes.UnknownFunction,
                 `unknown function ${quoteName(call.fn)}${didYouMean(suggestion)}; a constraint may use exp, log, sqrt, abs, tanh, sigmoid, min and max`,
                 { node: call, property: 'fn' }, suggestion === undefined ? {} : { suggestion });
