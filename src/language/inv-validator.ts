@@ -14,6 +14,7 @@ import { NumbersValidator } from './validation/numbers-validator.js';
 import { OracleFilesValidator } from './validation/oracle-files-validator.js';
 import { RunValidator } from './validation/run-validator.js';
 import { SynthesisOutputValidator } from './validation/synthesis-output-validator.js';
+import { MemoryValidator } from './validation/memory-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
@@ -23,6 +24,7 @@ export function registerValidationChecks(services: InvServices): void {
     const runs = new RunValidator(services.files.OracleFiles, reservedWords(services.Grammar));
     const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
     const synthesisOutput = new SynthesisOutputValidator(services.files.OracleFiles);
+    const memory = new MemoryValidator();
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -42,8 +44,8 @@ export function registerValidationChecks(services: InvServices): void {
         ],
         VarRef: (v, accept) => constraints.checkVariable(v, accept),
         CallExpr: (c, accept) => constraints.checkCall(c, accept),
-        Inversion: runChecks(names, runs),
-        Synthesis: runChecks(names, runs),
+        Inversion: [...runChecks(names, runs), (b, accept) => memory.checkRun(b, accept)],
+        Synthesis: [...runChecks(names, runs), (b, accept) => memory.checkRun(b, accept)],
         GeneratorMethod: (g, accept) => names.checkDuplicateFields(g, accept),
         NumberField: (f, accept) => numbers.checkNumberField(f, accept),
         LayersField: (f, accept) => numbers.checkLayers(f, accept),
@@ -59,6 +61,7 @@ export function registerValidationChecks(services: InvServices): void {
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkModel(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkDataFiles(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
+            (o: Oracle, accept: ValidationAcceptor) => memory.checkTraining(o, accept),
         ],
         Inversion: (b, accept) => runs.checkAgainstOracle(b, accept),
         Synthesis: [

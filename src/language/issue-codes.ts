@@ -33,6 +33,11 @@ export namespace IssueCodes {
     /** Added (warning): a training field (`epochs`, `layers`, …) on an oracle without `data`. */
     export const TrainingWithoutData = 'training-without-data';
 
+    // ---- memory (added): a job's estimate against this machine (engine/contract/memory-estimate.ts)
+    export const MemoryLimit = 'memory-limit';
+    /** Warning: near the limit, or past the wasm heap when `auto` may pick wasm. */
+    export const MemoryHigh = 'memory-high';
+
     // ---- where a synthesis writes (LANGUAGE.md "Synthesis"; `output-not-csv` added)
     export const OutputOutside = 'output-outside';
     export const OutputExists = 'output-exists';

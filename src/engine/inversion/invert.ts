@@ -7,6 +7,8 @@ import { adjointProgram } from './adjoint.js';
 import { analyse } from './analysis.js';
 import { EngineError } from '../contract/errors.js';
 import { describeState } from './divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
 import type { InversionProgram, ProgramState } from './inversion-program.js';
@@ -30,6 +32,7 @@ export interface RunOptions {
 export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */

@@ -23,6 +23,8 @@ import type { Tensor1D } from '@tensorflow/tfjs';
 
 import { adjointProgram } from '../inversion/adjoint.js';
 import { describeState } from '../inversion/divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { analyse } from '../inversion/analysis.js';
 import { ConditionalProgram, type TargetSource } from './conditional-generator.js';
 import { EngineError } from '../contract/errors.js';
@@ -51,6 +53,7 @@ export const GENERATOR_SHARE = 0.75;
 export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`synthesis ${spec.name}`, runSizes(spec));
     const csvTarget = { path: spec.outputPath, source: spec.source, name: spec.name, overwrite: spec.overwrite ?? false };
     // Before anything trains: a run whose rows could not be written is refused now, not after an hour.
     await checkSyntheticCsvTarget(csvTarget);
