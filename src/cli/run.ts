@@ -18,6 +18,7 @@ import { loadCheckedDocument, type CommandOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure, shownPath } from './failure.js';
 import { interruptOnCtrlC } from './interrupt.js';
+import { MemoryWatch } from './memory-watch.js';
 import { ProgressBar } from './progress-bar.js';
 import { summaryTable } from './summary-table.js';
 import { trainWithProgress } from './train.js';
@@ -53,18 +54,20 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
     }
 
     const interrupt = interruptOnCtrlC((l) => out.err(l));
+    const memory = new MemoryWatch();
+    const signal = AbortSignal.any([interrupt.signal, memory.signal]);
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
     const results: InvResult[] = [];
     let exitCode: ExitCode = ExitCode.ok;
     try {
         const trained = new Set<string>();
         for (const block of blocks) {
-            if (interrupt.interrupted) break;
+            if (interrupt.interrupted || memory.exceeded !== null) break;
             let result: InvResult;
             try {
-                if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, opts.backend ?? null, bar, interrupt.signal, out))) break;
+                if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, opts.backend ?? null, bar, signal, out))) break;
                 const spec = withOverrides(toRunSpec(document, block.name), opts);
-                result = await runOne(spec, bar, interrupt.signal, out, (line) => opts.quiet || out.err(line));
+                result = await runOne(spec, bar, signal, out, (line) => opts.quiet || out.err(line));
             } catch (e) {
                 bar.stop();
                 const failure = describeFailure(e, file, block);
@@ -74,6 +77,12 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
                 // defects in the file or its data stop everything.
                 if (failure.exitCode === ExitCode.runFailed) continue;
                 break;
+            }
+            if (memory.exceeded !== null) {
+                bar.stop();
+                out.err(memory.message(block.name));
+                result.summary.note = [result.summary.note, memory.message('This run')].filter(Boolean).join(' ');
+                exitCode = worse(exitCode, ExitCode.runFailed);
             }
             results.push(result);
             if (result.stoppedBecause === 'diverged') {
@@ -89,6 +98,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
         }
     } finally {
         interrupt.dispose();
+        memory.dispose();
     }
     if (interrupt.interrupted) exitCode = ExitCode.cancelled;
 

@@ -173,15 +173,26 @@ function summarise(parts: MemoryPart[], reduce: string[]): MemoryEstimate {
     return { parts, tensorBytes, heapBytes, bytes: BASELINE_BYTES + tensorBytes + heapBytes, reduce };
 }
 
+/** What to make smaller: for each part, heaviest first, the sizes it grows with (each said once). */
 function reduceAdvice(s: JobSizes, parts: MemoryPart[]): string[] {
-    const biggest = [...parts].sort((a, b) => b.bytes - a.bytes)[0]?.what ?? '';
     if (s.kind === 'training') return ['the rows of the training CSV', '`batch`', '`layers`'];
-    const advice: string[] = [];
     const rows = s.kind === 'inversion' ? '`solutions`' : '`count`';
-    if (biggest.includes('spread term')) advice.push(s.kind === 'inversion' ? '`solutions` (the spread term grows with its square), or `diversity 0`' : '`diversity 0`');
-    advice.push(rows);
-    if (s.method.kind === 'generator') advice.push('the generator\'s `latent` and `layers`');
-    return [...new Set(advice)];
+    const generator = s.method.kind === 'generator' ? 'the generator\'s `latent` and `layers`' : null;
+    const advice: string[] = [];
+    for (const part of [...parts].sort((a, b) => b.bytes - a.bytes)) {
+        if (part.bytes < 0.05 * sum(parts.map((p) => p.bytes))) break;
+        if (part.what.includes('spread term')) advice.push(s.kind === 'inversion' ? '`solutions` (the spread term grows with its square)' : '', '`diversity 0`');
+        else if (part.what.includes('generator') && generator) advice.push(generator);
+        else if (part.what.startsWith('a step') && generator && s.method.kind === 'generator' && s.method.latent + sum(s.method.layers) > 2 * (s.inputs + sum(s.oracleLayers))) advice.push(generator, rows);
+        else advice.push(rows);
+    }
+    const said = new Set<string>();
+    return advice.filter((a) => {
+        const key = a.split(' ')[0];
+        if (a === '' || said.has(key)) return false;
+        said.add(key);
+        return true;
+    });
 }
 
 // ---------------------------------------------------------------- judging an estimate
