@@ -15,7 +15,7 @@ import { writeFileAtomically } from '../contract/atomic-write.js';
 import { EngineError } from '../contract/errors.js';
 import type { Solution } from '../contract/results.js';
 import { checkSynthesisOutput, isOutputProblem, writtenRecord, writtenRecordPath } from '../contract/synthesis-output.js';
-import { writeOrKeepAside } from '../contract/write-destination.js';
+import { destinationProblem, writeOrKeepAside } from '../contract/write-destination.js';
 
 /**
  * Significant digits written: a feature or output computed in float32 carries about 7, so
@@ -46,6 +46,9 @@ export interface SyntheticCsvTarget {
 export async function checkSyntheticCsvTarget(target: SyntheticCsvTarget): Promise<void> {
     const check = await checkSynthesisOutput(target.path, dirname(target.source), target.overwrite);
     if (isOutputProblem(check)) throw new EngineError(`synthesis ${target.name}: cannot write ${target.path}: ${check.message} (${check.code})`);
+    // A read-only folder, or one that cannot be created: said now, not after the rows are made.
+    const problem = await destinationProblem(target.path, { createFolder: true });
+    if (problem) throw new EngineError(`synthesis ${target.name} was not started: ${problem}`);
 }
 
 export interface SyntheticCsvWritten {
