@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rm, stat } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { FileWriteError, writeFileAtomically, writeProblem } from './atomic-write.js';
@@ -76,23 +76,25 @@ export async function writeOrKeepAside(path: string, data: string | Uint8Array, 
     }
     const why = writeProblem(first);
     const tried = [`${path} (${why})`];
-    for (const place of asidePlaces(path)) {
+    const name = asideName(path);
+    // Beside the file, else in a folder of its own in the system's temporary folder (made
+    // fresh: a shared one might belong to another user).
+    const places = [async () => join(dirname(path), name), async () => join(await mkdtemp(join(tmpdir(), 'inv-kept-')), name)];
+    for (const place of places) {
+        let file = '';
         try {
-            await mkdir(dirname(place), { recursive: true });
-            await writeFileAtomically(place, data);
-            return { path: place, asideBecause: why };
+            file = await place();
+            await writeFileAtomically(file, data);
+            return { path: file, asideBecause: why };
         } catch (e) {
-            tried.push(`${place} (${writeProblem(e)})`);
+            tried.push(`${file || tmpdir()} (${writeProblem(e)})`);
         }
     }
     throw new FileWriteError(path, (first as NodeJS.ErrnoException).code, `${why}; nor could it be kept elsewhere: tried ${tried.join(', ')}`);
 }
 
-/** `rows.csv` -> `rows.inv-2025-01-31T10-22-03.csv` beside it, then the same name in the system's temp folder. */
-function asidePlaces(path: string): string[] {
+/** `rows.csv` -> `rows.inv-2025-01-31T10-22-03-123Z.csv`: a name of its own, that says when. */
+function asideName(path: string): string {
     const ext = extname(path);
-    const stem = basename(path, ext);
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const name = `${stem}.inv-${stamp}${ext}`;
-    return [join(dirname(path), name), join(tmpdir(), 'inv-kept', name)];
+    return `${basename(path, ext)}.inv-${new Date().toISOString().replace(/[:.]/g, '-')}${ext}`;
 }
