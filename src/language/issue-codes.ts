@@ -76,6 +76,10 @@ export namespace IssueCodes {
     export const UnreachablePiece = 'unreachable-piece';
     /** Added (warning): a `tolerance` on its own line right after a target, read as that target's own. */
     export const TolerancePlacement = 'tolerance-placement';
+
+    // ---- results (the language server, after a run)
+    /** Added (warning): a target the last run did not meet, while its result belongs to the file's text. */
+    export const TargetNotMet = 'target-not-met';
 }
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];

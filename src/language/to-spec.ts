@@ -88,6 +88,24 @@ export interface ToSpecOptions {
      * none); by default from the model.json on disk. Tests inject their own.
      */
     readMetadata?: (modelPath: string) => InvModelMetadata | null;
+    /**
+     * Values that replace the language's defaults where the block leaves them unset: the
+     * editor's settings (`inv.defaultBackend`, `inv.defaultSolutions`, `inv.defaultSteps`).
+     * The CLI passes none. The result's `settings` record the values used.
+     */
+    defaults?: RunDefaults;
+}
+
+/** What the editor's settings may fill in; `solutions` applies to inversions only (a synthesis has `count`). */
+export interface RunDefaults {
+    backend?: BackendChoice;
+    solutions?: number;
+    steps?: number;
+}
+
+/** A document's text as a RunSpec (and so its result) records it: sha256, hex. A result is stale when this changes. */
+export function sourceHash(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
 }
 
 /** The inversions and syntheses of a file, in file order: what `inv run FILE` runs. */
@@ -156,16 +174,16 @@ function commonSpec(block: RunBlock, documentPath: string, text: string, opts: T
         common: {
             name: block.name,
             source: documentPath,
-            sourceHash: createHash('sha256').update(text).digest('hex'),
+            sourceHash: sourceHash(text),
             oracle,
             features: featureSpecs(block, oracle, recorded),
             stopOutsideBounds: runStopOutsideBounds(block),
             method: methodSpec(block),
-            steps: numberValue(block, 'steps') ?? SPEC_DEFAULTS.steps,
+            steps: numberValue(block, 'steps') ?? opts.defaults?.steps ?? SPEC_DEFAULTS.steps,
             learningRate: numberValue(block, 'learningRate') ?? SPEC_DEFAULTS.learningRate,
             seed: numberValue(block, 'seed') ?? SPEC_DEFAULTS.seed,
             diversity: numberValue(block, 'diversity') ?? DEFAULT_DIVERSITY,
-            backend: (runBackend(block) as BackendChoice | undefined) ?? SPEC_DEFAULTS.backend,
+            backend: (runBackend(block) as BackendChoice | undefined) ?? opts.defaults?.backend ?? SPEC_DEFAULTS.backend,
         },
     };
 }
@@ -176,7 +194,7 @@ function inversionSpec(block: Inversion, documentPath: string, text: string, opt
         ...common,
         kind: 'inversion',
         targets: runTargets(block).map((t) => targetSpec(t, blockTolerance, classifier)),
-        solutions: numberValue(block, 'solutions') ?? SPEC_DEFAULTS.solutions,
+        solutions: numberValue(block, 'solutions') ?? opts.defaults?.solutions ?? SPEC_DEFAULTS.solutions,
     };
 }
 

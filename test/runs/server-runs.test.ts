@@ -67,8 +67,7 @@ describe('runs through the language server', () => {
     beforeAll(async () => {
         server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
         server.open(uri, QUICK);
-        await server.until('diagnostics of quick.inv', () => server.diagnostics.get(uri));
-        expect(server.diagnostics.get(uri)!.filter((d) => d.severity === 1)).toEqual([]);
+        expect((await server.diagnosticsOf(uri)).filter((d) => d.severity === 1)).toEqual([]);
     });
     afterAll(() => server?.stop());
 
@@ -86,6 +85,14 @@ describe('runs through the language server', () => {
         expect(progress.every((p) => p.name === 'Quick' && p.uri === uri && p.phase === 'running')).toBe(true);
         const cached = await server.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
         expect(cached?.sourceHash).toBe(result.sourceHash);
+    });
+
+    it('inv/result says how the run ended in one line; the result itself is only pulled with inv/results', async () => {
+        const quick = server.notified.find((n) => n.name === 'Quick');
+        expect(quick).toBeDefined();
+        expect(Object.keys(quick!).sort()).toEqual(['error', 'hasResult', 'job', 'name', 'runId', 'summary', 'uri']);
+        expect(quick).toMatchObject({ job: 'run', hasResult: true, error: null });
+        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
     });
 
     it('inlay hints show the achieved output at the target and the free features', async () => {
@@ -131,7 +138,7 @@ describe('runs through the language server', () => {
         const again = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
         try {
             again.open(uri, QUICK);
-            await again.until('diagnostics', () => again.diagnostics.get(uri));
+            await again.diagnosticsOf(uri);
             const cached = await again.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
             expect(cached?.name).toBe('Quick');
             const edited = `// edited\n${QUICK}`;
@@ -186,7 +193,7 @@ inversion OnFresh {
         try {
             const train = ws.uri('train.inv');
             server.open(train, ws.text('train.inv'));
-            await server.until('diagnostics', () => server.diagnostics.get(train));
+            await server.diagnosticsOf(train);
             const { runId } = await server.rpc.sendRequest(trainRequest, { uri: train, oracle: 'Fresh' });
             const trained = await server.until('training finished', () => server.finishedRun(runId), 120_000);
             expect(trained.error).toBeNull();
@@ -197,7 +204,7 @@ inversion OnFresh {
 
             const first = ws.uri('first.inv');
             server.open(first, ws.text('first.inv'));
-            await server.until('diagnostics', () => server.diagnostics.get(first));
+            await server.diagnosticsOf(first);
             const run = await server.rpc.sendRequest(runRequest, { uri: first, name: 'OnFresh' });
             const done = await server.until('run finished', () => server.finishedRun(run.runId), 120_000);
             expect(done.error).toBeNull();
@@ -219,7 +226,7 @@ describe('editor settings fill what the file leaves unset', () => {
         const server = await LspProcess.start({ workspace: ws.dir, settings: { defaultSteps: 60, defaultSolutions: 8, defaultBackend: 'cpu' } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const unset = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
             const quick = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
             const a = await server.until('Unset finished', () => server.finishedRun(unset.runId), 120_000);
@@ -240,7 +247,7 @@ describe('editor settings fill what the file leaves unset', () => {
         const server = await LspProcess.start({ workspace: ws.dir, settings: { inlayHints: { enabled: false }, defaultSteps: 20 } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
             expect((await server.until('finished', () => server.finishedRun(runId), 120_000)).result).not.toBeNull();
             const hints = await server.rpc.sendRequest('textDocument/inlayHint', {
@@ -261,7 +268,7 @@ describe('a worker that dies', () => {
         const server = await LspProcess.start({ workspace: quick.dir, env });
         const uri = quick.uri('quick.inv');
         server.open(uri, QUICK);
-        await server.until('diagnostics', () => server.diagnostics.get(uri));
+        await server.diagnosticsOf(uri);
         const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
         const done = await server.until('the failed run', () => server.finishedRun(runId), 60_000);
         // The server lives on: completion still answers.
@@ -287,8 +294,45 @@ describe('a worker that dies', () => {
     it('running out of memory becomes an out-of-memory error that says what to do', async () => {
         const { server, done, labels } = await runWithFault({ INV_TEST_WORKER_FAULT: 'oom', INV_WORKER_HEAP_MB: '64' });
         try {
-            expect(done.error).toMatch(/ran out of memory \(the engine's limit is 64 MiB\).*fewer `solutions`/);
+            expect(done.error).toMatch(/ran out of memory \(the engine's limit is 64 MiB of JavaScript heap\) \(its estimate before it started: about \d+ MiB\) and was stopped\. Reduce `solutions`/);
             expect(labels).toContain('Poly4');
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
+describe('a worker killed, or past its memory limit (issue 15)', () => {
+    const quick = paperWorkspace({ 'quick.inv': QUICK });
+
+    async function failedRun(env: Record<string, string>) {
+        const server = await LspProcess.start({ workspace: quick.dir, env });
+        const uri = quick.uri('quick.inv');
+        server.open(uri, QUICK);
+        await server.until('diagnostics', () => server.diagnostics.get(uri));
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+        const done = await server.until('the failed run', () => server.finishedRun(runId), 60_000);
+        return { server, done };
+    }
+
+    it('a kill from outside is reported as a kill, not as running out of memory', async () => {
+        const { server, done } = await failedRun({ INV_TEST_WORKER_FAULT: 'sigkill' });
+        try {
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/^The engine worker was killed \(SIGKILL\) from outside inv, by a user or a tool, or by the system when it was short of memory/);
+            expect(done.error).not.toMatch(/ran out of memory/);
+            expect(server.child.exitCode).toBeNull();
+        } finally {
+            await server.stop();
+        }
+    });
+
+    it('memory outside the JavaScript heap (as tensors take) is watched: past the limit the run is stopped and says so', async () => {
+        const { server, done } = await failedRun({ INV_TEST_WORKER_FAULT: 'grow', INV_MEMORY_LIMIT_MB: '400' });
+        try {
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/^The run ran out of memory: the engine's resident memory reached \d+ MiB, past its limit of 400 MiB \(INV_MEMORY_LIMIT_MB, else 80 % of this machine's memory\) \(its estimate before it started: about \d+ MiB\), and it was stopped\. Reduce `solutions`/);
+            expect(server.child.exitCode).toBeNull();
         } finally {
             await server.stop();
         }
@@ -302,7 +346,7 @@ describe('a worker that does not stop when cancelled', () => {
         const server = await LspProcess.start({ workspace: ws.dir, env: { INV_TEST_WORKER_FAULT: 'hang' } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
             await new Promise((r) => setTimeout(r, 300));
             const cancelledAt = Date.now();
@@ -324,7 +368,7 @@ describe('an untrusted workspace', () => {
         const server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { workspaceTrusted: false } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const refused = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' }).then(
                 () => null,
                 (e: unknown) => e,

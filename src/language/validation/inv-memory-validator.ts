@@ -22,7 +22,7 @@ import {
 import { SPEC_DEFAULTS } from '../to-spec.js';
 import { reportIssue } from './report-issue.js';
 
-export class MemoryValidator {
+export class InvMemoryValidator {
     /** An inversion or a synthesis: its solutions or rows, generator and oracle sizes. */
     checkRun(block: Inversion | Synthesis, accept: ValidationAcceptor): void {
         const oracle = runOracle(block);

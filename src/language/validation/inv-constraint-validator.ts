@@ -18,7 +18,7 @@ export const CONSTRAINT_FUNCTIONS: ReadonlyMap<string, number> = new Map([
     ['exp', 1], ['log', 1], ['sqrt', 1], ['abs', 1], ['tanh', 1], ['sigmoid', 1], ['min', 2], ['max', 2],
 ]);
 
-export class ConstraintValidator {
+export class InvConstraintValidator {
     checkVariable(ref: VarRef, accept: ValidationAcceptor): void {
         if (ref.name === 'x') return;
         if (CONSTRAINT_FUNCTIONS.has(ref.name)) {

@@ -19,11 +19,16 @@ import {
 import { duplicateColumnMessage } from '../../engine/contract/csv-header.js';
 import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
+import type { InvServices } from '../inv-module.js';
 import { LABEL_ROW_CAP, type OracleFiles } from '../oracle-files.js';
 import { reportIssue } from './report-issue.js';
 
-export class OracleFilesValidator {
-    constructor(private readonly files: OracleFiles) {}
+export class InvOracleFilesValidator {
+    private readonly files: OracleFiles;
+
+    constructor(services: InvServices) {
+        this.files = services.files.OracleFiles;
+    }
 
     async checkModel(oracle: Oracle, accept: ValidationAcceptor): Promise<void> {
         const field = oracleModelField(oracle);

@@ -15,7 +15,7 @@ import { quoteName } from '../name-suggestion.js';
 import { reportIssue } from './report-issue.js';
 import { isSynthesis, type Synthesis } from '../generated/ast.js';
 
-export class NamesValidator {
+export class InvNamesValidator {
     /** Two top-level blocks with one name: the second is the error. */
     checkUniqueBlockNames(file: InvFile, accept: ValidationAcceptor): void {
         const first = new Map<string, AstNode>();

@@ -5,19 +5,19 @@
  */
 import { AstUtils, type AstNode } from 'langium';
 import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../../language/generated/ast.js';
-import type { InvServices } from '../../language/inv-module.js';
 import { runOracle } from '../../language/ast-fields.js';
 import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
 import { formatSpread, formatValue } from './result-text.js';
 import { featureReading } from './result-reading.js';
+import type { InvServerServices } from '../inv-server-module.js';
 import { ResultStore } from './result-store.js';
 
 export class InvResultHoverProvider extends InvHoverProvider {
-    constructor(
-        services: InvServices,
-        private readonly store: ResultStore,
-    ) {
+    private readonly store: ResultStore;
+
+    constructor(services: InvServerServices) {
         super(services);
+        this.store = services.runs.ResultStore;
     }
 
     protected override async getAstNodeHoverContent(node: AstNode): Promise<string | undefined> {

@@ -9,6 +9,7 @@ import { synthesisOutputField, synthesisOverwrite } from '../ast-fields.js';
 import { documentFolder, resolveDocumentPath } from '../document-paths.js';
 import type { Synthesis } from '../generated/ast.js';
 import { IssueCodes } from '../issue-codes.js';
+import type { InvServices } from '../inv-module.js';
 import type { OracleFiles } from '../oracle-files.js';
 import { reportIssue } from './report-issue.js';
 
@@ -18,8 +19,12 @@ const CODES = {
     'output-exists': IssueCodes.OutputExists,
 } as const;
 
-export class SynthesisOutputValidator {
-    constructor(private readonly files: OracleFiles) {}
+export class InvSynthesisOutputValidator {
+    private readonly files: OracleFiles;
+
+    constructor(services: InvServices) {
+        this.files = services.files.OracleFiles;
+    }
 
     async checkOutput(block: Synthesis, accept: ValidationAcceptor): Promise<void> {
         const field = synthesisOutputField(block);

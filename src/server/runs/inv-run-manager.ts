@@ -2,7 +2,8 @@
  * The language server's side of running: answers `inv/run`, `inv/train`, `inv/cancel`,
  * `inv/results`, `inv/activeRuns`; translates the document with the CLI's `toRunSpec` (plus the
  * editor's defaults), runs it in an engine worker process, forwards the worker's progress as
- * `inv/progress`, stores the result and sends `inv/result`, then asks the editor to refresh
+ * `inv/progress`, stores the result and sends `inv/result` (how it ended; the result itself is
+ * `inv/results`'s answer), then asks the editor to refresh
  * the lenses, inlay hints and diagnostics that show it. The server itself never runs tensors,
  * so completion and hover keep answering during a run.
  */
@@ -10,7 +11,6 @@ import { existsSync } from 'node:fs';
 import type { LangiumDocument } from 'langium';
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
-import type { Connection } from 'vscode-languageserver';
 import { CodeLensRefreshRequest, ResponseError } from 'vscode-languageserver';
 import type { WorkerJob, WorkerProgress } from '../../engine/contract/worker-protocol.js';
 import type { InvInitializationOptions, RunFinished, RunProgress, RunStarted, RunTarget, TrainTarget } from '../../protocol.js';
@@ -27,7 +27,8 @@ import {
 import type { InvFile } from '../../language/generated/ast.js';
 import { isInversion, isOracle, isSynthesis } from '../../language/generated/ast.js';
 import { toOracleSpec, toRunSpec } from '../../language/to-spec.js';
-import { applyEditorSettings, parseEditorRunSettings } from './editor-settings.js';
+import type { InvServerServices } from '../inv-server-module.js';
+import { parseEditorRunSettings } from './editor-settings.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, JobKind, RunStates } from './run-state.js';
 import { resultSummary } from './result-text.js';
@@ -39,27 +40,31 @@ export const RUN_REFUSED = -32001;
 /** How often the lenses are refreshed while a run streams progress. */
 const LENS_REFRESH_MS = 400;
 
-export interface RunManagerOptions {
-    /** Engine worker script; default out/worker.cjs beside the server bundle. */
-    workerPath?: string;
-    cancelGraceMs?: number;
-}
-
 export class InvRunManager {
     private trusted = true;
     private nextRunId = 1;
     private readonly workers = new Map<string, WorkerProcess>();
     private lensRefresh: NodeJS.Timeout | undefined;
+    private readonly shared: LangiumSharedServices;
+    private readonly store: ResultStore;
+    private readonly states: RunStates;
 
-    constructor(
-        private readonly shared: LangiumSharedServices,
-        private readonly store: ResultStore,
-        private readonly states: RunStates,
-        private readonly options: RunManagerOptions = {},
-    ) {}
+    constructor(services: InvServerServices) {
+        this.shared = services.shared;
+        this.store = services.runs.ResultStore;
+        this.states = services.runs.RunStates;
+    }
 
-    /** Registers the custom requests on the server's connection (called once at start-up). */
-    listen(connection: Connection): void {
+    /**
+     * Registers the custom requests on the server's connection and reads the client's
+     * initialization options (called once, before the server listens).
+     */
+    listen(): void {
+        const connection = this.shared.lsp.Connection;
+        if (!connection) throw new Error('the run manager needs a language server connection');
+        this.shared.lsp.LanguageServer.onInitialize((params) => {
+            this.initialize(params.initializationOptions as Partial<InvInitializationOptions> | undefined);
+        });
         connection.onRequest(runRequest, (target) => this.run(target));
         connection.onRequest(trainRequest, (target) => this.train(target));
         connection.onRequest(cancelRequest, ({ runId }) => this.cancel(runId));
@@ -96,14 +101,13 @@ export class InvRunManager {
         if (!block || !(isInversion(block) || isSynthesis(block))) {
             throw refused(`${fileName(target.uri)} has no inversion or synthesis named \`${target.name}\`.`);
         }
+        const defaults = parseEditorRunSettings(await this.configuration());
         let spec;
         try {
-            spec = toRunSpec(document, target.name);
+            spec = toRunSpec(document, target.name, { defaults });
         } catch (e) {
             throw refused(`${target.name}: ${(e as Error).message}`);
         }
-        const settings = parseEditorRunSettings(await this.configuration());
-        spec = applyEditorSettings(spec, block, settings);
         const trainFirst = spec.oracle.training !== null && !existsSync(spec.oracle.modelPath);
         return this.startJob(target.uri, target.name, 'run', { kind: 'run', spec, trainFirst });
     }
@@ -135,8 +139,6 @@ export class InvRunManager {
         const entry = this.states.start({ runId, uri, name, job });
         const started = Date.now();
         const worker = new WorkerProcess(work, {
-            workerPath: this.options.workerPath,
-            cancelGraceMs: this.options.cancelGraceMs,
             onProgress: (p) => this.onProgress(entry, p, started),
             onLog: (line) => this.shared.lsp.Connection?.console.log(`[engine ${runId}] ${line}`),
         });
@@ -163,10 +165,10 @@ export class InvRunManager {
 
     private async onOutcome(entry: ActiveJob, outcome: WorkerOutcome): Promise<void> {
         this.workers.delete(entry.runId);
-        const finished: RunFinished = { runId: entry.runId, uri: entry.uri, name: entry.name, result: null, error: null, job: entry.job };
+        const finished: RunFinished = { runId: entry.runId, uri: entry.uri, name: entry.name, job: entry.job, hasResult: false, summary: null, error: null };
         if (outcome.kind === 'result') {
             this.store.set(entry.uri, outcome.result);
-            finished.result = outcome.result;
+            finished.hasResult = true;
             finished.summary = resultSummary(outcome.result);
         } else if (outcome.kind === 'trained') {
             const s = outcome.summary;

@@ -20,7 +20,7 @@ const RULES: Record<string, Record<string, NumberRule>> = {
     GeneratorMethod: { latent: 'positive-integer' },
 };
 
-export class NumbersValidator {
+export class InvNumbersValidator {
     checkNumberField(field: NumberField, accept: ValidationAcceptor): void {
         const block = field.$container;
         const blockType = isOracle(block) ? 'Oracle' : isInversion(block) ? 'Inversion' : isSynthesis(block) ? 'Synthesis' : isGeneratorMethod(block) ? 'GeneratorMethod' : '';

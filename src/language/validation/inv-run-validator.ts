@@ -16,15 +16,20 @@ import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, nameAsSource, quoteName } from '../name-suggestion.js';
 import { resolveDocumentPath } from '../document-paths.js';
 import { readOracleFacts, type OracleFacts } from '../oracle-facts.js';
+import type { InvServices } from '../inv-module.js';
+import { reservedWords } from '../inv-keywords.js';
 import type { OracleFiles } from '../oracle-files.js';
 import { reportIssue } from './report-issue.js';
 
-export class RunValidator {
-    constructor(
-        private readonly files: OracleFiles,
-        /** The grammar's keywords: a name that is one is written in backticks in a suggested fix. */
-        private readonly keywords: ReadonlySet<string> = new Set(),
-    ) {}
+export class InvRunValidator {
+    private readonly files: OracleFiles;
+    /** The grammar's keywords: a name that is one is written in backticks in a suggested fix. */
+    private readonly keywords: ReadonlySet<string>;
+
+    constructor(services: InvServices) {
+        this.files = services.files.OracleFiles;
+        this.keywords = reservedWords(services.Grammar);
+    }
 
     checkTargets(block: RunBlock, accept: ValidationAcceptor): void {
         const targets = runTargets(block);

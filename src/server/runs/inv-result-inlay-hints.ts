@@ -10,14 +10,18 @@ import { InlayHintKind, type InlayHint, type InlayHintParams, type Position } fr
 import type { InvResult } from '../../engine/contract/results.js';
 import type { InvFile } from '../../language/generated/ast.js';
 import { isBoundField, isInversion, isOracleRefField, isSynthesis, isTargetField } from '../../language/generated/ast.js';
+import type { InvServerServices } from '../inv-server-module.js';
 import { ResultStore } from './result-store.js';
 import { describeFeature, describeTargetReading, featureReading, freeFeatures, targetReading } from './result-reading.js';
 
 export class InvResultInlayHints implements InlayHintProvider {
-    constructor(
-        private readonly shared: LangiumSharedServices,
-        private readonly store: ResultStore,
-    ) {}
+    private readonly shared: LangiumSharedServices;
+    private readonly store: ResultStore;
+
+    constructor(services: InvServerServices) {
+        this.shared = services.shared;
+        this.store = services.runs.ResultStore;
+    }
 
     async getInlayHints(document: LangiumDocument, _params: InlayHintParams): Promise<InlayHint[] | undefined> {
         const enabled = (await this.shared.workspace.ConfigurationProvider.getConfiguration('inv', 'inlayHints'))?.enabled;

@@ -6,17 +6,23 @@
 import { AstUtils, type ValidationAcceptor, type ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Synthesis } from '../../language/generated/ast.js';
 import { isTargetField } from '../../language/generated/ast.js';
+import { IssueCodes } from '../../language/issue-codes.js';
+import type { InvServerServices } from '../inv-server-module.js';
 import { formatValue } from './result-text.js';
 import { targetReading } from './result-reading.js';
 import { ResultStore } from './result-store.js';
 
-export const TARGET_NOT_MET = 'target-not-met';
+export function registerResultChecks(services: InvServerServices): void {
+    const validator = services.validation.ResultValidator;
+    const checks: ValidationChecks<InvAstType> = { Inversion: validator.checkRun, Synthesis: validator.checkRun };
+    services.validation.ValidationRegistry.register(checks, validator);
+}
 
 export class InvResultValidator {
-    constructor(private readonly store: ResultStore) {}
+    private readonly store: ResultStore;
 
-    checks(): ValidationChecks<InvAstType> {
-        return { Inversion: (node, accept) => this.checkRun(node, accept), Synthesis: (node, accept) => this.checkRun(node, accept) };
+    constructor(services: InvServerServices) {
+        this.store = services.runs.ResultStore;
     }
 
     checkRun(block: Inversion | Synthesis, accept: ValidationAcceptor): void {
@@ -33,7 +39,7 @@ export class InvResultValidator {
                 `Target not met by the last run: the best ${reading.target.output} is ${formatValue(reading.achieved)}, ` +
                     `a miss of ${formatValue(reading.miss ?? NaN)} (tolerance ${formatValue(tolerance)}; ${result.summary.meeting}/${result.solutions.length} solutions meet). ` +
                     'The bounds or fixed values may not allow it; widen them, or run longer.',
-                { node: field, code: TARGET_NOT_MET },
+                { node: field, code: IssueCodes.TargetNotMet },
             );
         }
     }

@@ -10,18 +10,30 @@ import type { LangiumSharedServices } from 'langium/lsp';
 import type { RunTarget, TrainTarget } from '../../protocol.js';
 import type { RunLensState, RunStateSource } from '../../language/lsp/run-state-source.js';
 import { formatValue, resultSummary } from './result-text.js';
+import type { InvServerServices } from '../inv-server-module.js';
+import type { InvRunManager } from './inv-run-manager.js';
 import { ResultStore } from './result-store.js';
 import type { ActiveJob, RunStates } from './run-state.js';
 
 const UNTRUSTED: RunLensState = { kind: 'finished', summary: '⚠ Untrusted workspace: inv edits and checks, but does not run or train', hasResults: false };
 
-export class LensRunState implements RunStateSource {
-    constructor(
-        private readonly shared: LangiumSharedServices,
-        private readonly store: ResultStore,
-        private readonly states: RunStates,
-        private readonly trusted: () => boolean,
-    ) {}
+export class InvLensRunState implements RunStateSource {
+    private readonly shared: LangiumSharedServices;
+    private readonly store: ResultStore;
+    private readonly states: RunStates;
+    /** Asked lazily: the run manager uses the lenses' services too. */
+    private readonly manager: () => InvRunManager;
+
+    constructor(services: InvServerServices) {
+        this.shared = services.shared;
+        this.store = services.runs.ResultStore;
+        this.states = services.runs.RunStates;
+        this.manager = () => services.runs.RunManager;
+    }
+
+    private trusted(): boolean {
+        return this.manager().workspaceTrusted;
+    }
 
     runState(target: RunTarget): RunLensState | undefined {
         const running = this.states.running(target.uri, target.name, 'run');
