@@ -29,6 +29,8 @@ import { InvRenameProvider } from './lsp/inv-rename-provider.js';
 import { InvSemanticTokenProvider } from './lsp/inv-semantic-tokens.js';
 import { NoRunState, type RunStateSource } from './lsp/run-state-source.js';
 import { OracleFiles } from './oracle-files.js';
+import { InvDocumentBuilder } from './lsp/inv-document-builder.js';
+import { InvWorkspaceManager } from './lsp/inv-workspace-manager.js';
 import { InvConstraintValidator } from './validation/inv-constraint-validator.js';
 import { InvNamesValidator } from './validation/inv-names-validator.js';
 import { InvNumbersValidator } from './validation/inv-numbers-validator.js';
@@ -103,6 +105,11 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
 
 /** Shared services this language replaces. */
 export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+    workspace: {
+        // Documents not open in the editor are read, parsed and validated at low priority.
+        WorkspaceManager: (services) => new InvWorkspaceManager(services),
+        DocumentBuilder: (services) => new InvDocumentBuilder(services),
+    },
     lsp: {
         NodeKindProvider: () => new InvNodeKindProvider(),
         DocumentUpdateHandler: (services) => new InvDocumentUpdateHandler(services),

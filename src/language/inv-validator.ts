@@ -31,7 +31,7 @@ export function registerValidationChecks(services: InvServices): void {
         Constraint: [
             (c, accept) => names.checkNotEmpty(c, accept),
             (c, accept) => names.checkConstraintHasPieces(c, accept),
-            (c, accept) => constraints.checkReachablePieces(c, accept),
+            (c, accept, cancelToken) => constraints.checkReachablePieces(c, accept, cancelToken),
         ],
         VarRef: (v, accept) => constraints.checkVariable(v, accept),
         CallExpr: (c, accept) => constraints.checkCall(c, accept),

@@ -3,11 +3,11 @@
  * number of arguments; a piece that earlier pieces already cover can never apply.
  * (Nesting depth is limited before parsing: see nesting-guard.ts.)
  */
-import type { ValidationAcceptor } from 'langium';
+import { Cancellation, interruptAndCheck, type ValidationAcceptor } from 'langium';
 import type { CallExpr, Constraint, VarRef } from '../generated/ast.js';
 import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
-import { conditionInterval, isCovered, isEmpty, ALL_X, type XInterval } from './constraint-coverage.js';
+import { conditionInterval, CoveredSet, isEmpty, ALL_X } from './constraint-coverage.js';
 import { reportIssue } from './report-issue.js';
 
 /**
@@ -47,24 +47,26 @@ export class InvConstraintValidator {
         }
     }
 
-    checkReachablePieces(constraint: Constraint, accept: ValidationAcceptor): void {
-        const covered: XInterval[] = [];
-        for (const piece of constraint.pieces) {
+    /** n log n in the number of pieces, and yielding to the server between slices (a constraint may have 100,000 pieces). */
+    async checkReachablePieces(constraint: Constraint, accept: ValidationAcceptor, cancelToken: Cancellation.CancellationToken = Cancellation.CancellationToken.None): Promise<void> {
+        const covered = new CoveredSet();
+        for (const [i, piece] of constraint.pieces.entries()) {
+            if (i % 500 === 499) await interruptAndCheck(cancelToken);
             if (!piece.condition) continue;
             const admitted = conditionInterval(piece.condition);
             if (admitted !== undefined) {
                 if (isEmpty(admitted)) {
                     reportIssue(accept, 'warning', IssueCodes.UnreachablePiece,
                         'this piece can never apply: no x satisfies its condition', { node: piece, keyword: 'when' });
-                } else if (isCovered(admitted, covered)) {
+                } else if (covered.covers(admitted)) {
                     reportIssue(accept, 'warning', IssueCodes.UnreachablePiece,
                         'this piece can never apply: the pieces before it already cover every x its condition admits',
                         { node: piece, keyword: 'when' });
                 }
-                covered.push(admitted);
+                covered.add(admitted);
             }
         }
-        if (constraint.otherwise && isCovered(ALL_X, covered)) {
+        if (constraint.otherwise && covered.covers(ALL_X)) {
             reportIssue(accept, 'warning', IssueCodes.UnreachablePiece,
                 '`else` can never apply: the pieces before it cover every x', { node: constraint.otherwise, keyword: 'else' });
         }

@@ -82,14 +82,16 @@ export class InvMemoryValidator {
     }
 }
 
+/** This machine's memory and the engine worker's heap: looked up once (os.totalmem() is a system call). */
+let machine: { machineBytes: number; heapLimitBytes: number } | undefined;
+
 /** What a run started from here gets: this machine's memory, and the engine worker's heap. */
 function editorLimits(backend: BackendChoice): MemoryLimits {
-    const heapMb = Number(process.env[WORKER_HEAP_ENV]);
-    return {
-        machineBytes: totalmem(),
-        backend,
-        heapLimitBytes: (Number.isFinite(heapMb) && heapMb > 0 ? heapMb : DEFAULT_WORKER_HEAP_MB) * 2 ** 20,
-    };
+    if (!machine) {
+        const heapMb = Number(process.env[WORKER_HEAP_ENV]);
+        machine = { machineBytes: totalmem(), heapLimitBytes: (Number.isFinite(heapMb) && heapMb > 0 ? heapMb : DEFAULT_WORKER_HEAP_MB) * 2 ** 20 };
+    }
+    return { ...machine, backend };
 }
 
 function wholeAndPositive(values: number[]): boolean {
