@@ -236,6 +236,16 @@ describe('a FIFO named as a model or as data', () => {
         expect(r.stdout).toMatch(/fifo\.inv:3:8 error data-missing cannot read data\.csv: it is a named pipe \(FIFO\), not a regular file/);
         expect(took).toBeLessThan(baseline + 1000);
     });
+
+    it('a FIFO named as the .inv file itself is bad usage, not a hang (check, run, train)', async () => {
+        const dir = scratch({});
+        execFileSync('mkfifo', [join(dir, 'pipe.inv')]);
+        for (const command of ['check', 'run', 'train']) {
+            const r = await inv([command, 'pipe.inv'], dir);
+            expect(r.code).toBe(2);
+            expect(r.stderr).toContain('pipe.inv: is not a regular file (a pipe or a device); give an .inv file');
+        }
+    });
 });
 
 describe('a run too large for memory', () => {

@@ -14,6 +14,7 @@ import { checkWeightFiles, readModelSummary, summariseModelJson } from '../../sr
 import { FileReadError, readRegularFile, readRegularTextFile, readRegularTextFileSync, utf16Encoding } from '../../src/engine/contract/regular-file.js';
 import { checkSynthesisOutput, writtenRecord, writtenRecordPath } from '../../src/engine/contract/synthesis-output.js';
 import { destinationProblem, writeOrKeepAside } from '../../src/engine/contract/write-destination.js';
+import { checkSyntheticCsvTarget, writeSyntheticCsv } from '../../src/engine/synthesis/synthetic-csv.js';
 import { tempFolder } from './model-fixtures.js';
 
 function fifo(dir: string, name = 'pipe'): string {
@@ -181,5 +182,29 @@ describe('where a synthesis may write', () => {
         expect(await at('out', true)).toMatchObject({ code: 'output-not-csv' });
         mkdirSync(join(folder, 'dir.csv'));
         expect(await at('dir.csv', true)).toMatchObject({ code: 'output-exists' });
+    });
+});
+
+describe("a synthesis's rows are never lost", () => {
+    it('refused before a run when the folder cannot be written; kept beside the .inv file when the target turns bad meanwhile', async () => {
+        const dir = tempFolder();
+        const target = { path: join(dir, 'out', 'rows.csv'), source: join(dir, 's.inv'), name: 'S', overwrite: false };
+        await checkSyntheticCsvTarget(target); // fine now: the folder will be created
+        // ... but by the end of the run something made `out/rows.csv` a folder.
+        mkdirSync(join(dir, 'out', 'rows.csv'), { recursive: true });
+        const written = await writeSyntheticCsv(target, 'a,y\n1,2\n');
+        expect(written.asideBecause).toMatch(/it is a folder; give a file name \(output-exists\)/);
+        expect(written.path.startsWith(join(dir, 'rows.inv-'))).toBe(true);
+        expect(readFileSync(written.path, 'utf8')).toBe('a,y\n1,2\n');
+        await expect(checkSyntheticCsvTarget(target)).rejects.toThrow(/output-exists/);
+    });
+
+    it('a file inv writes gets its record, and is replaced next time without `overwrite`', async () => {
+        const dir = tempFolder();
+        const target = { path: join(dir, 'rows.csv'), source: join(dir, 's.inv'), name: 'S', overwrite: false };
+        expect((await writeSyntheticCsv(target, 'a\n1\n')).overwritten).toBe(false);
+        expect(JSON.parse(readFileSync(writtenRecordPath(target.path), 'utf8'))).toMatchObject({ writtenBy: 'inv', file: 'rows.csv', bytes: 4, name: 'S' });
+        await checkSyntheticCsvTarget(target);
+        expect(await writeSyntheticCsv(target, 'a\n2\n')).toEqual({ path: target.path, asideBecause: null, overwritten: true });
     });
 });
