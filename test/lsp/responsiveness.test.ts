@@ -71,8 +71,10 @@ describe('a heavy file does not hold the server up', () => {
             await server.diagnosticsOf(small);
             const idle: number[] = [];
             for (let i = 0; i < 15; i++) idle.push(await completionMs(server, small));
-            // Within 200 ms, or within four times what this machine takes when the server is idle
-            // (a loaded CI machine); a server blocked by validation takes seconds and fails either way.
+            // Within 200 ms (or four times what this machine takes when the server is idle: a loaded
+            // CI machine) for 95 % of the requests, and never a second: a server blocked by
+            // validation takes seconds and fails either way; a garbage collection stretched by a
+            // busy machine now and then does not.
             const limit = Math.max(200, 4 * quantile(idle, 0.9));
 
             const big = ws.uri('big.inv');
@@ -87,9 +89,11 @@ describe('a heavy file does not hold the server up', () => {
             const diagnostics = server.diagnostics.get(big)!;
             expect(diagnostics.map((d) => d.code)).toEqual(['unknown-oracle']);
             // It was measured while the file was being validated, not after.
-            expect(during.length).toBeGreaterThanOrEqual(3);
-            console.log(`completion: idle p90 ${quantile(idle, 0.9).toFixed(0)} ms, during validation max ${Math.max(...during).toFixed(0)} ms over ${during.length}`);
-            expect(Math.max(...during), `idle p90 ${quantile(idle, 0.9).toFixed(0)} ms; during validation: ${during.map((d) => d.toFixed(0)).join(', ')} ms`).toBeLessThan(limit);
+            expect(during.length).toBeGreaterThanOrEqual(5);
+            const seen = `idle p90 ${quantile(idle, 0.9).toFixed(0)} ms; during validation: ${during.map((d) => d.toFixed(0)).join(', ')} ms`;
+            console.log(`completion: idle p90 ${quantile(idle, 0.9).toFixed(0)} ms; during validation p95 ${quantile(during, 0.95).toFixed(0)} ms, max ${Math.max(...during).toFixed(0)} ms over ${during.length}`);
+            expect(quantile(during, 0.95), seen).toBeLessThan(limit);
+            expect(Math.max(...during), seen).toBeLessThan(1000);
         } finally {
             await server.stop();
         }
