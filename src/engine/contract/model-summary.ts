@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { METADATA_KEY, type ColumnStats, type InvModelMetadata, type WeightsRecord } from './model-metadata.js';
-import { FILE_SIZE_LIMITS, FileReadError, openRegularFile, readRegularTextFile } from './regular-file.js';
+import { FILE_SIZE_LIMITS, FileReadError, hashRest, openRegularFile, readRegularTextFile } from './regular-file.js';
 
 export interface ModelSummary {
     ok: true;
@@ -227,14 +227,7 @@ export async function checkWeightFiles(files: string[], record: WeightsRecord | 
         // Sizes first: a file cut short is found without reading it.
         if (bytes !== record.bytes) return weightsMismatch(bytes, null, record);
         const hash = createHash('sha256');
-        const buffer = Buffer.allocUnsafe(1 << 20);
-        for (const { handle } of opened) {
-            for (;;) {
-                const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-                if (bytesRead === 0) break;
-                hash.update(buffer.subarray(0, bytesRead));
-            }
-        }
+        for (const { handle } of opened) await hashRest(handle, hash);
         return weightsMismatch(bytes, hash.digest('hex'), record);
     } catch (e) {
         return e instanceof FileReadError ? `its weights file ${e.message}` : `its weights cannot be read (${(e as Error).message})`;

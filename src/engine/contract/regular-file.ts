@@ -9,6 +9,7 @@
  *
  * No TensorFlow.js here.
  */
+import type { Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
@@ -80,6 +81,16 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
         throw new FileReadError(path, 'unreadable', `cannot be read (${code(e) ?? (e as Error).message})`);
     } finally {
         await handle.close();
+    }
+}
+
+/** Feeds the rest of an open file to `hash` (a sha256 of files too large to hold at once). */
+export async function hashRest(handle: FileHandle, hash: Hash): Promise<void> {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        hash.update(buffer.subarray(0, bytesRead));
     }
 }
 

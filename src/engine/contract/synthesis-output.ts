@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { FILE_SIZE_LIMITS, FileReadError, openRegularFile, readRegularTextFile } from './regular-file.js';
+import { FILE_SIZE_LIMITS, FileReadError, hashRest, openRegularFile, readRegularTextFile } from './regular-file.js';
 
 export type SynthesisOutputCode = 'output-not-csv' | 'output-outside' | 'output-exists';
 
@@ -112,12 +112,7 @@ export async function wroteIt(path: string): Promise<boolean> {
         try {
             if (size !== record.bytes) return false;
             const hash = createHash('sha256');
-            const buffer = Buffer.allocUnsafe(1 << 20);
-            for (;;) {
-                const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-                if (bytesRead === 0) break;
-                hash.update(buffer.subarray(0, bytesRead));
-            }
+            await hashRest(handle, hash);
             return hash.digest('hex') === record.sha256;
         } finally {
             await handle.close();
