@@ -3,14 +3,16 @@
  * its input and output widths and the `userDefinedMetadata.inv` this tool records. Reads
  * model.json as JSON only (never TensorFlow.js, never the weights), so hovering or
  * validating never starts a backend. Every failure is a value with a reason a user can act
- * on, never an exception.
+ * on, never an exception. An ONNX file or a Keras archive is summarised by
+ * imported-model-summary.ts.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { METADATA_KEY, type ColumnStats, type InvModelMetadata, type WeightsRecord } from './model-metadata.js';
-import { FILE_SIZE_LIMITS, FileReadError, hashRest, openRegularFile, readRegularTextFile } from './regular-file.js';
+import { importedFormatOf, summariseImportedModel, type ImportedModelFacts } from './imported-model-summary.js';
+import { FILE_SIZE_LIMITS, FileReadError, hashRest, openRegularFile, readRegularFile, readRegularTextFile } from './regular-file.js';
 
 export interface ModelSummary {
     ok: true;
@@ -20,24 +22,31 @@ export interface ModelSummary {
     outputWidth: number;
     /** What `inv train` recorded; null for a model trained elsewhere. */
     metadata: InvModelMetadata | null;
-    /** The weight files (absolute paths, in the manifest's order); empty when `folder` was not given. */
+    /** The weight files (absolute paths, in the manifest's order); empty when `folder` was not given, or for an imported model. */
     weightFiles: string[];
+    /** An ONNX or Keras model: what it is (absent for a TF.js model.json). */
+    imported?: ImportedModelFacts;
 }
 
 export interface ModelSummaryFailure {
     ok: false;
-    /** `missing`: no file at that path; `unreadable`: there is one, but it is not a usable model. */
-    kind: 'missing' | 'unreadable';
+    /**
+     * `missing`: no file at that path; `unreadable`: there is one, but it is not a usable model;
+     * `unsupported`: a model that uses what inv does not import (an operator, a layer).
+     */
+    kind: 'missing' | 'unreadable' | 'unsupported';
     /** What is wrong, for a person: "model.json is not valid JSON at line 3". */
     reason: string;
 }
 
 export type ModelSummaryResult = ModelSummary | ModelSummaryFailure;
 
-/** Reads `modelJsonPath` (absolute) and summarises it. */
+/** Reads `modelJsonPath` (absolute: a model.json, an .onnx or a .keras file) and summarises it. */
 export async function readModelSummary(modelJsonPath: string): Promise<ModelSummaryResult> {
     let text: string;
     try {
+        // A regular file only, size-limited, never a pipe that would block (regular-file.ts).
+        if (importedFormatOf(modelJsonPath)) return summariseModelBytes(modelJsonPath, await readRegularFile(modelJsonPath, FILE_SIZE_LIMITS.weights));
         text = await readRegularTextFile(modelJsonPath, FILE_SIZE_LIMITS.modelJson);
     } catch (err) {
         if (err instanceof FileReadError) {
@@ -49,6 +58,15 @@ export async function readModelSummary(modelJsonPath: string): Promise<ModelSumm
     if (!summary.ok) return summary;
     const weights = await checkWeightFiles(summary.weightFiles, summary.metadata?.weights ?? null);
     return weights === null ? summary : { ok: false, kind: 'unreadable', reason: weights };
+}
+
+/** Summarises the bytes of the model file at `path` (its extension says its format). */
+export function summariseModelBytes(path: string, bytes: Uint8Array): ModelSummaryResult {
+    const format = importedFormatOf(path);
+    if (!format) return summariseModelJson(new TextDecoder().decode(bytes), dirname(path));
+    const summary = summariseImportedModel(bytes, format);
+    if (!summary.ok) return summary;
+    return { ok: true, inputWidth: summary.inputWidth, outputWidth: summary.outputWidth, metadata: null, weightFiles: [], imported: summary.facts };
 }
 
 /**

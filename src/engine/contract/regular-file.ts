@@ -99,8 +99,8 @@ export async function readRegularTextFile(path: string, maxBytes: number): Promi
     return textOf(path, await readRegularFile(path, maxBytes));
 }
 
-/** The same, synchronously (the translation to a RunSpec is a plain function). */
-export function readRegularTextFileSync(path: string, maxBytes: number): string {
+/** readRegularFile, synchronously (the translation to a RunSpec is a plain function). */
+export function readRegularFileSync(path: string, maxBytes: number): Buffer {
     let fd: number;
     try {
         fd = openSync(path, constants.O_RDONLY | NONBLOCK);
@@ -119,10 +119,15 @@ export function readRegularTextFileSync(path: string, maxBytes: number): string 
             if (total > maxBytes) throw tooLarge(path, total, maxBytes);
             chunks.push(buffer.subarray(0, bytesRead));
         }
-        return textOf(path, Buffer.concat(chunks, total));
+        return Buffer.concat(chunks, total);
     } finally {
         closeSync(fd);
     }
+}
+
+/** readRegularTextFile, synchronously. */
+export function readRegularTextFileSync(path: string, maxBytes: number): string {
+    return textOf(path, readRegularFileSync(path, maxBytes));
 }
 
 /**

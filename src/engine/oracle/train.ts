@@ -31,6 +31,7 @@ import { applyDense, denseVariables, initialWeights, type DenseLayer } from '../
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
 import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { isImportedModelPath } from './imported-model.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import { METADATA_KEY } from '../contract/model-metadata.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -92,6 +93,9 @@ export interface TrainOptions {
 export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): Promise<TrainReport> {
     const training = oracle.training;
     if (!training) throw new EngineError(`oracle ${oracle.name} has no \`data\`: nothing to train it on`);
+    if (isImportedModelPath(oracle.modelPath)) {
+        throw new EngineError(`oracle ${oracle.name}'s model ${oracle.modelPathAsWritten} is an ONNX or Keras model, which inv uses as it is: \`inv train\` writes TF.js models (give the oracle a model.json path to train one)`);
+    }
     const started = performance.now();
     refuseIfOverMemory(`training oracle ${oracle.name}`, {
         kind: 'training',
