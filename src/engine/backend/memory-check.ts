@@ -4,18 +4,18 @@
  * on (`auto` is resolved by now, so a run that cannot fit the wasm heap is refused here with
  * its estimate, instead of failing later with "memory access out of bounds").
  */
-import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 
 import { EngineError } from '../contract/errors.js';
 import { estimateMemory, judgeMemory, type JobSizes } from '../contract/memory-estimate.js';
+import { machineMemoryBytes } from '../contract/resident-memory.js';
 import type { BackendName } from '../contract/spec.js';
 import { tf } from './tf.js';
 
 /** Throws an EngineError, naming `what`, when the job cannot fit; nothing has started then. */
 export function refuseIfOverMemory(what: string, sizes: JobSizes): void {
     const verdict = judgeMemory(estimateMemory(sizes), {
-        machineBytes: totalmem(),
+        machineBytes: machineMemoryBytes(),
         backend: tf.getBackend() as BackendName,
         heapLimitBytes: getHeapStatistics().heap_size_limit,
     });

@@ -19,7 +19,17 @@ export const MEMORY_WATCH_MS = 250;
 
 export function residentLimitBytes(): number {
     const mb = Number(process.env[MEMORY_LIMIT_ENV]);
-    return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : Math.floor(MEMORY_LIMIT_SHARE * totalmem());
+    return Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : Math.floor(MEMORY_LIMIT_SHARE * machineMemoryBytes());
+}
+
+/**
+ * The memory this process may use: the machine's, or less when a container (a cgroup) limits
+ * it, as CI runners and Docker do; os.totalmem() alone would report the host's.
+ */
+export function machineMemoryBytes(): number {
+    const total = totalmem();
+    const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
+    return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import type { ValidationAcceptor } from 'langium';
 import { stat } from 'node:fs/promises';
-import { totalmem } from 'node:os';
 import {
     generatorLayers, numberValue, oracleData, oracleInputs, oracleLayers, oracleOutputs, oracleTest, runBackend,
     runFixItems, runGenerator, runMethodKind, runOracle,
@@ -19,6 +18,7 @@ import { DEFAULT_WORKER_HEAP_MB, WORKER_HEAP_ENV } from '../../engine/contract/w
 import {
     DEFAULT_ORACLE_LAYERS, estimateMemory, judgeMemory, type JobSizes, type MemoryLimits,
 } from '../../engine/contract/memory-estimate.js';
+import { machineMemoryBytes } from '../../engine/contract/resident-memory.js';
 import { SPEC_DEFAULTS } from '../to-spec.js';
 import { reportIssue } from './report-issue.js';
 
@@ -82,14 +82,14 @@ export class InvMemoryValidator {
     }
 }
 
-/** This machine's memory and the engine worker's heap: looked up once (os.totalmem() is a system call). */
+/** This machine's memory (or its container's) and the engine worker's heap: looked up once (each is a system call). */
 let machine: { machineBytes: number; heapLimitBytes: number } | undefined;
 
 /** What a run started from here gets: this machine's memory, and the engine worker's heap. */
 function editorLimits(backend: BackendChoice): MemoryLimits {
     if (!machine) {
         const heapMb = Number(process.env[WORKER_HEAP_ENV]);
-        machine = { machineBytes: totalmem(), heapLimitBytes: (Number.isFinite(heapMb) && heapMb > 0 ? heapMb : DEFAULT_WORKER_HEAP_MB) * 2 ** 20 };
+        machine = { machineBytes: machineMemoryBytes(), heapLimitBytes: (Number.isFinite(heapMb) && heapMb > 0 ? heapMb : DEFAULT_WORKER_HEAP_MB) * 2 ** 20 };
     }
     return { ...machine, backend };
 }
