@@ -10,14 +10,23 @@
  * whole runs; the paper's 4-64-64-1 oracle and wider generators, 500 to 16,000 solutions):
  * - a forward and backward pass keeps about 7.5 floats per unit of every layer a row goes
  *   through (activations, their gradients and the operations' temporaries);
- * - the spread term builds an n x n distance matrix and its temporaries: about 8 n^2 floats
- *   at its peak (n = 4,000: 504 MB);
+ * - the spread term finds nearest neighbours from the distance matrix on the backend up to
+ *   ON_DEVICE_NEIGHBOURS solutions (its blocks and temporaries stay alive to the end of the
+ *   step: about 8 n^2 floats at the peak; n = 4,000: 504 MB), with a k-d tree in JavaScript
+ *   beyond (linear: the solutions read back and the tree);
  * - each parameter costs about 5 floats (itself, Adam's two moments, its gradient, a temporary);
  * - a result's solution costs about 100 + 40 bytes per column as a JavaScript object and
  *   about 40 + 35 bytes per column as JSON, which is made about three times on its way to
  *   the editor (the worker's message, the server's copy, the client's message);
  * - training reads its CSV whole: about 7 bytes of memory per byte of CSV (the text, the
  *   parsed cells, the columns and their tensors).
+ *
+ * The fused kernel (nn/fused/, backend `wasm-fused`) has parts of its own, read from its
+ * memory layout (inversion/fused-program.ts, nn/fused/kernel-net.ts): per solution its raw
+ * values, features, outputs and generator input (or the adjoint's values and moments); per
+ * parameter its value, gradient and Adam's two moments; per layer one block of activations
+ * (z, a, dz) of at most FUSED_BLOCK columns; the spread term's coefficients, features and
+ * gradients per solution.
  *
  * No TensorFlow.js here: the language server uses it.
  */
@@ -39,6 +48,10 @@ const CSV_FACTOR = 7;
 export const BASELINE_BYTES = 160 * 2 ** 20;
 /** The wasm backend's heap cannot grow past 4 GiB (wasm32; tfjs-backend-wasm's maximum memory). */
 export const WASM_HEAP_BYTES = 4 * 2 ** 30;
+/** inversion/spread-force.ts: up to this many solutions, nearest neighbours come from the distance matrix. */
+export const ON_DEVICE_NEIGHBOURS = 4096;
+/** inversion/fused-program.ts: the fused kernel's activations are kept for this many columns at most. */
+export const FUSED_BLOCK = 512;
 /** A synthesis's conditional generator trains on batches of this many rows (synthesize.ts). */
 export const SYNTHESIS_BATCH_ROWS = 256;
 /** A run whose estimate passes this share of the machine's memory gets a warning. */
@@ -90,9 +103,25 @@ export interface MemoryEstimate {
     reduce: string[];
 }
 
-export function estimateMemory(sizes: JobSizes): MemoryEstimate {
-    const parts = sizes.kind === 'training' ? trainingParts(sizes) : runParts(sizes);
+/** How a run computes its steps: TF.js (any backend but `wasm-fused`), or the fused kernel. */
+export type StepPath = 'tfjs' | 'fused';
+
+export function estimateMemory(sizes: JobSizes, path: StepPath = 'tfjs'): MemoryEstimate {
+    const parts = sizes.kind === 'training' ? trainingParts(sizes) : path === 'fused' ? fusedRunParts(sizes) : runParts(sizes);
     return summarise(parts, reduceAdvice(sizes, parts));
+}
+
+/**
+ * The estimate for a run on `backend`: `wasm-fused` computes on the fused kernel, `auto` on
+ * whichever it gets (the fused kernel on a CPU, for a dense oracle; TF.js otherwise): the
+ * smaller of the two, so that a warning never depends on a guess.
+ */
+export function estimateRun(sizes: RunSizes, backend: BackendChoice): MemoryEstimate {
+    if (backend === 'wasm-fused') return estimateMemory(sizes, 'fused');
+    const tfjs = estimateMemory(sizes, 'tfjs');
+    if (backend !== 'auto') return tfjs;
+    const fused = estimateMemory(sizes, 'fused');
+    return fused.bytes < tfjs.bytes ? fused : tfjs;
 }
 
 /** The sizes of a RunSpec (what the engine and the run manager have). */
@@ -127,14 +156,14 @@ function runParts(s: RunSizes): MemoryPart[] {
         parts.push({ what: `a step over ${count(s.rows)} solutions`, bytes: PASS_FLOATS * s.rows * perRow * FLOAT, on: 'tensors' });
         const params = gen ? parameters(gen) : s.rows * s.free;
         parts.push({ what: gen ? 'the generator and its optimiser' : 'the solutions and their optimiser', bytes: PARAMETER_FLOATS * params * FLOAT, on: 'tensors' });
-        if (s.spread) parts.push(spreadPart(s.rows));
+        if (s.spread) parts.push(spreadPart(s.rows, s.free));
     } else {
         const batch = Math.min(SYNTHESIS_BATCH_ROWS, Math.max(2, s.rows));
         if (s.method.kind === 'generator') {
             const gen = [s.method.latent + 1, ...s.method.layers, s.free];
             parts.push({ what: `the conditional generator's batches of ${batch} rows`, bytes: PASS_FLOATS * batch * (sum(gen) + throughOracle) * FLOAT, on: 'tensors' });
             parts.push({ what: 'the conditional generator and its optimiser', bytes: PARAMETER_FLOATS * parameters(gen) * FLOAT, on: 'tensors' });
-            if (s.spread) parts.push(spreadPart(batch));
+            if (s.spread) parts.push(spreadPart(batch, s.free));
             // Sampling the rows runs G once over all of them.
             parts.push({ what: `sampling ${count(s.rows)} rows`, bytes: s.rows * (sum(gen) + s.method.latent) * FLOAT, on: 'tensors' });
         }
@@ -142,6 +171,13 @@ function runParts(s: RunSizes): MemoryPart[] {
         parts.push({ what: `refining ${count(s.rows)} rows`, bytes: (PASS_FLOATS * throughOracle + PARAMETER_FLOATS * s.free) * s.rows * FLOAT, on: 'tensors' });
         parts.push({ what: `the CSV text of ${count(s.rows)} rows`, bytes: s.rows * (s.inputs + s.outputs) * 12 * 2, on: 'heap' });
     }
+    parts.push(...resultParts(s));
+    return parts;
+}
+
+/** The result's solutions as objects and JSON, and the states read back at the checks. */
+function resultParts(s: RunSizes): MemoryPart[] {
+    const parts: MemoryPart[] = [];
     const columns = s.inputs + s.outputs;
     parts.push({
         what: `the result's ${count(s.rows)} ${s.kind === 'inversion' ? 'solutions' : 'rows'}`,
@@ -154,8 +190,33 @@ function runParts(s: RunSizes): MemoryPart[] {
     return parts;
 }
 
-function spreadPart(n: number): MemoryPart {
-    return { what: `the spread term's ${count(n)} x ${count(n)} distances`, bytes: SPREAD_FLOATS * n * n * FLOAT, on: 'tensors' };
+function spreadPart(n: number, free = 0): MemoryPart {
+    if (n <= ON_DEVICE_NEIGHBOURS) {
+        return { what: `the spread term's ${count(n)} x ${count(n)} distances`, bytes: SPREAD_FLOATS * n * n * FLOAT, on: 'tensors' };
+    }
+    // Beyond: the solutions read back and searched with a k-d tree (nodes of a few numbers each).
+    return { what: `the spread term's nearest-neighbour search over ${count(n)} solutions`, bytes: n * (free * 8 + 64), on: 'heap' };
+}
+
+/** The fused kernel's memory (its layout: see the header). */
+function fusedRunParts(s: RunSizes): MemoryPart[] {
+    const parts: MemoryPart[] = [];
+    const rows = s.kind === 'inversion' ? s.rows : Math.min(SYNTHESIS_BATCH_ROWS, Math.max(2, s.rows));
+    const oracleWidths = [s.inputs, ...s.oracleLayers, s.outputs];
+    const gen = s.method.kind === 'generator' ? [s.method.latent + (s.kind === 'synthesis' ? 1 : 0), ...s.method.layers, s.free] : null;
+    const block = Math.min(FUSED_BLOCK, rows);
+    parts.push({ what: 'the oracle in the fused kernel', bytes: (parameters(oracleWidths) + 3 * sum(oracleWidths) * block) * FLOAT, on: 'tensors' });
+    if (gen) parts.push({ what: 'the generator and its optimiser in the fused kernel', bytes: (4 * parameters(gen) + 3 * sum(gen) * block) * FLOAT, on: 'tensors' });
+    const perRow = 2 * s.free + s.outputs + (gen ? gen[0] : 4 * s.free) + (s.spread ? 3 * s.free : 0);
+    parts.push({ what: `${count(s.rows)} ${s.kind === 'inversion' ? 'solutions' : 'rows'} in the fused kernel`, bytes: perRow * s.rows * FLOAT, on: 'tensors' });
+    if (s.spread && rows > ON_DEVICE_NEIGHBOURS) parts.push(spreadPart(rows, s.free));
+    if (s.kind === 'synthesis') {
+        // Refining the rows: the adjoint's values and moments, and the CSV text.
+        parts.push({ what: `refining ${count(s.rows)} rows in the fused kernel`, bytes: 6 * s.free * s.rows * FLOAT, on: 'tensors' });
+        parts.push({ what: `the CSV text of ${count(s.rows)} rows`, bytes: s.rows * (s.inputs + s.outputs) * 12 * 2, on: 'heap' });
+    }
+    parts.push(...resultParts(s));
+    return parts;
 }
 
 function trainingParts(s: TrainingSizes): MemoryPart[] {
@@ -218,14 +279,15 @@ export function judgeMemory(e: MemoryEstimate, limits: MemoryLimits): MemoryVerd
     if (e.bytes > limits.machineBytes) {
         return { level: 'error', message: `${about}: more than this machine's ${bytesText(limits.machineBytes)} of memory${reduce}` };
     }
-    if (limits.backend === 'wasm' && e.tensorBytes > WASM_HEAP_BYTES) {
-        return { level: 'error', message: `${about}: its tensors (${bytesText(e.tensorBytes)}) do not fit the wasm backend's ${bytesText(WASM_HEAP_BYTES)} heap${reduce}` };
+    // The fused kernel is a wasm32 module of its own: the same 4 GiB bound.
+    if ((limits.backend === 'wasm' || limits.backend === 'wasm-fused') && e.tensorBytes > WASM_HEAP_BYTES) {
+        return { level: 'error', message: `${about}: its tensors (${bytesText(e.tensorBytes)}) do not fit the ${limits.backend} backend's ${bytesText(WASM_HEAP_BYTES)} heap${reduce}` };
     }
     if (limits.heapLimitBytes !== undefined && e.heapBytes > limits.heapLimitBytes) {
         return { level: 'error', message: `${about}: its results (${bytesText(e.heapBytes)}) do not fit the engine's ${bytesText(limits.heapLimitBytes)} JavaScript heap${reduce}` };
     }
     if (limits.backend === 'auto' && e.tensorBytes > WASM_HEAP_BYTES) {
-        return { level: 'warning', message: `${about}: on the wasm backend (what \`auto\` picks without a GPU or TensorFlow for Node) its tensors (${bytesText(e.tensorBytes)}) do not fit its ${bytesText(WASM_HEAP_BYTES)} heap${reduce}` };
+        return { level: 'warning', message: `${about}: on a wasm backend (what \`auto\` picks without a GPU or TensorFlow for Node) its tensors (${bytesText(e.tensorBytes)}) do not fit its ${bytesText(WASM_HEAP_BYTES)} heap${reduce}` };
     }
     if (e.bytes > WARN_SHARE * limits.machineBytes) {
         return { level: 'warning', message: `${about}: more than half of this machine's ${bytesText(limits.machineBytes)}${reduce}` };

@@ -16,7 +16,7 @@ import { IssueCodes } from '../issue-codes.js';
 import { DEFAULT_DIVERSITY, type BackendChoice } from '../../engine/contract/spec.js';
 import { DEFAULT_WORKER_HEAP_MB, WORKER_HEAP_ENV } from '../../engine/contract/worker-protocol.js';
 import {
-    DEFAULT_ORACLE_LAYERS, estimateMemory, judgeMemory, type JobSizes, type MemoryLimits,
+    DEFAULT_ORACLE_LAYERS, estimateMemory, estimateRun, judgeMemory, type JobSizes, type MemoryEstimate, type MemoryLimits, type RunSizes,
 } from '../../engine/contract/memory-estimate.js';
 import { machineMemoryBytes } from '../../engine/contract/resident-memory.js';
 import { SPEC_DEFAULTS } from '../to-spec.js';
@@ -36,7 +36,7 @@ export class InvMemoryValidator {
         const generator = runGenerator(block);
         const latent = generator ? numberValue(generator, 'latent') ?? SPEC_DEFAULTS.generator.latent : SPEC_DEFAULTS.generator.latent;
         const layers = (generator && generatorLayers(generator)) ?? [...SPEC_DEFAULTS.generator.layers];
-        const sizes: JobSizes = {
+        const sizes: RunSizes = {
             kind: block.$type === 'Inversion' ? 'inversion' : 'synthesis',
             rows,
             inputs,
@@ -48,7 +48,8 @@ export class InvMemoryValidator {
         };
         // Sizes that other checks reject (0, -5, 2.5) are theirs to report.
         if (!wholeAndPositive([rows, inputs, outputs, latent, ...layers, ...sizes.oracleLayers])) return;
-        this.report(block, sizes, (runBackend(block) as BackendChoice | undefined) ?? 'auto', accept);
+        const backend = (runBackend(block) as BackendChoice | undefined) ?? 'auto';
+        this.report(block, estimateRun(sizes, backend), sizes, backend, accept);
     }
 
     /** An oracle with `data`: training reads its CSVs whole. */
@@ -67,11 +68,11 @@ export class InvMemoryValidator {
         const batch = numberValue(oracle, 'batch') ?? SPEC_DEFAULTS.oracle.batch;
         if (!wholeAndPositive([batch, ...layers])) return;
         const sizes: JobSizes = { kind: 'training', csvBytes, inputs: oracleInputs(oracle).length, outputs: oracleOutputs(oracle).length, layers, batch };
-        this.report(oracle, sizes, 'auto', accept);
+        this.report(oracle, estimateMemory(sizes), sizes, 'auto', accept);
     }
 
-    private report(node: Inversion | Synthesis | Oracle, sizes: JobSizes, backend: BackendChoice, accept: ValidationAcceptor): void {
-        const verdict = judgeMemory(estimateMemory(sizes), editorLimits(backend));
+    private report(node: Inversion | Synthesis | Oracle, estimate: MemoryEstimate, sizes: JobSizes, backend: BackendChoice, accept: ValidationAcceptor): void {
+        const verdict = judgeMemory(estimate, editorLimits(backend));
         if (verdict.level === 'ok') return;
         const what = sizes.kind === 'training' ? `training oracle ${node.name}` : `${node.name}`;
         if (verdict.level === 'error') {

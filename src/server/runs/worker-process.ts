@@ -17,7 +17,7 @@ import type { InvResult } from '../../engine/contract/results.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerProgress, WorkerTrainSummary } from '../../engine/contract/worker-protocol.js';
 import { DEFAULT_WORKER_HEAP_MB, WORKER_HEAP_ENV } from '../../engine/contract/worker-protocol.js';
 import { MEMORY_LIMIT_ENV, MEMORY_WATCH_MS, residentBytesOf, residentLimitBytes } from '../../engine/contract/resident-memory.js';
-import { bytesText, estimateMemory, runSizes, type MemoryEstimate } from '../../engine/contract/memory-estimate.js';
+import { bytesText, estimateMemory, estimateRun, runSizes, type MemoryEstimate } from '../../engine/contract/memory-estimate.js';
 import { statSync } from 'node:fs';
 
 export type WorkerOutcome =
@@ -171,7 +171,7 @@ export class WorkerProcess {
 
 /** The job's memory estimate, for the message of a worker that ran out; null when its sizes are not known. */
 function jobEstimate(job: WorkerJob): MemoryEstimate | null {
-    if (job.kind === 'run') return estimateMemory(runSizes(job.spec));
+    if (job.kind === 'run') return estimateRun(runSizes(job.spec), job.spec.backend);
     const t = job.oracle.training;
     if (!t) return null;
     const size = (p: string | null) => (p ? (() => { try { return statSync(p).size; } catch { return 0; } })() : 0);
