@@ -9,7 +9,7 @@ import type { FeatureType } from '../engine/contract/spec.js';
 import {
     isActivationField, isBackendField, isBoundField, isClassifyField, isDataField, isFixField,
     isInputsField, isLayersField, isLikeField, isMethodField, isModelField, isNumberField,
-    isOracleRefField, isOutputPathField, isOutputsField, isRequireField, isSkipMissingField, isStopOutsideField,
+    isOracleRefField, isOutputPathField, isOutputsField, isOverwriteField, isRequireField, isSkipMissingField, isStopOutsideField,
     isTargetField, isTestField,
 } from './generated/ast.js';
 import type {
@@ -115,6 +115,8 @@ export function synthesisLike(s: Synthesis): LikeField | undefined { return firs
 export function synthesisOutputField(s: Synthesis): OutputPathField | undefined { return first(s.fields, isOutputPathField); }
 /** A synthesis's `output "…"` as written. */
 export function synthesisOutput(s: Synthesis): string | undefined { return synthesisOutputField(s)?.path; }
+/** `overwrite`: the output may replace a file inv did not write. */
+export function synthesisOverwrite(s: Synthesis): boolean { return first(s.fields, isOverwriteField)?.overwrite === true; }
 
 /** `method generator {…}` (also the default when no `method` is written) or `method adjoint`. */
 export function runMethodKind(block: RunBlock): 'generator' | 'adjoint' {

@@ -15,6 +15,7 @@ export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
     const { NamesValidator: names, NumbersValidator: numbers, ConstraintValidator: constraints, RunValidator: runs, OracleFilesValidator: oracleFiles, TypedInputsValidator: typed } =
         services.validation;
+    const { SynthesisOutputValidator: synthesisOutput, MemoryValidator: memory } = services.validation;
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -34,12 +35,12 @@ export function registerValidationChecks(services: InvServices): void {
         Constraint: [
             (c, accept) => names.checkNotEmpty(c, accept),
             (c, accept) => names.checkConstraintHasPieces(c, accept),
-            (c, accept) => constraints.checkReachablePieces(c, accept),
+            (c, accept, cancelToken) => constraints.checkReachablePieces(c, accept, cancelToken),
         ],
         VarRef: (v, accept) => constraints.checkVariable(v, accept),
         CallExpr: (c, accept) => constraints.checkCall(c, accept),
-        Inversion: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept)],
-        Synthesis: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept)],
+        Inversion: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept), (b, accept) => memory.checkRun(b, accept)],
+        Synthesis: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept), (b, accept) => memory.checkRun(b, accept)],
         GeneratorMethod: (g, accept) => names.checkDuplicateFields(g, accept),
         NumberField: (f, accept) => numbers.checkNumberField(f, accept),
         LayersField: (f, accept) => numbers.checkLayers(f, accept),
@@ -58,6 +59,7 @@ export function registerValidationChecks(services: InvServices): void {
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkModel(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkDataFiles(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
+            (o: Oracle, accept: ValidationAcceptor) => memory.checkTraining(o, accept),
         ],
         Inversion: [
             (b: Inversion, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
@@ -67,6 +69,7 @@ export function registerValidationChecks(services: InvServices): void {
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkLikeFile(b, accept),
             (b: Synthesis, accept: ValidationAcceptor) => typed.checkRelationsFeasible(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => synthesisOutput.checkOutput(b, accept),
         ],
     };
     registry.register(slow, undefined, 'slow');

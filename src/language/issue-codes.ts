@@ -7,6 +7,8 @@
 export namespace IssueCodes {
     // ---- reading the file
     export const Syntax = 'syntax';
+    /** Added: the file is not UTF-8 text (UTF-16, NUL characters). */
+    export const Encoding = 'encoding';
     export const TooDeep = 'too-deep';
 
     // ---- names
@@ -32,6 +34,16 @@ export namespace IssueCodes {
     export const ClassLabels = 'class-labels';
     /** Added (warning): a training field (`epochs`, `layers`, …) on an oracle without `data`. */
     export const TrainingWithoutData = 'training-without-data';
+
+    // ---- memory (added): a job's estimate against this machine (engine/contract/memory-estimate.ts)
+    export const MemoryLimit = 'memory-limit';
+    /** Warning: near the limit, or past the wasm heap when `auto` may pick wasm. */
+    export const MemoryHigh = 'memory-high';
+
+    // ---- where a synthesis writes (LANGUAGE.md "Synthesis"; `output-not-csv` added)
+    export const OutputOutside = 'output-outside';
+    export const OutputExists = 'output-exists';
+    export const OutputNotCsv = 'output-not-csv';
 
     // ---- numbers
     export const NonFinite = 'non-finite';

@@ -8,13 +8,13 @@
  * silently filled in.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
 import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelBytes, summariseModelJson } from '../engine/contract/model-summary.js';
 import { importedFormatOf } from '../engine/contract/imported-model-summary.js';
+import { FILE_SIZE_LIMITS, readRegularFileSync, readRegularTextFileSync } from '../engine/contract/regular-file.js';
 import type {
     Activation,
     BackendChoice,
@@ -53,7 +53,7 @@ import {
     featureType, generatorActivation, generatorLayers, interval, numberValue, oracleActivation, oracleClassify, oracleData, oracleInputs,
     oracleLayers, oracleModel, oracleOutputs, oracleSkipMissing, oracleTest, runBackend, runBounds, runFixItems,
     runGenerator, runMethodKind, runOracle, runOracleField, runRequires, runStopOutsideBounds, runTargets, synthesisLike,
-    synthesisOutput, type RunBlock,
+    synthesisOutput, synthesisOverwrite, type RunBlock,
 } from './ast-fields.js';
 import { relationForm, relationSpec } from './relation-form.js';
 
@@ -240,6 +240,7 @@ function synthesisSpec(block: Synthesis, documentPath: string, text: string, opt
         count: numberValue(block, 'count') ?? SPEC_DEFAULTS.count,
         outputPath: absolute(base, outputPath),
         outputPathAsWritten: outputPath,
+        overwrite: synthesisOverwrite(block),
     };
 }
 
@@ -400,7 +401,8 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
     if (importedFormatOf(modelPath)) return null; // ONNX and Keras models record none
     let text: string;
     try {
-        text = readFileSync(modelPath, 'utf8');
+        // Never blocks (a FIFO as `model` is refused, not waited on): this runs in the language server.
+        text = readRegularTextFileSync(modelPath, FILE_SIZE_LIMITS.modelJson);
     } catch {
         return null;
     }
@@ -412,7 +414,8 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
 function givesProbabilities(modelPath: string): boolean {
     if (!importedFormatOf(modelPath)) return false;
     try {
-        const summary = summariseModelBytes(modelPath, readFileSync(modelPath));
+        // Never blocks (this runs in the language server): a regular file only, size-limited.
+        const summary = summariseModelBytes(modelPath, readRegularFileSync(modelPath, FILE_SIZE_LIMITS.weights));
         return summary.ok && summary.imported?.probabilities === true;
     } catch {
         return false;

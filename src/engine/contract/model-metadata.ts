@@ -35,6 +35,17 @@ export interface InvModelMetadata {
     data: string;
     /** ISO date. */
     trainedAt: string;
+    /**
+     * The weight files as written (all of them, in the manifest's order): their bytes and the
+     * sha256 of those bytes, so a damaged or replaced weights file is found, not used.
+     * Absent in models written before inv recorded it.
+     */
+    weights?: WeightsRecord;
+}
+
+export interface WeightsRecord {
+    bytes: number;
+    sha256: string;
 }
 
 export const METADATA_KEY = 'inv';

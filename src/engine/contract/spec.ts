@@ -195,6 +195,8 @@ export interface SynthesisSpec extends RunCommon {
     /** Absolute path of the CSV to write. */
     outputPath: string;
     outputPathAsWritten: string;
+    /** `overwrite`: the output may replace a file inv did not write (LANGUAGE.md, "Synthesis"). */
+    overwrite?: boolean;
 }
 
 export type RunSpec = InversionSpec | SynthesisSpec;

@@ -11,6 +11,9 @@ import type { BackendName } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 import { analyse } from './analysis.js';
 import { EngineError } from '../contract/errors.js';
+import { describeState } from './divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
 import type { InversionProgram, ProgramState } from './inversion-program.js';
@@ -36,6 +39,7 @@ export interface RunOptions {
 export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
@@ -145,7 +149,7 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         if (step % CHECK_EVERY === 0 || step === spec.steps) {
             const diverged = await log.flush();
             const state = await current.program.state();
-            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
+            const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the solutions became non-finite by step ${step}`);
             if (cause !== null) {
                 if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
                 notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);

@@ -5,9 +5,10 @@
  * the user can open the file at the cell.
  */
 import Papa from 'papaparse';
-import { readFile } from 'node:fs/promises';
 
+import { csvHeader, csvNumber, duplicateColumnMessage } from '../contract/csv-header.js';
 import { DataDefectError, MAX_DATA_DIAGNOSTICS, type DataDiagnostic } from '../contract/errors.js';
+import { FILE_SIZE_LIMITS, FileReadError, readRegularTextFile } from '../contract/regular-file.js';
 
 export interface DataTable {
     path: string;
@@ -41,19 +42,20 @@ export interface ReadDataOptions {
 export async function readDataTable(path: string, columns: string[], opts: ReadDataOptions): Promise<DataTable> {
     let text: string;
     try {
-        text = await readFile(path, 'utf8');
+        // A regular file only, of a size a string can hold, never a pipe that would block (regular-file.ts).
+        text = await readRegularTextFile(path, FILE_SIZE_LIMITS.csv);
     } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read it (${(e as Error).message})`;
-        throw new DataDefectError([
-            { file: path, line: 0, column: 0, code: 'data-missing', message: `${why}; check the path (it is relative to the .inv file)` },
-        ]);
+        const why = e instanceof FileReadError
+            ? (e.problem === 'missing' ? 'file not found; check the path (it is relative to the .inv file)' : `the file ${e.reason}`)
+            : `cannot read it (${(e as Error).message}); check the path (it is relative to the .inv file)`;
+        throw new DataDefectError([{ file: path, line: 0, column: 0, code: 'data-missing', message: why }]);
     }
     return parseDataTable(path, text, columns, opts);
 }
 
 /** The parsing half of readDataTable, for text already in memory. */
 export function parseDataTable(path: string, text: string, columns: string[], opts: ReadDataOptions): DataTable {
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not part of the first header
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not part of the first header (readRegularTextFile removes it too)
     const lines = new LineCounter(text);
     const defects = new DefectList(path);
 
@@ -84,8 +86,13 @@ export function parseDataTable(path: string, text: string, columns: string[], op
             if (unreadable) return;
             const fields = result.data;
             if (header === null) {
-                header = fields.map((f) => f.trim());
+                // The header as `inv check` reads it (csv-header.ts): trimmed names, none twice.
+                const read = csvHeader(fields);
+                header = read.columns;
                 const wanted = [...columns, ...categorical.map(([name]) => name), ...(opts.labelColumn === undefined ? [] : [opts.labelColumn])];
+                for (const d of read.duplicates) {
+                    if (wanted.includes(d.name)) defects.add({ line, column: d.positions[1], code: 'data-column', message: duplicateColumnMessage(d) });
+                }
                 for (const name of wanted) {
                     if (!header.includes(name)) {
                         defects.add({
@@ -111,15 +118,15 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                     if (emptyAt < 0) emptyAt = indices[k];
                     continue;
                 }
-                const v = Number(cell);
-                if (!Number.isFinite(v)) {
-                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a number (column ${columns[k]})` });
+                const v = csvNumber(cell);
+                if (!v.ok) {
+                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `${v.why} (column ${columns[k]})` });
                     bad = true;
                 } else if (integer.has(columns[k]) && !Number.isInteger(v)) {
                     defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a whole number (column ${columns[k]} is declared \`integer\`)` });
                     bad = true;
                 }
-                row.push(v);
+                row.push(v.ok ? v.value : NaN);
             }
             const rowCategories: number[] = [];
             categorical.forEach(([name, declared], c) => {

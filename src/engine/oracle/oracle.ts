@@ -59,7 +59,7 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const metadata = checkMetadata(path, summary.metadata, spec);
     let model: LayersModel;
     try {
-        model = await tf.loadLayersModel(fileModelLoader(path, json));
+        model = await tf.loadLayersModel(fileModelLoader(path, json, summary.metadata));
     } catch (e) {
         if (e instanceof EngineError) throw e;
         throw new EngineError(`${path}: the model cannot be read (${(e as Error).message.split('\n')[0]})`);
@@ -89,7 +89,7 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
 async function loadImportedOracle(spec: OracleSpec): Promise<Oracle> {
     const { graph, fn } = await loadImportedModel(spec.modelPath);
     try {
-        checkWidths(spec.modelPath, { ok: true, inputWidth: graph.inputWidth, outputWidth: graph.outputWidth, metadata: null }, spec);
+        checkWidths(spec.modelPath, { ok: true, inputWidth: graph.inputWidth, outputWidth: graph.outputWidth, metadata: null, weightFiles: [] }, spec);
     } catch (e) {
         fn.dispose();
         throw e;

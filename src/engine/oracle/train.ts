@@ -19,6 +19,7 @@
  * its `testRmse` is per class the RMSE of the probability against the 0/1 indicator, with
  * the accuracy and log-loss beside it.
  */
+import { stat } from 'node:fs/promises';
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
@@ -29,6 +30,7 @@ import { readDataTable, type DataTable } from './data-table.js';
 import { applyDense, denseVariables, initialWeights, layerWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
 import { isImportedModelPath } from './imported-model.js';
 import { modelColumnStats } from './oracle.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
@@ -99,6 +101,14 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         throw new EngineError(`oracle ${oracle.name}'s model ${oracle.modelPathAsWritten} is an ONNX or Keras model, which inv uses as it is: \`inv train\` writes TF.js models (give the oracle a model.json path to train one)`);
     }
     const started = performance.now();
+    refuseIfOverMemory(`training oracle ${oracle.name}`, {
+        kind: 'training',
+        csvBytes: await fileBytes(training.dataPath) + (training.testPath ? await fileBytes(training.testPath) : 0),
+        inputs: oracle.inputs.length,
+        outputs: oracle.outputs.length,
+        layers: training.layers,
+        batch: training.batch,
+    });
     const data = await readTrainingData(oracle, training);
     const { table, split, inStats, outStats, classes } = data;
     const nIn = modelColumnStats(inStats).length;
@@ -496,4 +506,9 @@ function relativeDataPath(oracle: OracleSpec, training: OracleTrainingSpec): str
     if (isAbsolute(written) || !oracle.modelPath.endsWith(written)) return training.dataPath;
     const invFolder = oracle.modelPath.slice(0, oracle.modelPath.length - written.length);
     return relative(invFolder, training.dataPath).split(sep).join('/');
+}
+
+/** A file's size, 0 when it cannot be looked at (reading it reports that). */
+async function fileBytes(path: string): Promise<number> {
+    return (await stat(path).catch(() => null))?.size ?? 0;
 }

@@ -22,6 +22,9 @@
 import type { Tensor1D } from '@tensorflow/tfjs';
 
 import { adjointProgram, adjointStarts } from '../inversion/adjoint.js';
+import { describeState } from '../inversion/divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { analyse } from '../inversion/analysis.js';
 import { ConditionalProgram, type TargetSource } from './conditional-generator.js';
 import { FusedConditionalProgram } from './fused-conditional.js';
@@ -43,7 +46,7 @@ import type { InvResult, ResultTarget, RunSettings, StopReason, SynthesisReport 
 import { RunLog, type RunOutcome } from '../inversion/run-log.js';
 import type { SynthesisSpec } from '../contract/spec.js';
 import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-rules.js';
-import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
+import { checkSyntheticCsvTarget, distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
 import { FINISH_SHARE, finishOutcome, finishRefines } from '../inversion/typed-finish.js';
@@ -56,6 +59,10 @@ export const GENERATOR_SHARE = 0.75;
 export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`synthesis ${spec.name}`, runSizes(spec));
+    const csvTarget = { path: spec.outputPath, source: spec.source, name: spec.name, overwrite: spec.overwrite ?? false };
+    // Before anything trains: a run whose rows could not be written is refused now, not after an hour.
+    await checkSyntheticCsvTarget(csvTarget);
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     let written: Tensor1D | null = null;
@@ -155,10 +162,11 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         const fixed = new Set(spec.features.filter((f) => f.role === 'fixed').map((f) => f.name));
         // Relations hold to 1e-9 and whole numbers are whole: those columns are written in full.
         const exact = new Set([...(spec.relations ?? []).flatMap((r) => r.terms.map((t) => t.feature)), ...spec.features.filter((f) => f.type?.kind === 'integer').map((f) => f.name)]);
-        const overwritten = await writeSyntheticCsv(spec.outputPath, syntheticCsv(inputs, oracle.outputs, solutions, fixed, exact));
+        const csv = await writeSyntheticCsv(csvTarget, syntheticCsv(inputs, oracle.outputs, solutions, fixed, exact));
+        const overwritten = csv.overwritten;
         const achieved = solutions.map((s) => s.outputs[reference.output]);
         const synthesis: SynthesisReport = {
-            output: spec.outputPathAsWritten,
+            output: csv.asideBecause === null ? spec.outputPathAsWritten : csv.path,
             count: solutions.length,
             ks: reference.ks(achieved),
             meeting: solutions.length ? summary.meeting / solutions.length : 0,
@@ -168,6 +176,9 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             assigned: Array.from(assigned),
         };
         if (overwritten) summary.note = [summary.note, `${spec.outputPathAsWritten} existed and was overwritten.`].filter(Boolean).join(' ');
+        if (csv.asideBecause !== null) {
+            summary.note = [summary.note, `${spec.outputPathAsWritten} could not be written (${csv.asideBecause}): the rows are in ${csv.path}.`].filter(Boolean).join(' ');
+        }
         return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec, reference.tolerance),
             kind: 'synthesis',
@@ -228,14 +239,14 @@ async function loop(
             const diverged = await log.flush();
             if (current.generator) {
                 const state = await current.generator.state();
-                const cause = diverged ?? (finite(state) ? null : `the generator's rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the generator's rows became non-finite by step ${step}`);
                 if (cause !== null) throw new EngineError(`synthesis ${spec.name} diverged while training its generator: ${cause}; lower \`learningRate\` (now ${spec.learningRate})`);
                 const targets = current.generator.assigned;
                 meeting = 0;
                 for (let i = 0; i < state.solutions; i++) if (meets(state, targets, i)) meeting++;
             } else {
                 const state = await current.rows!.state();
-                const cause = diverged ?? (finite(state) ? null : `the rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the rows became non-finite by step ${step}`);
                 if (cause !== null) {
                     if (!lastFinite) throw new EngineError(`synthesis ${spec.name} diverged before its first finite rows: ${cause}`);
                     notes.push(`Diverged: ${cause}; the rows written are the last finite ones (step ${lastFinite.step}).`);

@@ -23,7 +23,7 @@ export class InvCompletionProvider extends DefaultCompletionProvider {
             return;
         }
         if (next.property === 'fn') {
-            for (const [fn, arity] of Object.entries(CONSTRAINT_FUNCTIONS)) {
+            for (const [fn, arity] of CONSTRAINT_FUNCTIONS) {
                 const args = arity === 1 ? '${1:x}' : '${1:x}, ${2:0}';
                 acceptor(context, {
                     label: fn, kind: CompletionItemKind.Function, detail: `${fn}(${arity === 1 ? 'x' : 'a, b'})`,

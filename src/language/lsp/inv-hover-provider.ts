@@ -29,7 +29,7 @@ export class InvHoverProvider extends AstNodeHoverProvider {
 
     protected override getKeywordHoverContent(node: AstNode): MaybePromise<Hover | undefined> {
         if (!GrammarAST.isKeyword(node)) return undefined;
-        const doc = KEYWORD_DOCS[node.value];
+        const doc = Object.hasOwn(KEYWORD_DOCS, node.value) ? KEYWORD_DOCS[node.value] : undefined;
         return doc ? { contents: { kind: 'markdown', value: doc } } : undefined;
     }
 

@@ -17,6 +17,7 @@ import {
     isActivationField, isClassifyField, isLayersField, isNumberField, isSkipMissingField, isTestField,
     type DataField, type Oracle, type TestField,
 } from '../generated/ast.js';
+import { duplicateColumnMessage } from '../../engine/contract/csv-header.js';
 import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
 import type { InvServices } from '../inv-module.js';
@@ -107,6 +108,13 @@ export class InvOracleFilesValidator {
         if (classify?.column !== undefined) needed.push({ name: classify.column, node: classify, property: 'column' });
         else needed.push(...oracleOutputs(oracle).map((o) => ({ name: o.name, node: o as AstNode, property: 'name' })));
         let complete = true;
+        for (const d of header.duplicates) {
+            const column = needed.find((c) => c.name === d.name);
+            if (!column) continue;
+            complete = false;
+            reportIssue(accept, 'error', IssueCodes.DataColumn, `the ${role} file ${field.path}: ${duplicateColumnMessage(d)}`,
+                { node: column.node, property: column.property } as { node: AstNode; property: never });
+        }
         for (const column of needed) {
             if (column.name === undefined || columns.has(column.name)) continue;
             complete = false;
