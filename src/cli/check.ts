@@ -42,10 +42,9 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
     return `${file}:${line + 1}:${character + 1} ${severityName(d)} ${String(d.code ?? 'syntax')} ${message}`;
 }
 
-/** LSP 3.18 allows markup in a message; the terminal gets its text, on one line. */
+/** The terminal gets the message on one line. */
 function messageText(d: Diagnostic): string {
-    const text = typeof d.message === 'string' ? d.message : d.message.value;
-    return text.replace(/\s*\n\s*/g, ' ');
+    return d.message.replace(/\s*\n\s*/g, ' ');
 }
 
 export function toCheckedDiagnostic(file: string, d: Diagnostic): CheckedDiagnostic {

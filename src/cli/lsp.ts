@@ -4,7 +4,7 @@
  */
 import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
 import { createInvServerServices } from '../server/inv-server-module.js';
 
 export function lspCommand(): void {

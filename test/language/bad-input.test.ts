@@ -48,6 +48,12 @@ describe('random and large input', () => {
         expect(text.length).toBeGreaterThan(5_000_000);
         expect(await located(text)).toEqual([`unknown-oracle@${lines + 1}:22`]);
     });
+
+    test('70,000 comment lines between two blocks (a run of hidden tokens Langium 4.2 cannot add at once)', async () => {
+        const comments = '// generated\n'.repeat(70_000);
+        const text = `constraint c { when x > 1: x }\n${comments}inversion I { oracle Nope target y = 1 }`;
+        expect(await located(text)).toEqual([`unknown-oracle@${70_000 + 2}:22`]);
+    });
 });
 
 test('2,000 inversions: an error in the last one is reported on its line', async () => {
