@@ -113,6 +113,15 @@ describe('inv run', () => {
         expect(rows[0]).toEqual(['name', 'a', 'b', 'y', 'error', 'meets']);
         expect(rows).toHaveLength(1 + 8);
         expect(rows.slice(1).every((row) => row[0] === 'Fixed' && row[2] === '0.5')).toBe(true);
+        // No float32 noise (a float32 widened to 17 digits): each number is the shortest decimal
+        // that reads back as the same float32.
+        for (const row of rows.slice(1)) {
+            for (const cell of [row[1]!, row[3]!, row[4]!]) {
+                const digits = cell.replace(/^-|\.|e.*$/g, '').replace(/^0+/, '');
+                expect(digits.length, cell).toBeLessThanOrEqual(9);
+                if (digits.length > 1) expect(Math.fround(Number(cell)), cell).not.toBe(Math.fround(Number(Number(cell).toPrecision(digits.length - 1))));
+            }
+        }
         const again = await inv(['run', 'tiny.inv', '--name', 'Fixed', '--out', 'r2.csv', '--quiet', '--backend', 'cpu'], trained);
         expect(readFileSync(join(trained, 'r2.csv'), 'utf8')).toBe(readFileSync(join(trained, 'r.csv'), 'utf8'));
         expect(again.code).toBe(0);

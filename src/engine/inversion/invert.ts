@@ -51,6 +51,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             freeValues: run.state.features,
             outputValues: run.state.outputs,
             notes: run.notes,
+            diversity: spec.diversity,
         });
         return assembleResult(resultHeader(spec, oracle, run, started), {
             settings: settingsOf(spec),

@@ -12,6 +12,7 @@ import { describeHealth } from './divergence.js';
 import type { FreeColumn } from './feature-transform.js';
 import type { ProgramState, StepResult } from './inversion-program.js';
 import type { StopReason } from '../contract/results.js';
+import { float32Shortest } from '../contract/number-format.js';
 import { tf } from '../backend/tf.js';
 
 /** Steps between two yields to the event loop, so that cancel and IPC messages get through. */
@@ -73,7 +74,7 @@ export class RunLog {
         const losses = this.pending.map(([, t]) => t);
         const probes = this.health.map(([, t]) => t);
         const [lossValues, probeValues] = await Promise.all([readAll(losses), readAll(probes)]);
-        this.pending.forEach(([step], i) => this.curve.push([step, lossValues[i]]));
+        this.pending.forEach(([step], i) => this.curve.push([step, float32Shortest(lossValues[i])]));
         if (lossValues.length > 0) this.lastLoss = lossValues[lossValues.length - 1];
         let cause: string | null = null;
         const width = probes.length > 0 ? probes[0].size : 0;

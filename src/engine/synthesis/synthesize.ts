@@ -100,6 +100,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             freeValues: run.state.features,
             outputValues: run.state.outputs,
             notes: run.notes,
+            diversity: spec.diversity,
             perRow: { targets: (i) => rowTarget[i] },
         });
         const inputs = spec.oracle.inputs.map((i) => i.name);

@@ -11,21 +11,22 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { EngineError } from '../contract/errors.js';
+import { float32Shortest } from '../contract/number-format.js';
 import { writeFileAtomically } from '../contract/results-file.js';
 import type { Solution } from '../contract/results.js';
 
-/**
- * Significant digits written: a feature or output computed in float32 carries about 7, so
- * more would only print noise. Fixed features are written exactly as given.
- */
-const DIGITS = 7;
 /** Rows are compared at this many significant digits when counting distinct ones. */
 export const DISTINCT_DIGITS = 6;
 
+/**
+ * The rows as the result holds them: a value computed in float32 as the shortest decimal that
+ * reads back as the same float32 (number-format.ts; row i of the file is exactly row i of the
+ * result), a fixed feature exactly as given.
+ */
 export function syntheticCsv(inputs: string[], outputs: string[], rows: Solution[], fixed: ReadonlySet<string>): string {
     const data = rows.map((r) => [
-        ...inputs.map((name) => (fixed.has(name) ? r.inputs[name] : rounded(r.inputs[name], DIGITS))),
-        ...outputs.map((name) => rounded(r.outputs[name], DIGITS)),
+        ...inputs.map((name) => (fixed.has(name) ? r.inputs[name] : float32Shortest(r.inputs[name]))),
+        ...outputs.map((name) => float32Shortest(r.outputs[name])),
     ]);
     return Papa.unparse({ fields: [...inputs, ...outputs], data }, { newline: '\n' }) + '\n';
 }
