@@ -7,7 +7,7 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import type { InvResult, Solution } from '../engine/contract/results.js';
 import { h } from './dom-builder.js';
-import { columnFormat, formatCount, formatMiss } from '../engine/contract/number-format.js';
+import { columnFormat, formatCount, formatMiss, formatValue } from '../engine/contract/number-format.js';
 import { DEFAULT_SORT, type SortState } from './panel-state.js';
 import { solutionColumns, sortedOrder, type SolutionColumn } from './solution-columns.js';
 
@@ -54,8 +54,9 @@ export class SolutionsTable {
         this.result = result;
         this.columns = solutionColumns(result);
         // Values line up by column (the same decimals in every row); an error, which ranges from
-        // 0 to far off, reads on its own (3 significant digits).
-        this.formats = new Map(this.columns.map((c) => [c.id, c.kind === 'error' ? formatMiss : columnFormat(result.solutions.map((s, i) => c.key(s, i)))]));
+        // 0 to far off, reads on its own (3 significant digits), and so does a fixed input (one value).
+        this.formats = new Map(this.columns.map((c) => [c.id,
+            c.kind === 'error' ? formatMiss : c.fixed ? formatValue : columnFormat(result.solutions.map((s, i) => c.key(s, i)))]));
         this.sort = this.columns.some((c) => c.id === sort.column) ? sort : DEFAULT_SORT;
         this.order = sortedOrder(result.solutions, this.columnById(this.sort.column), this.sort.direction);
         this.renderHead();
