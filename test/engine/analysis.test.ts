@@ -138,5 +138,7 @@ describe('analysis', () => {
         expect(collapsed(0, [equal])).toContain('a positive `diversity` (the default is 0.15) spreads them');
         expect(collapsed(0.15, [equal])).toContain('a larger `diversity` (this run used 0.15) spreads them further');
         expect(collapsed(0.15, [{ output: 'y', kind: 'minimize' }])).toContain('an objective (`maximize`/`minimize`) draws every solution to its optimum');
+        // As many `=` targets as free features: a point is the answer, not a collapse.
+        expect(collapsed(0.15, [equal, { output: 'z', kind: 'equal', value: 1, tolerance: 1 }])).toMatch(/All solutions agree .*one answer is what to expect\.$/);
     });
 });

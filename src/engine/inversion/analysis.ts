@@ -84,7 +84,10 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
     if (note) notes.push(note);
     const importance = featureImportance(basis, free);
     if (rows.length > 1 && importance.length > 0 && importance.every((f) => f.spread < COLLAPSED)) {
-        notes.push(`All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; ${collapseAdvice(input.diversity, objectives.length > 0)}.`);
+        const pinned = free.length <= targets.filter((t) => t.kind === 'equal').length;
+        notes.push(pinned
+            ? `All solutions agree (every free feature's spread is below ${COLLAPSED * 100} % of its bound): with as many \`=\` targets as free features, one answer is what to expect.`
+            : `All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; ${collapseAdvice(input.diversity, objectives.length > 0)}.`);
     }
     const finiteErrors = rows.map((r) => r.error).filter(Number.isFinite);
     return {
