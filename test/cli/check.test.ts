@@ -74,9 +74,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inv check', () => {
-    test('a clean file: no output, exit 0', () => {
+    test('a clean file: nothing on stdout, "1 file, no problems" on stderr, exit 0', () => {
         const r = inv('check', 'clean.inv');
-        expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+        expect(r).toEqual({ code: 0, stdout: '', stderr: '1 file, no problems\n' });
+        // Named twice, checked (and counted) once.
+        expect(inv('check', 'clean.inv', './clean.inv').stderr).toBe('1 file, no problems\n');
     });
 
     test('warnings only: FILE:LINE:COL lines, exit 0', () => {
