@@ -2,8 +2,10 @@
  * The `inv` command as a real process (out/cli.cjs): what a user or a CI script sees.
  * A tiny oracle (y = 2a + b) keeps it fast: it trains in about a second.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -26,6 +28,7 @@ inversion Fixed {
 }
 `;
 
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 let trained: string;
 
 beforeAll(async () => {
@@ -41,6 +44,12 @@ describe('inv --version, inv backends', () => {
         const r = await inv(['--version'], trained);
         expect(r.code).toBe(0);
         expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    });
+
+    it('runs as `npx inv` inside the project, as the README says (npm ci puts no `inv` on the PATH)', () => {
+        const r = spawnSync('npx', ['--no-install', 'inv', '--version'], { cwd: REPO, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
     });
 
     it('lists every backend, found or with the reason it is not', async () => {
