@@ -94,6 +94,46 @@ describe('inv train', () => {
 });
 
 describe('inv run', () => {
+    it('meets a goal beside an objective: the objective is followed where the goal holds, then each solution settles onto it', async () => {
+        // y = 2a + b and z = a - b on [0, 1]^2: the largest z with y at most 1.5 is a = 0.75,
+        // b = 0 (z = 0.75, y = 1.5). The objective alone held every answer past the goal (by
+        // half a standard deviation of y, whatever the tolerance).
+        let seed = 7;
+        const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+        const rows = Array.from({ length: 400 }, () => {
+            const a = random(), b = random();
+            return `${a.toFixed(5)},${b.toFixed(5)},${(2 * a + b).toFixed(5)},${(a - b).toFixed(5)}`;
+        });
+        const dir = scratch({ 'two.csv': ['a,b,y,z', ...rows].join('\n') + '\n', 'capped.inv': `
+oracle Two {
+  model "model/model.json"
+  data "two.csv"
+  inputs a in [0, 1], b in [0, 1]
+  outputs y, z
+  layers 16
+  epochs 60
+  batch 32
+}
+
+inversion Capped {
+  oracle Two
+  target y <= 1.5 tolerance 0.01
+  maximize z
+  solutions 16
+  steps 600
+  seed 2
+}
+` });
+        const r = await inv(['run', 'capped.inv', '--out', 'capped.json', '--quiet', '--backend', 'cpu'], dir);
+        expect(r.code, r.stderr).toBe(0);
+        const [result] = JSON.parse(readFileSync(join(dir, 'capped.json'), 'utf8')) as InvResult[];
+        expect(result!.summary.meeting).toBeGreaterThanOrEqual(14);
+        const best = result!.solutions[0]!;
+        expect(best.meets).toBe(true);
+        expect(best.outputs.y).toBeLessThanOrEqual(1.51);
+        expect(best.outputs.z).toBeGreaterThan(0.6);
+    });
+
     it('runs every inversion, writes a JSON array in file order and prints a summary', async () => {
         const r = await inv(['run', 'tiny.inv', '--out', 'r.json', '--backend', 'cpu'], trained);
         expect(r.code, r.stderr).toBe(0);
