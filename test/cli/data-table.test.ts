@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDefectError, formatDataDiagnostic, type DataDiagnostic } from '../../src/engine/contract/errors.js';
 import { parseDataTable, readDataTable } from '../../src/engine/oracle/data-table.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 const plain = { skipMissing: false };
 
@@ -105,7 +106,7 @@ describe('readDataTable', () => {
     });
 
     it('reads a real file from disk', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-data-'));
+        const dir = tempFolder('inv-data-');
         writeFileSync(join(dir, 'd.csv'), 'x,y\n1,2\n');
         const t = await readDataTable(join(dir, 'd.csv'), ['y'], plain);
         expect(Array.from(t.values[0])).toEqual([2]);

@@ -4,12 +4,12 @@
  * once the showcase's classifier is trained (a second; it records its domains), still none —
  * the bounds stay inside what the data covers.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, inv } from './cli-process.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -27,7 +27,7 @@ const codes = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => 
 let work: string;
 beforeAll(() => {
     assertBuilt();
-    work = mkdtempSync(join(tmpdir(), 'inv-examples-'));
+    work = tempFolder('inv-examples-');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

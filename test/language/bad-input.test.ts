@@ -3,12 +3,12 @@
  * file, expressions nested 100,000 deep in every way the grammar recurses, broken and
  * unreadable model files, CSVs without the declared column.
  */
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MAX_SYNTAX_DIAGNOSTICS } from '../../src/language/inv-document-validator.js';
 import { codes, validate } from './inv-test-services.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 /** A deterministic byte source (a linear congruential generator). */
 function randomText(length: number, seed: number): string {
@@ -92,7 +92,7 @@ describe('deep nesting never reaches the parser', () => {
 });
 
 describe('broken files an oracle names', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-bad-'));
+    const dir = tempFolder('inv-bad-');
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     async function validateIn(text: string): Promise<string[]> {
