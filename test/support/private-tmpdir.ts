@@ -25,6 +25,8 @@ export function teardown(): void {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     if (left.length > 0) {
+        // A teardown's exception is only logged by vitest: the exit status says it too.
+        process.exitCode = 1;
         throw new Error(`the tests left ${left.length} temporary folder(s) or file(s) behind: ${left.sort().join(', ')}; ` +
             'make them with tempFolder() (test/support/temp-folder.ts), which removes them after the test file');
     }
