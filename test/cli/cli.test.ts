@@ -124,14 +124,18 @@ inversion Capped {
   seed 2
 }
 ` });
-        const r = await inv(['run', 'capped.inv', '--out', 'capped.json', '--quiet', '--backend', 'cpu'], dir);
-        expect(r.code, r.stderr).toBe(0);
-        const [result] = JSON.parse(readFileSync(join(dir, 'capped.json'), 'utf8')) as InvResult[];
-        expect(result!.summary.meeting).toBeGreaterThanOrEqual(14);
-        const best = result!.solutions[0]!;
-        expect(best.meets).toBe(true);
-        expect(best.outputs.y).toBeLessThanOrEqual(1.51);
-        expect(best.outputs.z).toBeGreaterThan(0.6);
+        // TF.js (cpu) and the fused kernel, which computes the same loss by hand.
+        for (const backend of ['cpu', 'wasm-fused']) {
+            const r = await inv(['run', 'capped.inv', '--out', 'capped.json', '--quiet', '--backend', backend], dir);
+            expect(r.code, r.stderr).toBe(0);
+            const [result] = JSON.parse(readFileSync(join(dir, 'capped.json'), 'utf8')) as InvResult[];
+            expect(result!.backend).toBe(backend);
+            expect(result!.summary.meeting, backend).toBeGreaterThanOrEqual(14);
+            const best = result!.solutions[0]!;
+            expect(best.meets).toBe(true);
+            expect(best.outputs.y).toBeLessThanOrEqual(1.51);
+            expect(best.outputs.z, backend).toBeGreaterThan(0.6);
+        }
     });
 
     it('runs every inversion, writes a JSON array in file order and prints a summary', async () => {
