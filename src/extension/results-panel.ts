@@ -70,14 +70,16 @@ export class ResultsPanel {
             if (!existing.panel.visible) existing.panel.reveal(undefined, preserveFocus);
             return existing;
         }
-        const groupsBefore = vscode.window.tabGroups.all.length;
-        const webviewPanel = vscode.window.createWebviewPanel(
-            ResultsPanel.viewType, 'inv results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(ctx));
-        if (groupsBefore === 1 && vscode.window.tabGroups.all.length === 2) {
-            // A new group beside the only one would take half the window: give the editor the larger part.
-            await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 1 - PANEL_SHARE }, { size: PANEL_SHARE }] })
-                .then(undefined, () => undefined);
+        // Beside the only editor group, VS Code would split the window in half: make the second
+        // group first, at PANEL_SHARE of the width, and open the panel in it.
+        let viewColumn = vscode.ViewColumn.Beside;
+        const groups = (): number => vscode.window.tabGroups.all.length;
+        if (groups() === 1) {
+            const laidOut = await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 1 - PANEL_SHARE }, { size: PANEL_SHARE }] })
+                .then(() => true, () => false);
+            if (laidOut && groups() === 2) viewColumn = vscode.ViewColumn.Two;
         }
+        const webviewPanel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'inv results', { viewColumn, preserveFocus }, webviewOptions(ctx));
         return new ResultsPanel(ctx, webviewPanel, target);
     }
 
