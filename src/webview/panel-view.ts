@@ -124,10 +124,9 @@ export class PanelView {
     private showTraining(oracle: string): void {
         this.training = { oracle, done: false };
         this.live = null;
+        this.showEmpty();
         this.header.showTraining(oracle);
         this.tabs.select('overview', true);
-        this.synthesis.element.hidden = true;
-        replaceChildren(this.importance, h('p', { class: 'empty' }, 'Feature importance appears after a run.'));
         this.loss.show({ points: [], steps: 0, title: `Training loss of ${oracle}`, live: true, unit: 'epoch' });
     }
 
@@ -141,9 +140,11 @@ export class PanelView {
 
     private showEmpty(): void {
         this.header.showEmpty();
+        this.tabs.setLabel('solutions', 'Solutions');
         replaceChildren(this.importance, h('p', { class: 'empty' }, 'Feature importance appears after a run.'));
         this.synthesis.element.hidden = true;
         this.table.element.hidden = true;
+        this.solutionsPanel.querySelector('.waiting')?.remove();
         this.solutionsPanel.append(h('p', { class: 'empty waiting' }, 'The solutions appear here after a run.'));
         replaceChildren(this.spread.element, h('p', { class: 'empty' }, 'How the solutions spread appears here after a run.'));
         this.loss.show({ points: [], steps: 0, title: 'Loss', live: false, unit: 'step' });

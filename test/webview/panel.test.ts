@@ -265,6 +265,11 @@ describe('results panel', () => {
         await panel.showResult(exp1);
         await panel.send({ type: 'training', oracle: 'Poly4' });
         await panel.page.waitForFunction(() => document.querySelector('#run-title')?.textContent === 'Poly4 oracle');
+        // The run shown before is not this oracle's: its solutions and spread leave the panel.
+        expect(await panel.page.locator('[role=tab][data-tab=solutions]').innerText()).toMatch(/^solutions$/i);
+        await panel.selectTab('solutions');
+        expect(await text('#panel-solutions')).toContain('after a run');
+        await panel.selectTab('overview');
         const epoch = (step: number): RunProgress => ({
             runId: 't1', uri: 'file:///w/paper.inv', name: 'Poly4', phase: 'training-oracle', step, steps: 200,
             loss: 2 * Math.exp(-step / 40), meeting: null, elapsedSeconds: step / 10,
