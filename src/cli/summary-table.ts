@@ -58,13 +58,14 @@ function describe(r: InvResult): RunSummary {
         };
     }
     const best = r.solutions[r.summary.best];
-    const free = new Set(r.summary.importance.map((i) => i.feature));
+    const free = new Set([...r.summary.importance.map((i) => i.feature), ...(r.summary.labelShares ?? []).map((l) => l.feature)]);
     return {
         ...common,
         first: {
             label: 'best',
             items: best
-                ? Object.entries(best.inputs).map(([k, v]) => `${k} = ${formatValue(v)}${free.size > 0 && !free.has(k) ? ' (fixed)' : ''}`)
+                // A categorical input's value is its label.
+                ? Object.entries(best.inputs).map(([k, v]) => `${k} = ${typeof v === 'string' ? v : formatValue(v)}${free.size > 0 && !free.has(k) ? ' (fixed)' : ''}`)
                 : ['(none)'],
         },
         second: {

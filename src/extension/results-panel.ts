@@ -13,7 +13,8 @@
  * it: a run reveals it in its own column, and only when it is not already visible.
  */
 import * as vscode from 'vscode';
-import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/contract/results-file.js';
+import { writeFileAtomically } from '../engine/contract/atomic-write.js';
+import { resultsToCsv, resultsToJson } from '../engine/contract/results-file.js';
 import type { InvResult } from '../engine/contract/results.js';
 import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel, TrainTarget } from '../protocol.js';
 import { Commands, resultsRequest } from '../protocol.js';

@@ -1,8 +1,9 @@
 /**
  * How the solutions spread: a histogram per free feature (meeting and missing solutions
- * stacked, over the feature's bound with round bins) and parallel coordinates over the free
- * features and the outputs (meeting solutions coloured, the best one drawn on top). Legends
- * are HTML above the charts (chart-legend.ts).
+ * stacked, over the feature's bound with round bins; for a categorical feature, a bar per
+ * label: its share of the solutions) and parallel coordinates over the free features and the
+ * outputs (meeting solutions coloured, the best one drawn on top; a categorical feature is an
+ * axis of its labels). Legends are HTML above the charts (chart-legend.ts).
  */
 import type { InvResult, Solution } from '../engine/contract/results.js';
 import { formatCount, formatValue } from '../engine/contract/number-format.js';
@@ -12,7 +13,7 @@ import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { binEdges, countInBins, suggestedBinCount } from './histogram.js';
 import { histogramSeries, stackedBins } from './histogram-series.js';
-import { freeFeatures } from './solution-columns.js';
+import { freeFeatures, labelsOf, numericInput } from './solution-columns.js';
 
 export class SpreadView {
     readonly element = h('div', { class: 'spread-view' });
@@ -32,8 +33,8 @@ export class SpreadView {
         for (const feature of features) {
             const box = new ChartBox('histogram', `Distribution of ${feature}`);
             this.boxes.push(box);
-            const meetValues = meeting.map((s) => s.inputs[feature] ?? NaN);
-            const missValues = missing.map((s) => s.inputs[feature] ?? NaN);
+            const meetValues = meeting.map((s) => numericInput(s, feature));
+            const missValues = missing.map((s) => numericInput(s, feature));
             const bound = bounds.get(feature) ?? null;
             const edges = binEdges([meetValues, missValues], suggestedBinCount(result.solutions.length), bound);
             // What the axis spans, for a reader of the page (and the tests).
@@ -41,8 +42,14 @@ export class SpreadView {
             histograms.append(h('figure', { class: 'card histogram-card', 'data-feature': feature },
                 h('figcaption', null, feature, bound ? h('span', { class: 'bound' }, ` in [${formatValue(bound[0])}, ${formatValue(bound[1])}]`) : null),
                 box.element));
-            box.show((colours) => histogramOption(colours, edges, meetValues, missValues),
-                `Histogram of ${feature} over ${formatCount(result.solutions.length)} ${noun}${bound ? `, across its bound ${formatValue(bound[0])} to ${formatValue(bound[1])}` : ''}: ${formatCount(meeting.length)} meet, ${formatCount(missing.length)} miss`);
+            const labels = labelsOf(result, feature);
+            if (labels) {
+                box.show((colours) => labelOption(colours, feature, labels, meeting, missing),
+                    `Share of each label of ${feature} over ${formatCount(result.solutions.length)} ${noun}: ${labels.map((l) => `${l} ${formatCount(meeting.filter((s) => s.inputs[feature] === l).length)} meeting`).join(', ')}`);
+            } else {
+                box.show((colours) => histogramOption(colours, edges, meetValues, missValues),
+                    `Histogram of ${feature} over ${formatCount(result.solutions.length)} ${noun}${bound ? `, across its bound ${formatValue(bound[0])} to ${formatValue(bound[1])}` : ''}: ${formatCount(meeting.length)} meet, ${formatCount(missing.length)} miss`);
+            }
         }
 
         const parallel = new ChartBox('parallel-chart', 'Parallel coordinates');
@@ -90,8 +97,33 @@ function histogramOption(colours: ChartColours, edges: number[], meetValues: num
     };
 }
 
+/** A categorical feature: one bar per label, the solutions holding it (meeting and missing stacked). */
+function labelOption(colours: ChartColours, feature: string, labels: string[], meeting: Solution[], missing: Solution[]): CartesianOption {
+    const count = (list: Solution[]) => labels.map((l) => list.filter((s) => s.inputs[feature] === l).length);
+    const axis = axisStyle(colours);
+    const series: CartesianOption['series'] = [
+        { type: 'bar', name: 'meet', stack: 'n', data: count(meeting), itemStyle: { color: colours.accent }, barCategoryGap: '20%' },
+    ];
+    if (missing.length) series.push({ type: 'bar', name: 'miss', stack: 'n', data: count(missing), itemStyle: { color: withAlpha(colours.miss, 0.6) } });
+    return {
+        ...baseOption(colours),
+        grid: { left: 4, right: 12, top: 12, bottom: 4, containLabel: true },
+        tooltip: canvasTooltip(colours, 'axis'),
+        xAxis: { type: 'category', data: labels, ...axis, axisLabel: { color: colours.foreground, hideOverlap: true } },
+        yAxis: { type: 'value', minInterval: 1, ...axis },
+        series,
+    };
+}
+
 function parallelOption(colours: ChartColours, axes: string[], result: InvResult): ParallelOption {
-    const row = (s: Solution) => axes.map((a) => s.inputs[a] ?? s.outputs[a] ?? NaN);
+    const labels = axes.map((a) => labelsOf(result, a));
+    // A label is placed on its axis by its index among the feature's labels.
+    const row = (s: Solution) =>
+        axes.map((a, i) => {
+            const own = labels[i];
+            if (own) return own.indexOf(String(s.inputs[a]));
+            return a in s.inputs ? numericInput(s, a) : (s.outputs[a] ?? NaN);
+        });
     const best = result.kind === 'synthesis' ? undefined : result.solutions[result.summary.best];
     const meets = result.solutions.filter((s) => s.meets && s !== best).map(row);
     const misses = result.solutions.filter((s) => !s.meets && s !== best).map(row);
@@ -108,12 +140,21 @@ function parallelOption(colours: ChartColours, axes: string[], result: InvResult
         ...baseOption(colours),
         // The axis names sit above the axes: the top margin leaves them room (the legend is HTML).
         parallel: { left: 48, right: 64, top: 32, bottom: 24 },
-        parallelAxis: axes.map((name, dim) => ({
-            dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
-            axisLine: axis.axisLine, axisTick: axis.axisTick,
-            axisLabel: { color: colours.foreground, formatter: (v: number) => formatValue(v) },
-            scale: true,
-        })),
+        parallelAxis: axes.map((name, dim) => {
+            const own = labels[dim];
+            return own
+                ? {
+                    dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
+                    axisLine: axis.axisLine, axisTick: axis.axisTick, min: 0, max: Math.max(1, own.length - 1), interval: 1,
+                    axisLabel: { color: colours.foreground, formatter: (v: number) => own[v] ?? '' },
+                }
+                : {
+                    dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
+                    axisLine: axis.axisLine, axisTick: axis.axisTick,
+                    axisLabel: { color: colours.foreground, formatter: (v: number) => formatValue(v) },
+                    scale: true,
+                };
+        }),
         series,
     };
 }

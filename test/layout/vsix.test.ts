@@ -23,7 +23,7 @@ describe('the .vsix', () => {
         expect(files).toEqual([
             'LICENSE', 'README.md', ...pictures, 'language-configuration.json',
             'out/cli.cjs', 'out/extension.cjs', 'out/hdf5.cjs', 'out/server.cjs',
-            'out/wasm/tfjs-backend-wasm-simd.wasm', 'out/wasm/tfjs-backend-wasm-threaded-simd.wasm', 'out/wasm/tfjs-backend-wasm.wasm',
+            'out/wasm/highs.wasm', 'out/wasm/tfjs-backend-wasm-simd.wasm', 'out/wasm/tfjs-backend-wasm-threaded-simd.wasm', 'out/wasm/tfjs-backend-wasm.wasm',
             'out/dense-kernel.wasm', 'out/webview.css', 'out/webview.js', 'out/worker.cjs', 'package.json', 'syntaxes/inv.tmLanguage.json',
         ].sort());
     });
