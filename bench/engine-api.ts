@@ -1,4 +1,3 @@
-import 'object.groupby/auto';
 /**
  * What bench/run.mjs needs from inv, bundled by esbuild to out/bench.cjs: the engine's public
  * API (the same the CLI and the worker use), the .inv translation, tf.memory(), and two

@@ -89,7 +89,11 @@ export type ToPanel =
     /** A live progress event of a run (forwarded `inv/progress`); a new runId starts a new curve. */
     | { type: 'progress'; progress: RunProgress }
     /** The run failed: what went wrong and what to do (RunFinished.error). */
-    | { type: 'error'; name: string; message: string };
+    | { type: 'error'; name: string; message: string }
+    /** The panel now follows an oracle's training (▶ Train): its progress draws the training curve. */
+    | { type: 'training'; oracle: string }
+    /** That training ended: the server's one line (test RMSE, epochs, time, backend; or cancelled). */
+    | { type: 'trained'; oracle: string; summary: string };
 
 /** Panel -> extension (`acquireVsCodeApi().postMessage`). The panel never touches files:
  *  the extension shows the save dialog and writes them. */
@@ -108,6 +112,8 @@ export interface PanelState {
     tab: 'overview' | 'solutions' | 'spread';
     /** scrollTop of the solutions table. */
     tableScroll: number;
+    /** The header's details are folded away (absent in states saved before they could be). */
+    headerCollapsed?: boolean;
 }
 
 // ---------------------------------------------------------------- extension <-> server (runs)

@@ -8,8 +8,10 @@ export default defineConfig({
         include: ['test/**/*.test.ts'],
         // Needs a WebGPU adapter: `npm run test:webgpu` (test/webgpu/run.sh) runs it.
         exclude: ['**/node_modules/**', 'test/webgpu/**'],
-        // Langium 4.4's parser (chevrotain 13) calls Object.groupBy, which Node 20 lacks.
-        setupFiles: ['object.groupby/auto'],
+        // The run's own TMPDIR, checked empty at the end; every file's temporary folders
+        // removed after it (test/support/).
+        globalSetup: ['test/support/private-tmpdir.ts'],
+        setupFiles: ['test/support/cleanup.ts'],
         testTimeout: 60_000,
         hookTimeout: 120_000,
         // Engine tests hold the TF.js backend (global state): one file at a time per worker.

@@ -1,6 +1,7 @@
 /**
  * `inv check FILE... [--json]`: validate and print every diagnostic as
  * `FILE:LINE:COL severity code message` (1-based), or one JSON array with --json.
+ * Then, on stderr, how many errors and warnings in how many files, or `N files, no problems`.
  * Exit 0 when no file has an error (warnings are fine), 1 when one has, 2 for bad usage
  * (a file that is not there, a folder, not an .inv file): each such file is named.
  */
@@ -42,10 +43,9 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
     return `${file}:${line + 1}:${character + 1} ${severityName(d)} ${String(d.code ?? 'syntax')} ${message}`;
 }
 
-/** LSP 3.18 allows markup in a message; the terminal gets its text, on one line. */
+/** The terminal gets the message on one line. */
 function messageText(d: Diagnostic): string {
-    const text = typeof d.message === 'string' ? d.message : d.message.value;
-    return text.replace(/\s*\n\s*/g, ' ');
+    return d.message.replace(/\s*\n\s*/g, ' ');
 }
 
 export function toCheckedDiagnostic(file: string, d: Diagnostic): CheckedDiagnostic {
@@ -86,9 +86,11 @@ export async function checkCommand(files: string[], opts: CheckOptions): Promise
         if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
         const errors = all.filter((d) => d.severity === 'error').length;
         const warnings = all.filter((d) => d.severity === 'warning').length;
-        if (errors + warnings > 0) {
-            process.stderr.write(`${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files.length, 'file')}\n`);
-        }
+        // The count on stderr (stdout holds only diagnostics), also when there is nothing to
+        // report: silence would leave a reader wondering whether anything was checked.
+        process.stderr.write(errors + warnings > 0
+            ? `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files.length, 'file')}\n`
+            : `${plural(files.length, 'file')}, no problems\n`);
     }
     return all.some((d) => d.severity === 'error') ? ExitCode.errors : ExitCode.ok;
 }

@@ -4,7 +4,7 @@
  */
 import { startLanguageServer } from 'langium/lsp';
 import { InvNodeFileSystem } from '../language/inv-file-system.js';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
 import { createInvServerServices } from '../server/inv-server-module.js';
 
 export function lspCommand(): void {

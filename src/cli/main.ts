@@ -1,4 +1,3 @@
-import 'object.groupby/auto';
 /**
  * The `inv` command (CLI-AND-RESULTS.md): check, train, run, backends, lsp. Each command
  * lives in its own file; this one wires them to commander and turns their outcome into the

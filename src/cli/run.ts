@@ -20,7 +20,7 @@ import { describeFailure, shownPath } from './failure.js';
 import { interruptOnCtrlC } from './interrupt.js';
 import { MemoryWatch } from './memory-watch.js';
 import { ProgressBar } from './progress-bar.js';
-import { summaryTable } from './summary-table.js';
+import { outputWidth, summaryTable } from './summary-table.js';
 import { trainWithProgress } from './train.js';
 
 export interface RunCommandOptions {
@@ -117,7 +117,7 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
             if (exitCode === ExitCode.ok) exitCode = ExitCode.runFailed;
         }
     }
-    if (results.length > 0) out.out(summaryTable(results));
+    if (results.length > 0) out.out(summaryTable(results, outputWidth()));
     if (exitCode === ExitCode.cancelled) out.err(`cancelled: ${results.length} of ${blocks.length} run(s) have results${opts.out ? ` (in ${opts.out})` : ''}`);
     return exitCode;
 }

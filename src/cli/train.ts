@@ -15,7 +15,7 @@ import { describeFailure, shownPath } from './failure.js';
 import { interruptOnCtrlC } from './interrupt.js';
 import { MemoryWatch } from './memory-watch.js';
 import { ProgressBar } from './progress-bar.js';
-import { readable } from './summary-table.js';
+import { formatCount, formatLoss, formatMiss, formatPercent, formatSeconds } from '../engine/contract/number-format.js';
 
 export interface TrainCommandOptions {
     oracle?: string;
@@ -101,15 +101,15 @@ export async function trainWithProgress(spec: OracleSpec, bar: ProgressBar, sign
         out.err(`${shownPath(training.dataPath)}:${firstLine}:1 warning data-skipped ${count} row(s) with an empty cell skipped (\`skip missing\`), the first on line ${firstLine}`);
     }
     if (!report.cancelled) {
-        const rmse = Object.entries(report.testRmse).map(([k, v]) => `${k} ${readable(v)}`).join(', ');
+        const rmse = Object.entries(report.testRmse).map(([k, v]) => `${k} ${formatMiss(v)}`).join(', ');
         // A classifier's RMSE is per class probability; its accuracy and log-loss say more.
         const measured =
             report.accuracy !== null
-                ? `accuracy ${(100 * report.accuracy).toFixed(1)} %, log-loss ${readable(report.logLoss)}, probability RMSE ${rmse}`
+                ? `accuracy ${formatPercent(report.accuracy)}, log-loss ${formatLoss(report.logLoss)}, probability RMSE ${rmse}`
                 : rmse;
         out.out(
-            `trained ${spec.name}: ${report.epochs} epochs on ${report.trainRows} rows in ${report.seconds.toFixed(1)} s (${report.backend}); ` +
-                `${report.accuracy !== null ? 'on' : 'RMSE on'} the ${report.measuredOn} rows (${report.testRows}): ${measured}; wrote ${shownPath(report.modelPath)}`,
+            `trained ${spec.name}: ${formatCount(report.epochs)} epochs on ${formatCount(report.trainRows)} rows in ${formatSeconds(report.seconds)} (${report.backend}); ` +
+                `${report.accuracy !== null ? 'on' : 'RMSE on'} the ${report.measuredOn} rows (${formatCount(report.testRows)}): ${measured}; wrote ${shownPath(report.modelPath)}`,
         );
     }
     return report;

@@ -1,4 +1,3 @@
-import 'object.groupby/auto';
 /**
  * The engine worker: a child process the language server forks for one run or one training
  * (out/worker.cjs). It receives a job over Node IPC, calls the same engine API as the CLI,

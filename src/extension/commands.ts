@@ -29,7 +29,9 @@ function train(ctx: Ctx): Handler {
         const target = (arg as TrainTarget | undefined) ?? (await pickLensTarget<TrainTarget>(Commands.train, 'Train which oracle?'));
         if (!target || !requireTrust('train')) return;
         const client = await ctx.client();
-        await accepted(client.sendRequest(trainRequest, target));
+        if (!(await accepted(client.sendRequest(trainRequest, target)))) return;
+        // The panel beside the editor draws the training's loss curve, then what it reached.
+        await ResultsPanel.showTraining(ctx, target, true);
     };
 }
 

@@ -4,7 +4,7 @@
  * extension or as long as one client. Commands receive it and ask it for a running client.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
 import type { InvInitializationOptions } from '../protocol.js';
 import { progressNotification, resultNotification, trustNotification } from '../protocol.js';
 import { RunProgressView } from './run-progress-view.js';

@@ -1,4 +1,3 @@
-import 'object.groupby/auto';
 /**
  * The extension's entry point (out/extension.cjs): creates the context that owns the
  * language client, registers the commands and the results panel's serializer, and starts

@@ -4,20 +4,34 @@
  * releases everything it registered. The page itself is src/webview (out/webview.js); it
  * keeps its own state with getState/setState, so the panel is not retained while hidden.
  * The host forwards the run's live progress, pulls a run's result from the server when it
- * shows it (`inv/results`: when opened, and when the run it shows finishes), answers export
- * (save dialog, the CLI's writers) and rerun.
+ * shows it (`inv/results`: when opened, and when the run it shows finishes), follows an
+ * oracle's training (▶ Train) as a curve, answers export (save dialog, the CLI's writers)
+ * and rerun.
+ *
+ * Where it opens: beside the editor the first time, at PANEL_SHARE of the width when that
+ * made a new editor group; after that it stays where the user put it, at the size they gave
+ * it: a run reveals it in its own column, and only when it is not already visible.
  */
 import * as vscode from 'vscode';
 import { writeFileAtomically } from '../engine/contract/atomic-write.js';
 import { resultsToCsv, resultsToJson } from '../engine/contract/results-file.js';
 import type { InvResult } from '../engine/contract/results.js';
-import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel } from '../protocol.js';
+import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel, TrainTarget } from '../protocol.js';
 import { Commands, resultsRequest } from '../protocol.js';
 import type { Ctx } from './ctx.js';
 import { panelHtml } from './panel-html.js';
 
 /** Which run the panel showed last (workspace memento), for a revival without page state. */
 const LAST_TARGET_KEY = 'inv.resultsPanel.target';
+/** The panel's share of the width when it opens a new editor group beside the only one. */
+const PANEL_SHARE = 0.4;
+
+/** What the panel follows besides a run's results: an oracle's own training. */
+interface TrainingSubject {
+    oracle: string;
+    /** The server's one line once it ended; null while it runs. */
+    summary: string | null;
+}
 
 export class ResultsPanel {
     static readonly viewType = 'inv.results';
@@ -26,20 +40,48 @@ export class ResultsPanel {
     private readonly disposables: vscode.Disposable[] = [];
     private target: RunTarget | null;
     private result: InvResult | null = null;
+    private training: TrainingSubject | null = null;
 
     /** Opens the panel on a run's last result (or reveals it and switches to that run). */
     static async createOrShow(ctx: Ctx, target: RunTarget, preserveFocus = false): Promise<ResultsPanel> {
-        const column = vscode.ViewColumn.Beside;
-        let panel = ResultsPanel.current;
-        if (panel) {
-            panel.panel.reveal(column, preserveFocus);
-        } else {
-            const webviewPanel = vscode.window.createWebviewPanel(
-                ResultsPanel.viewType, 'inv results', { viewColumn: column, preserveFocus }, webviewOptions(ctx));
-            panel = new ResultsPanel(ctx, webviewPanel, target);
-        }
+        const panel = await ResultsPanel.open(ctx, target, preserveFocus);
+        panel.training = null;
         await panel.show(target);
         return panel;
+    }
+
+    /** Opens (or reveals) the panel on an oracle's training: its progress draws the training curve. */
+    static async showTraining(ctx: Ctx, target: TrainTarget, preserveFocus = true): Promise<ResultsPanel> {
+        const subject = { uri: target.uri, name: target.oracle };
+        const panel = await ResultsPanel.open(ctx, subject, preserveFocus);
+        panel.target = subject;
+        panel.result = null;
+        panel.training = { oracle: target.oracle, summary: null };
+        panel.panel.title = `inv: training ${target.oracle}`;
+        panel.post({ type: 'training', oracle: target.oracle });
+        return panel;
+    }
+
+    /** The panel, revealed where it is; created beside the editor the first time. */
+    private static async open(ctx: Ctx, target: RunTarget, preserveFocus: boolean): Promise<ResultsPanel> {
+        const existing = ResultsPanel.current;
+        if (existing) {
+            // Its own column (undefined keeps it), and nothing at all when it is in view: the
+            // user's layout and sizes stay.
+            if (!existing.panel.visible) existing.panel.reveal(undefined, preserveFocus);
+            return existing;
+        }
+        // Beside the only editor group, VS Code would split the window in half: make the second
+        // group first, at PANEL_SHARE of the width, and open the panel in it.
+        let viewColumn = vscode.ViewColumn.Beside;
+        const groups = (): number => vscode.window.tabGroups.all.length;
+        if (groups() === 1) {
+            const laidOut = await vscode.commands.executeCommand('vscode.setEditorLayout', { orientation: 0, groups: [{ size: 1 - PANEL_SHARE }, { size: PANEL_SHARE }] })
+                .then(() => true, () => false);
+            if (laidOut && groups() === 2) viewColumn = vscode.ViewColumn.Two;
+        }
+        const webviewPanel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'inv results', { viewColumn, preserveFocus }, webviewOptions(ctx));
+        return new ResultsPanel(ctx, webviewPanel, target);
     }
 
     /**
@@ -112,7 +154,18 @@ export class ResultsPanel {
     }
 
     private onFinished(r: RunFinished): void {
-        if (!this.isShown(r.uri, r.name) || r.job === 'train') return;
+        if (!this.isShown(r.uri, r.name)) return;
+        if (r.job === 'train') {
+            if (!this.training || this.training.oracle !== r.name) return;
+            if (r.error) {
+                this.post({ type: 'error', name: r.name, message: r.error });
+            } else {
+                this.training.summary = r.summary ?? `${r.name} trained.`;
+                this.post({ type: 'trained', oracle: r.name, summary: this.training.summary });
+            }
+            return;
+        }
+        if (this.training) return; // a run with an oracle's name: not this panel's subject
         if (r.hasResult) {
             void this.show({ uri: r.uri, name: r.name });
         } else if (r.error) {
@@ -123,7 +176,12 @@ export class ResultsPanel {
     private async onMessage(m: FromPanel): Promise<void> {
         switch (m.type) {
             case 'ready':
-                if (this.result) this.post({ type: 'result', result: this.result, uri: this.target?.uri ?? null });
+                if (this.training) {
+                    this.post({ type: 'training', oracle: this.training.oracle });
+                    if (this.training.summary !== null) this.post({ type: 'trained', oracle: this.training.oracle, summary: this.training.summary });
+                } else if (this.result) {
+                    this.post({ type: 'result', result: this.result, uri: this.target?.uri ?? null });
+                }
                 return;
             case 'rerun':
                 if (m.uri) await vscode.commands.executeCommand(Commands.run, { uri: m.uri, name: m.name } satisfies RunTarget);

@@ -54,7 +54,7 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
         const parsed = diagnostics.splice(before);
         const shown = parsed.slice(0, MAX_SYNTAX_DIAGNOSTICS);
         for (const d of shown) {
-            diagnostics.push(this.coded(IssueCodes.Syntax, typeof d.message === 'string' ? d.message : d.message.value, d.range));
+            diagnostics.push(this.coded(IssueCodes.Syntax, d.message, d.range));
         }
         this.reportOmitted(parsed.length - shown.length, 'syntax errors', diagnostics, shown);
     }

@@ -1,6 +1,7 @@
 /**
- * ECharts, registered with only what the panel draws (line, bar, parallel; grid, tooltip,
- * legend, parallel axes; canvas renderer), and `ChartBox`: a chart that is created only
+ * ECharts, registered with only what the panel draws (line, bar, custom (histogram bars on
+ * a value axis), parallel; grid, tooltip, parallel axes; canvas renderer; legends are HTML,
+ * chart-legend.ts), and `ChartBox`: a chart that is created only
  * once its box is visible (a hidden tab has no size), resizes with its box and redraws
  * with the theme's colours on a theme switch.
  *
@@ -9,24 +10,27 @@
  * which a CSP without 'unsafe-inline' blocks.
  */
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
-import { BarChart, LineChart, ParallelChart, type BarSeriesOption, type LineSeriesOption, type ParallelSeriesOption } from 'echarts/charts';
 import {
-    GridComponent, LegendComponent, ParallelComponent, TooltipComponent,
-    type GridComponentOption, type LegendComponentOption, type ParallelComponentOption, type TooltipComponentOption,
+    BarChart, CustomChart, LineChart, ParallelChart,
+    type BarSeriesOption, type CustomSeriesOption, type LineSeriesOption, type ParallelSeriesOption,
+} from 'echarts/charts';
+import {
+    GridComponent, ParallelComponent, TooltipComponent,
+    type GridComponentOption, type ParallelComponentOption, type TooltipComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { readChartColours, type ChartColours } from './chart-theme.js';
 import { h } from './dom-builder.js';
 
-use([LineChart, BarChart, ParallelChart, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, CanvasRenderer]);
+use([LineChart, BarChart, CustomChart, ParallelChart, GridComponent, ParallelComponent, TooltipComponent, CanvasRenderer]);
 
-export type CartesianOption = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type CartesianOption = ComposeOption<LineSeriesOption | BarSeriesOption | CustomSeriesOption | GridComponentOption | TooltipComponentOption>;
 /**
  * ECharts' ComposeOption cannot take ParallelComponentOption: its axis type has an open
  * `mainType`, which turns the composed type into an index signature every key fails. The
  * parallel axes are typed loosely here instead.
  */
-export type ParallelOption = ComposeOption<ParallelSeriesOption | LegendComponentOption | TooltipComponentOption> & {
+export type ParallelOption = ComposeOption<ParallelSeriesOption | TooltipComponentOption> & {
     parallel?: ParallelComponentOption;
     parallelAxis?: Array<Record<string, unknown>>;
 };

@@ -1,16 +1,30 @@
-/** Equal-width bins for the distribution charts. Pure: no DOM. */
+/** Bins for the distribution charts. Pure: no DOM. */
 
 /** About √n bins, at least 5 and at most 40: enough shape, no comb of empty bins. */
 export function suggestedBinCount(n: number): number {
     return Math.min(40, Math.max(5, Math.ceil(Math.sqrt(n))));
 }
 
+/** The round width nearest `raw` (by ratio): 1, 2, 2.5 or 5 times a power of ten. */
+export function niceWidth(raw: number): number {
+    const power = 10 ** Math.floor(Math.log10(raw));
+    let best = power;
+    for (const step of [1, 2, 2.5, 5, 10]) {
+        if (Math.abs(Math.log(step * power / raw)) < Math.abs(Math.log(best / raw))) best = step * power;
+    }
+    return best;
+}
+
 /**
- * `count + 1` edges spanning every finite value of every sample (shared edges let samples
- * be drawn over each other). A sample of one value gets one bin of width 1 around it.
+ * Equal-width bins with round edges (multiples of a `niceWidth`), about `count` of them,
+ * spanning the feature's bound when one is given (so a histogram shows where in its box a
+ * feature lies, not only the range the solutions happen to cover) and every finite value of
+ * every sample (a soft bound can be left). Shared edges let samples be drawn over each
+ * other. Without a bound, a sample of one value gets bins around it.
  */
-export function binEdges(samples: ArrayLike<number>[], count: number): number[] {
-    let low = Infinity, high = -Infinity;
+export function binEdges(samples: ArrayLike<number>[], count: number, bound: readonly [number, number] | null = null): number[] {
+    let low = bound ? bound[0] : Infinity;
+    let high = bound ? bound[1] : -Infinity;
     for (const sample of samples) {
         for (let i = 0; i < sample.length; i++) {
             const v = sample[i]!;
@@ -20,9 +34,16 @@ export function binEdges(samples: ArrayLike<number>[], count: number): number[] 
         }
     }
     if (low > high) return [0, 1];
-    if (low === high) return [low - 0.5, low + 0.5];
-    const width = (high - low) / count;
-    return Array.from({ length: count + 1 }, (_, i) => (i === count ? high : low + i * width));
+    if (low === high) {
+        const half = low === 0 ? 0.5 : Math.abs(low) * 0.05;
+        low -= half;
+        high += half;
+    }
+    const width = niceWidth((high - low) / Math.max(1, count));
+    // A hair of slack: an edge that is a multiple of the width up to rounding stays an edge.
+    const first = Math.floor(low / width + 1e-9);
+    const last = Math.max(first + 1, Math.ceil(high / width - 1e-9));
+    return Array.from({ length: last - first + 1 }, (_, i) => Number(((first + i) * width).toPrecision(12)));
 }
 
 /** How many values fall in each bin; the last bin includes its upper edge. */

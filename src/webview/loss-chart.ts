@@ -4,7 +4,7 @@
  */
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption } from './charts.js';
 import type { ChartColours } from './chart-theme.js';
-import { formatNumber, formatTick } from './number-format.js';
+import { formatLoss, formatValue } from '../engine/contract/number-format.js';
 
 export type LossPoint = [step: number, loss: number];
 
@@ -15,6 +15,8 @@ export interface LossCurve {
     /** What the loss is of: the inversion, or the oracle being trained first. */
     title: string;
     live: boolean;
+    /** What the x axis counts: a run's steps, or an oracle training's epochs. */
+    unit: 'step' | 'epoch';
 }
 
 export function usesLogScale(points: LossPoint[]): boolean {
@@ -34,7 +36,7 @@ export class LossChart {
         const last = curve.points[curve.points.length - 1];
         const log = usesLogScale(curve.points);
         const label = last
-            ? `${curve.title}${curve.live ? ' (live)' : ''}: ${curve.points.length} points, ${log ? 'log' : 'linear'} scale, last loss ${formatNumber(last[1])} at step ${last[0]}`
+            ? `${curve.title}${curve.live ? ' (live)' : ''}: ${curve.points.length} points, ${log ? 'log' : 'linear'} scale, last loss ${formatLoss(last[1])} at ${curve.unit} ${last[0]}`
             : `${curve.title}: no points yet`;
         this.box.element.dataset.points = String(curve.points.length);
         this.box.show((colours) => lossOption(colours, curve, log), label);
@@ -46,9 +48,9 @@ function lossOption(colours: ChartColours, curve: LossCurve, log: boolean): Cart
     return {
         ...baseOption(colours),
         grid: { left: 8, right: 20, top: 28, bottom: 22, containLabel: true },
-        tooltip: { ...canvasTooltip(colours, 'axis'), valueFormatter: (v) => formatNumber(Number(v)) },
+        tooltip: { ...canvasTooltip(colours, 'axis'), valueFormatter: (v) => formatLoss(Number(v)) },
         xAxis: {
-            type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, min: 0,
+            type: 'value', name: curve.unit, nameLocation: 'middle', nameGap: 22, min: 0,
             // Up to the planned steps: a run that stopped early shows where it stopped.
             max: Math.max(curve.steps, curve.points[curve.points.length - 1]?.[0] ?? 0, 1),
             ...axis, splitLine: { show: false },
@@ -57,7 +59,7 @@ function lossOption(colours: ChartColours, curve: LossCurve, log: boolean): Cart
             type: log ? 'log' : 'value', name: log ? 'loss (log scale)' : 'loss', scale: !log,
             nameTextStyle: { color: colours.foreground, align: 'left' },
             axisLine: axis.axisLine, axisTick: axis.axisTick, splitLine: axis.splitLine,
-            axisLabel: { color: colours.foreground, formatter: (v: number) => formatTick(v) },
+            axisLabel: { color: colours.foreground, formatter: (v: number) => formatValue(v) },
         },
         series: [{
             type: 'line', name: 'loss', data: curve.points, showSymbol: curve.points.length < 3,

@@ -1,6 +1,7 @@
 /**
  * What survives a reload of the panel (VS Code drops a hidden webview's page; we do not use
- * retainContextWhenHidden): the last result, the sort, the tab and the table's scroll. Kept
+ * retainContextWhenHidden): the last result, the sort, the tab, the table's scroll and
+ * whether the header's details are folded. Kept
  * with the host's getState/setState; the same object reaches the extension's serializer.
  */
 import type { PanelState } from '../protocol.js';
@@ -13,7 +14,7 @@ export const TABS: readonly TabId[] = ['overview', 'solutions', 'spread'];
 export const DEFAULT_SORT: SortState = { column: 'index', direction: 'ascending' };
 
 export function emptyState(): PanelState {
-    return { version: 1, result: null, uri: null, sort: { ...DEFAULT_SORT }, tab: 'overview', tableScroll: 0 };
+    return { version: 1, result: null, uri: null, sort: { ...DEFAULT_SORT }, tab: 'overview', tableScroll: 0, headerCollapsed: false };
 }
 
 /** The stored state if it is one this version understands, else a fresh one. */
@@ -33,6 +34,7 @@ export function readState(host: WebviewApi): PanelState {
         },
         tab: TABS.includes(stored.tab as TabId) ? (stored.tab as TabId) : fresh.tab,
         tableScroll: typeof stored.tableScroll === 'number' && stored.tableScroll >= 0 ? stored.tableScroll : 0,
+        headerCollapsed: stored.headerCollapsed === true,
     };
 }
 

@@ -8,7 +8,7 @@ import type { FromPanel, RunProgress, ToPanel } from '../protocol.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { importanceBars } from './importance-bars.js';
 import { LossChart, type LossPoint } from './loss-chart.js';
-import { formatCount } from './number-format.js';
+import { formatCount } from '../engine/contract/number-format.js';
 import { readState, StateStore, type TabId } from './panel-state.js';
 import { RunHeader } from './run-header.js';
 import { SpreadView } from './spread-view.js';
@@ -22,6 +22,12 @@ interface LiveRun {
     phase: RunProgress['phase'];
     points: LossPoint[];
     last: RunProgress;
+}
+
+/** What the panel follows besides results: an oracle's own training (▶ Train), by name. */
+interface Training {
+    oracle: string;
+    done: boolean;
 }
 
 export class PanelView {
@@ -38,13 +44,16 @@ export class PanelView {
     private readonly spreadPanel = h('div', { class: 'tab-panel spread-panel' });
     private live: LiveRun | null = null;
     private liveFrame = 0;
+    private training: Training | null = null;
 
     constructor(private readonly root: HTMLElement, private readonly host: WebviewApi) {
         this.store = new StateStore(host, readState(host));
         this.header = new RunHeader({
             exportResult: (format) => this.post({ type: 'export', format, ...this.subject() }),
             rerun: () => this.post({ type: 'rerun', ...this.subject() }),
+            collapse: (headerCollapsed) => this.store.update({ headerCollapsed }),
         });
+        this.header.setCollapsed(this.store.state.headerCollapsed === true);
         this.table = new SolutionsTable({
             onSort: (sort) => this.store.update({ sort, tableScroll: 0 }),
             onScroll: (tableScroll) => this.store.update({ tableScroll }, { soon: true }),
@@ -83,6 +92,7 @@ export class PanelView {
                 const previous = this.store.state.result;
                 const same = previous !== null && sameRun(previous, message.result);
                 this.live = null;
+                this.training = null;
                 this.header.showProgress(null, false);
                 this.store.update({ result: message.result, uri: message.uri, tableScroll: same ? this.store.state.tableScroll : 0 });
                 this.showResult(message.result, this.store.state.tableScroll);
@@ -95,7 +105,29 @@ export class PanelView {
                 this.live = null;
                 this.header.showFailure(message.name, message.message);
                 break;
+            case 'training':
+                this.showTraining(message.oracle);
+                break;
+            case 'trained':
+                if (this.training?.oracle !== message.oracle) break;
+                this.training.done = true;
+                this.header.showTrained(message.oracle, message.summary);
+                if (this.live) this.drawLive(this.live, false);
+                break;
         }
+    }
+
+    /**
+     * An oracle's own training: its curve is the panel's subject until a result is shown. The
+     * result shown before is left in the state (a reload brings it back), not on screen.
+     */
+    private showTraining(oracle: string): void {
+        this.training = { oracle, done: false };
+        this.live = null;
+        this.showEmpty();
+        this.header.showTraining(oracle);
+        this.tabs.select('overview', true);
+        this.loss.show({ points: [], steps: 0, title: `Training loss of ${oracle}`, live: true, unit: 'epoch' });
     }
 
     private post(message: FromPanel): void {
@@ -108,12 +140,14 @@ export class PanelView {
 
     private showEmpty(): void {
         this.header.showEmpty();
+        this.tabs.setLabel('solutions', 'Solutions');
         replaceChildren(this.importance, h('p', { class: 'empty' }, 'Feature importance appears after a run.'));
         this.synthesis.element.hidden = true;
         this.table.element.hidden = true;
+        this.solutionsPanel.querySelector('.waiting')?.remove();
         this.solutionsPanel.append(h('p', { class: 'empty waiting' }, 'The solutions appear here after a run.'));
         replaceChildren(this.spread.element, h('p', { class: 'empty' }, 'How the solutions spread appears here after a run.'));
-        this.loss.show({ points: [], steps: 0, title: 'Loss', live: false });
+        this.loss.show({ points: [], steps: 0, title: 'Loss', live: false, unit: 'step' });
     }
 
     private showResult(result: InvResult, tableScroll: number): void {
@@ -122,7 +156,7 @@ export class PanelView {
         if (result.synthesis) this.synthesis.show(result, result.synthesis);
         this.synthesis.element.hidden = !result.synthesis;
         replaceChildren(this.importance, importanceBars(result));
-        this.loss.show({ points: result.loss, steps: result.steps, title: 'Loss', live: false });
+        this.loss.show({ points: result.loss, steps: result.steps, title: 'Loss', live: false, unit: 'step' });
         this.table.element.hidden = false;
         this.solutionsPanel.querySelector('.waiting')?.remove();
         this.table.show(result, this.store.state.sort, tableScroll);
@@ -139,16 +173,21 @@ export class PanelView {
         if (this.liveFrame) return;
         this.liveFrame = requestAnimationFrame(() => {
             this.liveFrame = 0;
-            const live = this.live;
-            if (!live) return;
-            const older = this.store.state.result !== null;
-            this.header.showProgress(live.last, older);
-            this.loss.show({
-                points: live.points,
-                steps: live.last.steps,
-                title: live.phase === 'training-oracle' ? 'Oracle training loss' : 'Loss',
-                live: true,
-            });
+            if (this.live) this.drawLive(this.live, true);
+        });
+    }
+
+    private drawLive(live: LiveRun, running: boolean): void {
+        const trainingJob = this.training !== null && this.training.oracle === live.last.name;
+        const older = !trainingJob && this.store.state.result !== null;
+        if (running && !this.training?.done) this.header.showProgress(live.last, older, trainingJob);
+        const training = live.phase === 'training-oracle';
+        this.loss.show({
+            points: live.points,
+            steps: live.last.steps,
+            title: trainingJob ? `Training loss of ${live.last.name}` : training ? 'Oracle training loss' : 'Loss',
+            live: running,
+            unit: training ? 'epoch' : 'step',
         });
     }
 }
@@ -161,11 +200,13 @@ function sameRun(a: InvResult, b: InvResult): boolean {
 
 function isToPanel(data: unknown): data is ToPanel {
     if (typeof data !== 'object' || data === null) return false;
-    const message = data as { type?: unknown; result?: unknown; progress?: unknown; message?: unknown };
+    const message = data as { type?: unknown; result?: unknown; progress?: unknown; message?: unknown; oracle?: unknown; summary?: unknown };
     switch (message.type) {
         case 'result': return typeof message.result === 'object' && message.result !== null;
         case 'progress': return typeof message.progress === 'object' && message.progress !== null;
         case 'error': return typeof message.message === 'string';
+        case 'training': return typeof message.oracle === 'string';
+        case 'trained': return typeof message.oracle === 'string' && typeof message.summary === 'string';
         default: return false;
     }
 }

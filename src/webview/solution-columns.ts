@@ -65,7 +65,7 @@ export function solutionColumns(result: InvResult): SolutionColumn[] {
     return [
         { id: 'index', label: '#', kind: 'index', fixed: false, key: (_s, i) => i },
         // Meeting first, then in bounds, then by error: the order a reader scans for.
-        { id: 'meets', label: 'Target', kind: 'meets', fixed: false, key: (s) => (s.meets ? 0 : 2) + (s.inBounds ? 0 : 1) },
+        { id: 'meets', label: 'Status', kind: 'meets', fixed: false, key: (s) => (s.meets ? 0 : 2) + (s.inBounds ? 0 : 1) },
         ...result.oracle.inputs.map((name): SolutionColumn => {
             const labels = labelsOf(result, name);
             return labels

@@ -4,11 +4,13 @@
  * rows give), KS distance, meeting share, distinct rows and the file written.
  */
 import type { InvResult, SynthesisReport } from '../engine/contract/results.js';
+import { formatCount, formatNumber, formatPercent, formatValue } from '../engine/contract/number-format.js';
+import { chartLegend } from './chart-legend.js';
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption } from './charts.js';
 import { withAlpha, type ChartColours } from './chart-theme.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { asShares, binEdges, countInBins, suggestedBinCount } from './histogram.js';
-import { formatBin, formatCount, formatNumber, formatPercent } from './number-format.js';
+import { histogramSeries, stackedBins } from './histogram-series.js';
 
 export class SynthesisView {
     readonly element = h('section', { class: 'card synthesis', 'aria-labelledby': 'synthesis-title' });
@@ -17,20 +19,29 @@ export class SynthesisView {
     show(result: InvResult, synthesis: SynthesisReport): void {
         const output = result.targets[0]?.output ?? result.oracle.outputs[0] ?? 'output';
         const achieved = result.solutions.map((s) => s.outputs[output] ?? NaN);
+        const ks = synthesis.ks === null ? null : formatNumber(synthesis.ks, 'statistic');
         replaceChildren(this.element,
             h('h2', { id: 'synthesis-title' }, `Synthetic data: ${output}`),
             h('dl', { class: 'stats' },
                 stat('Rows written', formatCount(synthesis.count)),
-                stat('KS distance', synthesis.ks === null ? '— (one-sided goal)' : formatNumber(synthesis.ks)),
-                stat('Meeting', formatPercent(synthesis.meeting)),
+                stat('KS distance', ks ?? '— (one-sided goal)'),
+                stat('Meeting their targets', formatPercent(synthesis.meeting)),
                 stat('Distinct rows', formatCount(synthesis.distinct)),
                 stat('Output file', h('code', null, synthesis.output), synthesis.overwritten ? ' (overwritten)' : '')),
+            chartLegend([
+                { label: 'oracle output of the rows', colour: 'accent', mark: 'bar' },
+                { label: 'reference', colour: 'reference', mark: 'line' },
+                { label: 'assigned targets', colour: 'best', mark: 'dashed' },
+            ]),
             this.chart.element,
             h('p', { class: 'hint' },
-                'Shares per bin. Reference: the distribution asked for. Assigned: the target each row was generated for. ',
-                'Oracle output: what the oracle predicts for the written rows. KS: the Kolmogorov–Smirnov distance between the written targets and the reference (0 = the same distribution).'));
-        this.chart.show((colours) => synthesisOption(colours, synthesis, achieved),
-            `Histogram of ${output}: reference (${formatCount(synthesis.reference.length)} values), assigned targets and oracle outputs of ${formatCount(synthesis.count)} rows; KS ${synthesis.ks === null ? 'not applicable' : formatNumber(synthesis.ks)}`);
+                `Share of values per bin. Reference: the distribution asked for. Assigned targets: the ${output} each row was generated for. `,
+                `Oracle output: the ${output} the oracle predicts for the written rows. `,
+                ks === null
+                    ? 'KS: not measured for a one-sided goal (`>=`, `<=`): every row only has to satisfy it.'
+                    : `KS: the Kolmogorov–Smirnov distance between the oracle outputs of the written rows and the reference (the largest gap between their cumulative distributions; 0 = the same distribution).`));
+        this.chart.show((colours) => synthesisOption(colours, output, synthesis, achieved),
+            `Histogram of ${output}: oracle outputs of ${formatCount(synthesis.count)} rows over the reference (${formatCount(synthesis.reference.length)} values) and the assigned targets; KS ${ks ?? 'not applicable'}`);
     }
 }
 
@@ -38,27 +49,40 @@ function stat(term: string, ...value: Array<Node | string>): HTMLElement {
     return h('div', { class: 'stat' }, h('dt', null, term), h('dd', null, ...value));
 }
 
-function synthesisOption(colours: ChartColours, synthesis: SynthesisReport, achieved: number[]): CartesianOption {
+/**
+ * The outline of a histogram of shares, as a line: up and down each bin's edges, so the
+ * reference and the assigned targets are drawn over the bars without hiding them.
+ */
+export function histogramOutline(edges: number[], shares: number[]): Array<[number, number]> {
+    const points: Array<[number, number]> = [[edges[0]!, 0]];
+    shares.forEach((share, i) => points.push([edges[i]!, share], [edges[i + 1]!, share]));
+    points.push([edges[edges.length - 1]!, 0]);
+    return points;
+}
+
+function synthesisOption(colours: ChartColours, output: string, synthesis: SynthesisReport, achieved: number[]): CartesianOption {
     const edges = binEdges([synthesis.reference, synthesis.assigned, achieved], suggestedBinCount(synthesis.reference.length));
-    const labels = edges.slice(0, -1).map((low, i) => formatBin(low, edges[i + 1]!));
-    const shares = (values: ArrayLike<number>) => asShares(countInBins(values, edges)).map((s) => Number(s.toFixed(4)));
+    const shares = (values: ArrayLike<number>) => asShares(countInBins(values, edges));
+    const [bars] = stackedBins(edges, [shares(achieved)]);
     const axis = axisStyle(colours);
+    const outline = (name: string, values: ArrayLike<number>, colour: string, dashed: boolean, z: number) => ({
+        type: 'line' as const, name, data: histogramOutline(edges, shares(values)), showSymbol: false, silent: true, z,
+        lineStyle: { color: colour, width: 2, type: dashed ? ('dashed' as const) : ('solid' as const) }, itemStyle: { color: colour },
+    });
     return {
         ...baseOption(colours),
-        legend: { top: 0, right: 8, textStyle: { color: colours.foreground } },
-        grid: { left: 4, right: 12, top: 32, bottom: 4, containLabel: true },
-        tooltip: { ...canvasTooltip(colours, 'axis'), valueFormatter: (v) => formatPercent(Number(v)) },
+        grid: { left: 4, right: 14, top: 12, bottom: 4, containLabel: true },
+        tooltip: canvasTooltip(colours, 'item'),
         xAxis: {
-            type: 'category', data: labels, ...axis,
-            axisLabel: { color: colours.foreground, formatter: (label: string) => label.split(' – ')[0] ?? label, hideOverlap: true },
+            type: 'value', name: output, nameLocation: 'end', min: edges[0], max: edges[edges.length - 1], ...axis, splitLine: { show: false },
+            axisLabel: { color: colours.foreground, formatter: (v: number) => formatValue(v), hideOverlap: true },
         },
         yAxis: { type: 'value', ...axis, axisLabel: { color: colours.foreground, formatter: (v: number) => formatPercent(v) } },
         series: [
-            { type: 'bar', name: 'reference', data: shares(synthesis.reference), barGap: '-100%', barCategoryGap: '6%',
-              itemStyle: { color: withAlpha(colours.reference, 0.45) } },
-            { type: 'bar', name: 'oracle output', data: shares(achieved), itemStyle: { color: withAlpha(colours.accent, 0.55) } },
-            { type: 'line', name: 'assigned', data: shares(synthesis.assigned), step: 'middle', showSymbol: false,
-              lineStyle: { color: colours.best, width: 2 }, itemStyle: { color: colours.best } },
+            // The bars first, the reference and the assigned targets as outlines on top: all three stay visible.
+            { ...histogramSeries('oracle output', bars!, withAlpha(colours.accent, 0.55), (top) => formatPercent(top)), z: 1 },
+            outline('reference', synthesis.reference, colours.reference, false, 3),
+            outline('assigned targets', synthesis.assigned, colours.best, true, 4),
         ],
     };
 }

@@ -7,7 +7,7 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import type { InvResult, Solution } from '../engine/contract/results.js';
 import { h } from './dom-builder.js';
-import { columnFormat, formatCount } from './number-format.js';
+import { columnFormat, formatCount, formatMiss, formatValue } from '../engine/contract/number-format.js';
 import { DEFAULT_SORT, type SortState } from './panel-state.js';
 import { solutionColumns, sortedOrder, type SolutionColumn } from './solution-columns.js';
 
@@ -53,7 +53,10 @@ export class SolutionsTable {
     show(result: InvResult, sort: SortState, scrollTop: number): void {
         this.result = result;
         this.columns = solutionColumns(result);
-        this.formats = new Map(this.columns.map((c) => [c.id, columnFormat(result.solutions.map((s, i) => c.key(s, i)))]));
+        // Values line up by column (the same decimals in every row); an error, which ranges from
+        // 0 to far off, reads on its own (3 significant digits), and so does a fixed input (one value).
+        this.formats = new Map(this.columns.map((c) => [c.id,
+            c.kind === 'error' ? formatMiss : c.fixed ? formatValue : columnFormat(result.solutions.map((s, i) => c.key(s, i)))]));
         this.sort = this.columns.some((c) => c.id === sort.column) ? sort : DEFAULT_SORT;
         this.order = sortedOrder(result.solutions, this.columnById(this.sort.column), this.sort.direction);
         this.renderHead();
@@ -138,10 +141,15 @@ export class SolutionsTable {
         const result = this.result;
         if (!result) return;
         const meeting = result.solutions.filter((s) => s.meets).length;
+        const synthesis = result.kind === 'synthesis';
+        // A synthesis's rows are those of its CSV, in its order (row i is line i + 1 of the file).
+        const natural = synthesis ? `in the order of ${result.synthesis?.output ?? 'the file'}` : 'best first';
         const order = sorted.kind === 'index' && this.sort.direction === 'ascending'
-            ? 'best first' : `sorted by ${sorted.label}, ${this.sort.direction}`;
-        this.summary.textContent = `${formatCount(result.solutions.length)} solutions, ${formatCount(meeting)} meet the target · ${order}`;
-        this.caption.textContent = `Solutions of ${result.name}, ${order}. Column headers sort.`;
+            ? natural : `sorted by ${sorted.label}, ${this.sort.direction}`;
+        this.summary.textContent = synthesis
+            ? `${formatCount(result.solutions.length)} rows, ${formatCount(meeting)} meet their targets · ${order}`
+            : `${formatCount(result.solutions.length)} solutions, ${formatCount(meeting)} meet the target · ${order}`;
+        this.caption.textContent = `${synthesis ? 'Rows' : 'Solutions'} of ${result.name}, ${order}. Column headers sort.`;
     }
 
     private renderRows(): void {
@@ -170,7 +178,8 @@ export class SolutionsTable {
     private row(result: InvResult, position: number): HTMLTableRowElement {
         const index = this.order[position]!;
         const solution = result.solutions[index]!;
-        const best = index === result.summary.best;
+        // A synthesis's rows are a data set: none is "the best".
+        const best = result.kind !== 'synthesis' && index === result.summary.best;
         const tr = h('tr', {
             class: `${solution.meets ? 'meets' : 'misses'}${best ? ' best' : ''}`,
             'aria-rowindex': position + 2,

@@ -4,11 +4,11 @@
  * bad flag, and input that is not a .inv file at all.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { tempFolder } from '../support/temp-folder.js';
 
 const CLI = fileURLToPath(new URL('../../out/cli.cjs', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../language/fixtures/', import.meta.url));
@@ -61,7 +61,7 @@ inversion J {
 
 beforeAll(() => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-    dir = mkdtempSync(join(tmpdir(), 'inv-check-'));
+    dir = tempFolder('inv-check-');
     cpSync(join(FIXTURES, 'models/poly'), join(dir, 'models/poly'), { recursive: true });
     cpSync(join(FIXTURES, 'data/poly.csv'), join(dir, 'data/poly.csv'));
     writeFileSync(join(dir, 'clean.inv'), CLEAN);
@@ -75,9 +75,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inv check', () => {
-    test('a clean file: no output, exit 0', () => {
+    test('a clean file: nothing on stdout, "1 file, no problems" on stderr, exit 0', () => {
         const r = inv('check', 'clean.inv');
-        expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+        expect(r).toEqual({ code: 0, stdout: '', stderr: '1 file, no problems\n' });
+        // Named twice, checked (and counted) once.
+        expect(inv('check', 'clean.inv', './clean.inv').stderr).toBe('1 file, no problems\n');
     });
 
     test('warnings only: FILE:LINE:COL lines, exit 0', () => {

@@ -3,10 +3,10 @@
  * user or a CI script does, and collects its output and exit status.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempFolder } from '../support/temp-folder.js';
 
 export const CLI = fileURLToPath(new URL('../../out/cli.cjs', import.meta.url));
 
@@ -57,7 +57,7 @@ export function inv(args: string[], cwd: string): Promise<Finished> {
 
 /** A scratch folder with the given files. */
 export function scratch(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-cli-'));
+    const dir = tempFolder('inv-cli-');
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return dir;
 }

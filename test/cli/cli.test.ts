@@ -2,8 +2,10 @@
  * The `inv` command as a real process (out/cli.cjs): what a user or a CI script sees.
  * A tiny oracle (y = 2a + b) keeps it fast: it trains in about a second.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -26,6 +28,7 @@ inversion Fixed {
 }
 `;
 
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 let trained: string;
 
 beforeAll(async () => {
@@ -41,6 +44,12 @@ describe('inv --version, inv backends', () => {
         const r = await inv(['--version'], trained);
         expect(r.code).toBe(0);
         expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    });
+
+    it('runs as `npx inv` inside the project, as the README says (npm ci puts no `inv` on the PATH)', () => {
+        const r = spawnSync('npx', ['--no-install', 'inv', '--version'], { cwd: REPO, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
     });
 
     it('lists every backend, found or with the reason it is not', async () => {
@@ -85,6 +94,50 @@ describe('inv train', () => {
 });
 
 describe('inv run', () => {
+    it('meets a goal beside an objective: the objective is followed where the goal holds, then each solution settles onto it', async () => {
+        // y = 2a + b and z = a - b on [0, 1]^2: the largest z with y at most 1.5 is a = 0.75,
+        // b = 0 (z = 0.75, y = 1.5). The objective alone held every answer past the goal (by
+        // half a standard deviation of y, whatever the tolerance).
+        let seed = 7;
+        const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+        const rows = Array.from({ length: 400 }, () => {
+            const a = random(), b = random();
+            return `${a.toFixed(5)},${b.toFixed(5)},${(2 * a + b).toFixed(5)},${(a - b).toFixed(5)}`;
+        });
+        const dir = scratch({ 'two.csv': ['a,b,y,z', ...rows].join('\n') + '\n', 'capped.inv': `
+oracle Two {
+  model "model/model.json"
+  data "two.csv"
+  inputs a in [0, 1], b in [0, 1]
+  outputs y, z
+  layers 16
+  epochs 60
+  batch 32
+}
+
+inversion Capped {
+  oracle Two
+  target y <= 1.5 tolerance 0.01
+  maximize z
+  solutions 16
+  steps 600
+  seed 2
+}
+` });
+        // TF.js (cpu) and the fused kernel, which computes the same loss by hand.
+        for (const backend of ['cpu', 'wasm-fused']) {
+            const r = await inv(['run', 'capped.inv', '--out', 'capped.json', '--quiet', '--backend', backend], dir);
+            expect(r.code, r.stderr).toBe(0);
+            const [result] = JSON.parse(readFileSync(join(dir, 'capped.json'), 'utf8')) as InvResult[];
+            expect(result!.backend).toBe(backend);
+            expect(result!.summary.meeting, backend).toBeGreaterThanOrEqual(14);
+            const best = result!.solutions[0]!;
+            expect(best.meets).toBe(true);
+            expect(best.outputs.y).toBeLessThanOrEqual(1.51);
+            expect(best.outputs.z, backend).toBeGreaterThan(0.6);
+        }
+    });
+
     it('runs every inversion, writes a JSON array in file order and prints a summary', async () => {
         const r = await inv(['run', 'tiny.inv', '--out', 'r.json', '--backend', 'cpu'], trained);
         expect(r.code, r.stderr).toBe(0);
@@ -113,6 +166,15 @@ describe('inv run', () => {
         expect(rows[0]).toEqual(['name', 'a', 'b', 'y', 'error', 'meets']);
         expect(rows).toHaveLength(1 + 8);
         expect(rows.slice(1).every((row) => row[0] === 'Fixed' && row[2] === '0.5')).toBe(true);
+        // No float32 noise (a float32 widened to 17 digits): each number is the shortest decimal
+        // that reads back as the same float32.
+        for (const row of rows.slice(1)) {
+            for (const cell of [row[1]!, row[3]!, row[4]!]) {
+                const digits = cell.replace(/^-|\.|e.*$/g, '').replace(/^0+/, '');
+                expect(digits.length, cell).toBeLessThanOrEqual(9);
+                if (digits.length > 1) expect(Math.fround(Number(cell)), cell).not.toBe(Math.fround(Number(Number(cell).toPrecision(digits.length - 1))));
+            }
+        }
         const again = await inv(['run', 'tiny.inv', '--name', 'Fixed', '--out', 'r2.csv', '--quiet', '--backend', 'cpu'], trained);
         expect(readFileSync(join(trained, 'r2.csv'), 'utf8')).toBe(readFileSync(join(trained, 'r.csv'), 'utf8'));
         expect(again.code).toBe(0);

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDefectError, formatDataDiagnostic, type DataDiagnostic } from '../../src/engine/contract/errors.js';
 import { parseDataTable, readDataTable } from '../../src/engine/oracle/data-table.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 const plain = { skipMissing: false };
 
@@ -105,7 +106,7 @@ describe('readDataTable', () => {
     });
 
     it('reads a real file from disk', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-data-'));
+        const dir = tempFolder('inv-data-');
         writeFileSync(join(dir, 'd.csv'), 'x,y\n1,2\n');
         const t = await readDataTable(join(dir, 'd.csv'), ['y'], plain);
         expect(Array.from(t.values[0])).toEqual([2]);
@@ -149,7 +150,7 @@ describe('cells and headers read as `inv check` reads them (issue 15)', () => {
     });
 
     it('a CSV saved as UTF-16 is data-missing with its encoding named; a FIFO is refused at once', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-csv-'));
+        const dir = tempFolder('inv-csv-');
         writeFileSync(join(dir, 'u16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,y\n1,2\n', 'utf16le')]));
         const err = await readDataTable(join(dir, 'u16.csv'), ['a'], plain).catch((e: unknown) => e);
         expect((err as DataDefectError).diagnostics[0]).toMatchObject({ code: 'data-missing' });

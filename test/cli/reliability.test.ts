@@ -6,9 +6,9 @@
  * inv did not write; a FIFO is an error, not a hang; a run too large for memory is refused
  * with its estimate; misleading messages say what happened.
  */
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import { assertBuilt, inv, scratch, startInv, tinyCsv, TINY_ORACLE } from './cli-process.js';
@@ -157,6 +157,8 @@ describe('inv run --out: finished runs are never thrown away', () => {
         const kept = JSON.parse(readFileSync(keptAt, 'utf8')) as InvResult[];
         expect(kept.map((x) => x.name)).toEqual(['Half']);
         expect(kept[0].solutions).toHaveLength(16);
+        // Kept in a folder of its own in the system's temporary folder: the test removes it.
+        if (basename(dirname(keptAt)).startsWith('inv-kept-')) rmSync(dirname(keptAt), { recursive: true, force: true });
     });
 });
 

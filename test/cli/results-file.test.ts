@@ -1,10 +1,10 @@
 import Papa from 'papaparse';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultsFormatOf, resultsToCsv, writeResultsFile } from '../../src/engine/contract/results-file.js';
 import { makeResult, solution } from './fixtures/make-result.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 describe('results file', () => {
     const a = makeResult('A', [solution(1, 2, 1899.5, 0.5, true), solution(3.25, 4, 1800, 100, false)]);
@@ -20,7 +20,7 @@ describe('results file', () => {
     });
 
     it('writes a JSON array with one results object per run, in order', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-out-'));
+        const dir = tempFolder('inv-out-');
         await writeResultsFile(join(dir, 'r.json'), [a]);
         const back = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
         expect(Array.isArray(back)).toBe(true);
@@ -43,13 +43,13 @@ describe('results file', () => {
     });
 
     it('refuses an extension it cannot write and leaves no file', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-out-'));
+        const dir = tempFolder('inv-out-');
         await expect(writeResultsFile(join(dir, 'r.txt'), [a])).rejects.toThrow('--out must end in .json or .csv');
         expect(readdirSync(dir)).toEqual([]);
     });
 
     it('keeps the results beside the target when it cannot be written (a folder in the way), and leaves no temp file', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-out-'));
+        const dir = tempFolder('inv-out-');
         const { mkdirSync } = await import('node:fs');
         mkdirSync(join(dir, 'r.json'));
         const kept = await writeResultsFile(join(dir, 'r.json'), [a]);

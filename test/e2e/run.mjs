@@ -31,6 +31,13 @@ async function check(name, fn) {
     }
 }
 
+/** The widths of the editor groups, left to right (the results panel opens as the second). */
+async function groupWidths(page) {
+    const boxes = await page.locator('.editor .split-view-view .editor-group-container').evaluateAll((groups) =>
+        groups.map((g) => g.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ x: r.x, width: r.width })));
+    return boxes.sort((a, b) => a.x - b.x).map((b) => Math.round(b.width));
+}
+
 if (!existsSync(join(E2E, 'cs/node_modules/.bin/code-server'))) {
     console.error('code-server is not built: run `bash test/e2e/setup.sh` first');
     process.exit(2);
@@ -132,6 +139,14 @@ try {
         if (!/x1/.test(text) || !/Quick/.test(text)) throw new Error('the panel does not show the Quick result');
     });
 
+    await check('the results panel opened beside the editor at 40 % of the width, not half', async () => {
+        const widths = await groupWidths(page);
+        log('editor group widths:', JSON.stringify(widths));
+        if (widths.length !== 2) throw new Error(`expected two editor groups, found ${widths.length}`);
+        const share = widths[1] / (widths[0] + widths[1]);
+        if (share < 0.35 || share > 0.45) throw new Error(`the panel takes ${(100 * share).toFixed(0)} % of the width`);
+    });
+
     await check('the summary lens and the inlay hints show the result in the editor', async () => {
         // bring the editor back to the front (the panel opened beside it)
         await page.locator('.tab', { hasText: 'quick.inv' }).first().click();
@@ -184,6 +199,29 @@ try {
         const summary = page.locator('.codelens-decoration a', { hasText: /^[✓⚠■✗] .* meet · / }).first();
         await summary.waitFor({ timeout: 60000 });
         log('summary lens after reload:', JSON.stringify(await summary.textContent()));
+    });
+
+    await check('▶ Train draws the training curve in the panel, which stays where and as wide as it was', async () => {
+        const before = await groupWidths(page);
+        await openFile('train.inv');
+        const train = page.locator('.codelens-decoration a', { hasText: '▶ Train' }).first();
+        await train.waitFor({ timeout: 60000 });
+        await train.click();
+        const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        const body = frame.locator('body');
+        let text = '';
+        for (let i = 0; i < 240 && !/Trained Small/.test(text); i++) {
+            text = ((await body.innerText({ timeout: 1000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+            if (!/Trained Small/.test(text)) await page.waitForTimeout(500);
+        }
+        log('panel after ▶ Train:', JSON.stringify(text.slice(0, 300)));
+        if (!/Trained Small: test RMSE/.test(text)) throw new Error('the panel does not say what the training reached');
+        const label = await frame.locator('.loss-chart').getAttribute('aria-label');
+        log('loss chart:', JSON.stringify(label));
+        if (!/^Training loss of Small: \d+ points/.test(label ?? '')) throw new Error('no training curve in the panel');
+        const after = await groupWidths(page);
+        if (after.length !== before.length || Math.abs(after[1] - before[1]) > 2) throw new Error(`the panel moved or resized: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+        await page.screenshot({ path: join(OUT, 'train-small.png') });
     });
 
     if (results.some((r) => !r.ok)) await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => undefined);

@@ -23,9 +23,23 @@ inversion Quick {
 }
 `;
 
+/** An oracle that trains in seconds on the paper's data (▶ Train draws its curve in the panel). */
+export const TRAIN_INV = `// A quick training on the paper's data (end-to-end test of ▶ Train).
+oracle Small {
+  model "models/small/model.json"
+  data "data/poly4-train.csv"
+  inputs x1 in [0, 500], x2 in [0, 500], x3 in [0, 500], x4 in [0, 500]
+  outputs y
+  layers 16
+  epochs 40
+  seed 1
+}
+`;
+
 export function makeWorkspace(dir) {
     mkdirSync(dir, { recursive: true });
     cpSync(join(REPO, 'examples/paper'), dir, { recursive: true });
     writeFileSync(join(dir, 'quick.inv'), QUICK_INV);
+    writeFileSync(join(dir, 'train.inv'), TRAIN_INV);
     return dir;
 }

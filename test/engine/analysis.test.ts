@@ -58,8 +58,8 @@ describe('analysis', () => {
         const imp = featureImportance(rows, free);
         // a: std 0.5 over a width of 10 -> 0.05; b: std 25 over |mean| 125 -> 0.2.
         expect(imp).toEqual([
-            { feature: 'a', spread: expect.closeTo(0.05, 9), rank: 1 },
-            { feature: 'b', spread: expect.closeTo(0.2, 9), rank: 2 },
+            { feature: 'a', spread: expect.closeTo(0.05, 9), rank: 1, bound: [0, 10] },
+            { feature: 'b', spread: expect.closeTo(0.2, 9), rank: 2, bound: null },
         ]);
     });
 
@@ -77,7 +77,39 @@ describe('analysis', () => {
             notes: [],
         });
         expect(summary.meeting).toBe(0);
-        expect(summary.note).toContain('best 10 % (4 solutions)');
+        expect(summary.note).toBe('No solution of 40 meets the targets: feature importance is taken over the best 4 (the best 10 %).');
+    });
+
+    it('never takes importance over fewer solutions than meet', () => {
+        // 64 solutions, the first 8 meet (fewer than 10, more than 10 % = 7): all 8 count.
+        const n = 64;
+        const input = (meet: number) => ({
+            features, free, domains: [null, null, null], outputs: ['y'], targets: [equal], solutions: n, notes: [],
+            freeValues: Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? (i / 2) % 10 : 1 + i)),
+            outputValues: Array.from({ length: n }, (_, i) => (i < meet ? 100 : 110 + i)),
+        });
+        const eight = analyse(input(8)).summary;
+        expect(eight.meeting).toBe(8);
+        expect(eight.note).toBe('Only 8 solutions of 64 meet the targets: feature importance is taken over these 8, too few to say much.');
+        const spreadOf = (rows: number[]) => {
+            const a = rows.map((i) => i % 10);
+            const mean = a.reduce((s, x) => s + x, 0) / a.length;
+            return Math.sqrt(a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length) / 10;
+        };
+        expect(eight.importance.find((f) => f.feature === 'a')!.spread).toBeCloseTo(spreadOf([0, 1, 2, 3, 4, 5, 6, 7]), 6);
+        const one = analyse(input(1)).summary;
+        expect(one.note).toBe('Only 1 solution of 64 meets the targets: feature importance is taken over the best 7 (the best 10 %, the 1 that meet among them).');
+    });
+
+    it('keeps float32 values as their shortest decimals, and judges the values it keeps', () => {
+        const { solutions } = analyse({
+            features, free, domains: [null, null, null], outputs: ['y'], targets: [equal], solutions: 1, notes: [],
+            freeValues: Float32Array.of(86.33758544921875, 1 / 3),
+            outputValues: Float32Array.of(100.7),
+        });
+        expect(solutions[0]!.inputs).toEqual({ a: 86.337585, k: 3, b: 0.33333334 });
+        expect(solutions[0]!.outputs.y).toBe(100.7);
+        expect(solutions[0]!.error).toBe(0.7);
     });
 
     it('notes when all solutions collapsed to one point', () => {
@@ -94,5 +126,19 @@ describe('analysis', () => {
         });
         expect(summary.meeting).toBe(20);
         expect(summary.note).toMatch(/^From the run\. All solutions collapsed/);
+        expect(summary.note).toContain('a larger `diversity` spreads them further');
+    });
+
+    it('says what would spread collapsed solutions, given the diversity the run used', () => {
+        const collapsed = (diversity: number, targets: TargetSpec[]) => analyse({
+            features, free, domains: [null, null, null], outputs: ['y'], targets, solutions: 20, notes: [], diversity,
+            freeValues: Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 4 : 7)),
+            outputValues: Array.from({ length: 20 }, () => 100),
+        }).summary.note;
+        expect(collapsed(0, [equal])).toContain('a positive `diversity` (the default is 0.15) spreads them');
+        expect(collapsed(0.15, [equal])).toContain('a larger `diversity` (this run used 0.15) spreads them further');
+        expect(collapsed(0.15, [{ output: 'y', kind: 'minimize' }])).toContain('an objective (`maximize`/`minimize`) draws every solution to its optimum');
+        // As many `=` targets as free features: a point is the answer, not a collapse.
+        expect(collapsed(0.15, [equal, { output: 'z', kind: 'equal', value: 1, tolerance: 1 }])).toMatch(/All solutions agree .*one answer is what to expect\.$/);
     });
 });

@@ -113,6 +113,9 @@ describe('the fused kernel agrees with TF.js', () => {
             [{ output: 'y', kind: 'atMost', value: -3, tolerance: 0.01 }],
             [{ output: 'w', kind: 'maximize' }],
             [{ output: 'y', kind: 'minimize' }, { output: 'w', kind: 'equal', value: 0.7, tolerance: 0.1 }],
+            // An objective beside a one-sided goal: the gate and the goal's linear penalty (loss.ts).
+            [{ output: 'y', kind: 'atMost', value: 0.2, tolerance: 0.05 }, { output: 'w', kind: 'maximize' }],
+            [{ output: 'y', kind: 'range', low: -0.5, high: 0.1, tolerance: 0.3 }, { output: 'w', kind: 'minimize' }],
             [{ output: 'y', kind: 'range', low: -0.5, high: 0.1, tolerance: 0.01 }],
         ];
         for (const targets of kinds) {

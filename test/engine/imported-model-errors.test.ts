@@ -4,8 +4,7 @@
  * [rows, k], and a truncated or corrupt file — in the summary the editor shows (no
  * TensorFlow.js) and, the same, when a run loads it: an EngineError, never a stack trace.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,8 +16,9 @@ import { loadOracle } from '../../src/engine/oracle/oracle.js';
 import { fixtureFile } from './imported-models/fixture-points.js';
 import { onnxBytes, type ModelSpec, type NodeSpec } from './imported-models/onnx-writer.js';
 import { oracleSpec } from './model-fixtures.js';
+import { tempFolder } from '../support/temp-folder.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'inv-imported-'));
+const dir = tempFolder('inv-imported-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let counter = 0;

@@ -78,6 +78,34 @@ describe('target loss (standardised outputs)', () => {
         expect(await perSolution(targets, [[110, 0], [100, 1000], [110, 1000]])).toEqual([1, 1, 2].map((v) => expect.closeTo(v, 5)));
     });
 
+    it('measures a one-sided goal\'s miss on its one side only, as a share of its tolerance', async () => {
+        const ratio = async (targets: TargetSpec[], rows: number[][]) => {
+            const loss = targetLoss(targets, oracle);
+            return read(tf.tidy(() => loss.missRatio(tf.div(tf.sub(tf.tensor2d(rows), [100, 0]), [10, 1000]) as Tensor2D)));
+        };
+        // y <= 110 with a tolerance of 1: 90 is well inside (no miss), 111 is one tolerance past.
+        expect(await ratio([{ output: 'y', kind: 'atMost', value: 110, tolerance: 1 }], [[90, 0], [111, 0]])).toEqual([0, 1].map((v) => expect.closeTo(v, 4)));
+        expect(await ratio([{ output: 'y', kind: 'atLeast', value: 110, tolerance: 1 }], [[130, 0], [108, 0]])).toEqual([0, 2].map((v) => expect.closeTo(v, 4)));
+    });
+
+    it('follows an objective beside goals only where the goals hold, and settles onto the goals alone', async () => {
+        const targets: TargetSpec[] = [{ output: 'y', kind: 'atMost', value: 110, tolerance: 1 }, { output: 'z', kind: 'minimize' }];
+        const loss = targetLoss(targets, oracle);
+        // d(loss)/d(z_std) per solution: the objective's pull where y holds (with room: under 110.5),
+        // none past half the tolerance.
+        const pull = async (l: typeof loss, rows: number[][]) => read(tf.tidy(() => {
+            const y = tf.div(tf.sub(tf.tensor2d(rows), [100, 0]), [10, 1000]) as Tensor2D;
+            return tf.slice(tf.grad((x: Tensor) => tf.sum(l.perSolution(x as Tensor2D)))(y), [0, 1], [-1, 1]);
+        }));
+        expect(await pull(loss, [[100, 0], [110, 0], [110.25, 0], [111, 0]])).toEqual([1, 1, 0.5, 0].map((v) => expect.closeTo(v, 4)));
+        // Settling: the goal alone (no pull on z), and the same loss where there is nothing to drop.
+        expect(await pull(loss.settling(), [[100, 0], [111, 0]])).toEqual([0, 0]);
+        const objectiveOnly = targetLoss([{ output: 'z', kind: 'minimize' }], oracle);
+        expect(objectiveOnly.settling()).toBe(objectiveOnly);
+        const goalsOnly = targetLoss([targets[0]!], oracle);
+        expect(goalsOnly.settling()).toBe(goalsOnly);
+    });
+
     it('measures misses in user units like the results do', () => {
         expect(targetMiss({ output: 'y', kind: 'equal', value: 1900, tolerance: 1.9 }, 1897)).toBe(3);
         expect(targetMiss({ output: 'y', kind: 'range', low: 1, high: 2, tolerance: 0.1 }, 1.5)).toBe(0);

@@ -2,17 +2,16 @@
  * Small oracles and specs for the engine's tests, written to a temporary folder: a linear
  * model with known weights (with or without inv metadata), and the paper's data.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 import { fileModelSaver } from '../../src/engine/oracle/model-files.js';
 import type { InvModelMetadata } from '../../src/engine/contract/model-metadata.js';
 import type { ConstraintSpec, FeatureSpec, InversionSpec, OracleSpec, TargetSpec } from '../../src/engine/contract/spec.js';
 import { tf } from '../../src/engine/backend/tf.js';
+import { tempFolder as tempFolderRemovedAfterTheFile } from '../support/temp-folder.js';
 
 export function tempFolder(prefix = 'inv-engine-'): string {
-    return mkdtempSync(join(tmpdir(), prefix));
+    return tempFolderRemovedAfterTheFile(prefix);
 }
 
 /**

@@ -84,6 +84,17 @@ describe('early stop', () => {
         expect(rule.check(50, true, 0.1)).toBe(false);
     });
 
+    it('with an objective beside goals, follows it until 90 % of the steps whatever the spread does, then settles', () => {
+        for (const diversity of [0, 0.15]) {
+            const rule = new EarlyStopRule(diversity, 2000, true, true);
+            // A flat spread for longer than a window would end the spread term: not here.
+            for (let step = 0; step < 1800; step += 50) expect(rule.check(step, true, 0.2)).toBe(false);
+            expect(rule.spreadingAt(1799)).toBe(true);
+            expect(rule.spreadingAt(1800)).toBe(false);
+            expect(rule.check(1800, true, 0.2)).toBe(false); // an objective: never an early stop
+        }
+    });
+
     it('stops spreading at 90 % of the steps at the latest, between checks too', () => {
         const rule = new EarlyStopRule(0.15, 1000, false);
         for (let step = 0; step < 900; step += 50) rule.check(step, false, step);

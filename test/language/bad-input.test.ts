@@ -3,12 +3,12 @@
  * file, expressions nested 100,000 deep in every way the grammar recurses, broken and
  * unreadable model files, CSVs without the declared column.
  */
-import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { MAX_SYNTAX_DIAGNOSTICS } from '../../src/language/inv-document-validator.js';
 import { codes, validate } from './inv-test-services.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 /** A deterministic byte source (a linear congruential generator). */
 function randomText(length: number, seed: number): string {
@@ -59,6 +59,12 @@ describe('random and large input', () => {
         expect(text.length).toBeGreaterThan(5_000_000);
         expect(await located(text)).toEqual([`unknown-oracle@${lines + 1}:22`]);
     });
+
+    test('70,000 comment lines between two blocks (a run of hidden tokens Langium 4.2 cannot add at once)', async () => {
+        const comments = '// generated\n'.repeat(70_000);
+        const text = `constraint c { when x > 1: x }\n${comments}inversion I { oracle Nope target y = 1 }`;
+        expect(await located(text)).toEqual([`unknown-oracle@${70_000 + 2}:22`]);
+    });
 });
 
 test('2,000 inversions: an error in the last one is reported on its line', async () => {
@@ -97,7 +103,7 @@ describe('deep nesting never reaches the parser', () => {
 });
 
 describe('broken files an oracle names', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-bad-'));
+    const dir = tempFolder('inv-bad-');
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     async function validateIn(text: string): Promise<string[]> {

@@ -21,5 +21,5 @@ test('the showcase uses every construct it promises', async () => {
         expect(text, construct).toContain(construct);
     }
     expect(documents[0].parseResult.value.elements.map((e) => e.$type)).toEqual([
-        'Oracle', 'Oracle', 'Constraint', 'Inversion', 'Inversion', 'Inversion', 'Inversion', 'Synthesis', 'Synthesis']);
+        'Oracle', 'Oracle', 'Constraint', 'Inversion', 'Inversion', 'Inversion', 'Inversion', 'Inversion', 'Synthesis', 'Synthesis']);
 });

@@ -4,8 +4,7 @@
  * line, the hover says what the model is, and a classifier's outputs are probabilities
  * (their default tolerance, their [0, 1] range).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
 import { parseHelper } from 'langium/test';
@@ -17,8 +16,9 @@ import type { InversionSpec } from '../../src/engine/contract/spec.js';
 import { fixtureFile } from '../engine/imported-models/fixture-points.js';
 import { onnxBytes } from '../engine/imported-models/onnx-writer.js';
 import { Inv } from './inv-test-services.js';
+import { tempFolder } from '../support/temp-folder.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'inv-imported-lang-'));
+const dir = tempFolder('inv-imported-lang-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 for (const f of ['torch-relu.onnx', 'torch-classifier.onnx', 'sklearn-classifier.onnx', 'keras-functional.keras', 'keras-sequential.keras']) copyFileSync(fixtureFile(f), join(dir, f));
 writeFileSync(join(dir, 'truncated.onnx'), readFileSync(fixtureFile('torch-relu.onnx')).subarray(0, 900));

@@ -3,15 +3,15 @@
  * functional and Keras-converted topologies, recorded metadata, every kind of failure), CSV
  * headers, class labels, and the cache that re-reads a file only when its stamp changed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readModelSummary, summariseModelJson } from '../../src/engine/contract/model-summary.js';
 import { OracleFiles } from '../../src/language/oracle-files.js';
 import { FIXTURES } from './inv-test-services.js';
+import { tempFolder } from '../support/temp-folder.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'inv-files-'));
+const dir = tempFolder('inv-files-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const dense = (units: number, extra: Record<string, unknown> = {}) => ({ class_name: 'Dense', config: { units, ...extra } });

@@ -4,14 +4,14 @@
  * server and of runs use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import type { InvInitializationOptions, RunFinished, RunProgress } from '../../src/protocol.js';
 import { progressNotification, resultNotification, resultsRequest } from '../../src/protocol.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SERVER = join(REPO, 'out/server.cjs');
@@ -179,7 +179,7 @@ export interface Workspace {
 
 /** A fresh folder with the given files (paths relative to it; `from` copies a file or folder of the repository). */
 export function tempWorkspace(files: Record<string, string | { from: string }>): Workspace {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-lsp-'));
+    const dir = tempFolder('inv-lsp-');
     workspaces.push(dir);
     for (const [name, content] of Object.entries(files)) {
         mkdirSync(dirname(join(dir, name)), { recursive: true });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmptyFileSystem, URI, type LangiumDocument } from 'langium';
 import { parseHelper } from 'langium/test';
@@ -11,6 +10,7 @@ import type { FeatureSpec, InversionSpec, SynthesisSpec } from '../../src/engine
 import type { InvFile } from '../../src/language/generated/ast.js';
 import { createInvServices } from '../../src/language/inv-module.js';
 import { runBlocks, SpecError, toOracleSpec, toRunSpec, type ToSpecOptions } from '../../src/language/to-spec.js';
+import { tempFolder } from '../support/temp-folder.js';
 
 let parse: (text: string, uri?: string) => Promise<LangiumDocument<InvFile>>;
 let counter = 0;
@@ -256,7 +256,7 @@ constraint half { when x > 0: x / 2 else -x }`;
     });
 
     it('reads recorded metadata from a real model.json on disk', async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'inv-spec-'));
+        const dir = tempFolder('inv-spec-');
         mkdirSync(join(dir, 'models/p'), { recursive: true });
         writeFileSync(join(dir, 'models/p/model.json'), JSON.stringify({
             modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { units: 1, batch_input_shape: [null, 4] } }] } },

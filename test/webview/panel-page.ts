@@ -163,6 +163,29 @@ export class PanelPage {
         }));
     }
 
+    /**
+     * Share of the pixel columns of the chart canvas under `selector` that hold a pixel of
+     * `rgb` (within `tolerance` per channel): how far across the chart a series of that
+     * colour is visible.
+     */
+    colourColumns(selector: string, rgb: [number, number, number], tolerance = 12): Promise<number> {
+        return this.page.$eval(`${selector} canvas`, (canvas, { rgb, tolerance }) => {
+            const c = canvas as HTMLCanvasElement;
+            const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+            let columns = 0;
+            for (let x = 0; x < c.width; x++) {
+                for (let y = 0; y < c.height; y++) {
+                    const i = 4 * (y * c.width + x);
+                    if (data[i + 3]! > 200 && Math.abs(data[i]! - rgb[0]) <= tolerance && Math.abs(data[i + 1]! - rgb[1]) <= tolerance && Math.abs(data[i + 2]! - rgb[2]) <= tolerance) {
+                        columns++;
+                        break;
+                    }
+                }
+            }
+            return columns / c.width;
+        }, { rgb, tolerance });
+    }
+
     async close(): Promise<void> {
         await this.page.context().close();
     }

@@ -1,12 +1,12 @@
 /**
  * The results panel in headless Chromium, fed the way the extension feeds it (postMessage),
- * under the extension's CSP: header, importance, actions, state across a reload, synthesis,
- * live progress, failures.
+ * under the extension's CSP: header (and folding it), importance, actions, state across a
+ * reload, synthesis, histograms and legends, live progress, an oracle's training, failures.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import type { RunProgress } from '../../src/protocol.js';
-import { formatNumber } from '../../src/webview/number-format.js';
+import { formatNumber } from '../../src/engine/contract/number-format.js';
 import { fixture, usePanelPages, type PanelPage } from './panel-page.js';
 
 const pages = usePanelPages();
@@ -60,26 +60,32 @@ describe('results panel', () => {
         panel = await pages.open();
         await panel.showResult(exp3);
         expect(await text('.note')).toBe(exp3.summary.note);
+        expect(exp3.summary.note).toMatch(/^No solution of 256 meets the targets: feature importance is taken over the best 26/);
         const status = await panel.page.locator('table.targets tbody td.status').innerText();
         expect(status).toContain('missed');
         expect(await text('.facts')).toContain('0 / 256');
     });
 
-    it('draws importance bars in rank order, longer for more spread, with the legend', async () => {
+    it('draws importance bars in rank order, the most important longest, with the legend', async () => {
         panel = await pages.open();
         await panel.showResult(exp1);
         const bars = await panel.page.$$eval('ol.importance li', (items) => items.map((li) => ({
             feature: li.getAttribute('data-feature'),
             rank: Number(li.getAttribute('data-rank')),
             width: (li.querySelector('.bar') as HTMLElement).getBoundingClientRect().width,
+            track: (li.querySelector('.bar-track') as HTMLElement).getBoundingClientRect().width,
         })));
         const expected = [...exp1.summary.importance].sort((a, b) => a.rank - b.rank);
         expect(bars.map((b) => b.feature)).toEqual(expected.map((i) => i.feature));
-        for (let i = 1; i < bars.length; i++) expect(bars[i]!.width).toBeGreaterThanOrEqual(bars[i - 1]!.width);
-        // Widths proportional to the spread.
-        const widest = expected[expected.length - 1]!;
-        expect(bars[0]!.width / bars[bars.length - 1]!.width).toBeCloseTo(expected[0]!.spread / widest.spread, 2);
-        expect(await text('.importance-view .legend')).toContain('Least spread = most important');
+        // Rank 1 (least spread) has the longest bar, and each next one is no longer.
+        for (let i = 1; i < bars.length; i++) expect(bars[i]!.width).toBeLessThanOrEqual(bars[i - 1]!.width + 0.5);
+        expect(bars[0]!.width).toBeGreaterThan(bars[bars.length - 1]!.width);
+        // The bar is 1 - spread / (spread of uniform draws, 1/sqrt(12)) of its track.
+        for (const [i, item] of expected.entries()) {
+            const share = Math.max(0, 1 - item.spread * Math.sqrt(12));
+            expect(bars[i]!.width / bars[i]!.track).toBeCloseTo(Math.max(share, 0.005), 1);
+        }
+        expect(await text('.importance-view .legend')).toContain('Longest bar = most important');
     });
 
     it('posts export and rerun to the extension, naming the run and its document', async () => {
@@ -127,7 +133,7 @@ describe('results panel', () => {
         await panel.showResult(synth);
         const stats = await text('.synthesis dl.stats');
         expect(stats).toContain('1,000'); // rows written, distinct rows
-        const ks = formatNumber(synth.synthesis!.ks);
+        const ks = formatNumber(synth.synthesis!.ks, 'statistic');
         expect(stats).toContain(ks);
         expect(stats).toContain(`${(100 * synth.synthesis!.meeting).toFixed(1)} %`);
         expect(stats).toContain('data/synthetic.csv');
@@ -135,6 +141,64 @@ describe('results panel', () => {
         const ink = await panel.canvasInk('.synthesis-chart');
         expect(ink[0]).toBeGreaterThan(0.02);
         expect(await panel.page.getAttribute('.synthesis-chart', 'aria-label')).toContain(`KS ${ks}`);
+        // The KS caption names what was measured: the rows' oracle outputs against the reference.
+        expect(await text('.synthesis .hint')).toContain('between the oracle outputs of the written rows and the reference');
+    });
+
+    it('speaks of a synthesis as a data set: rows in file order, their own targets, no best row', async () => {
+        const synth = await fixture('synth');
+        panel = await pages.open();
+        await panel.showResult(synth);
+        const header = await text('.run-header');
+        expect(header).not.toMatch(/best/i);
+        expect(header).toContain('rows meeting their targets');
+        const cells = await panel.page.locator('table.targets tbody tr').first().locator('th, td').allInnerTexts();
+        expect(cells[0]).toBe('y');
+        expect(cells[1]).toContain('each row its own target from the reference');
+        expect(cells[2]).toBe(`${synth.summary.meeting} / 1,000 (${(100 * synth.synthesis!.meeting).toFixed(1)} %)`);
+        expect(cells[3]).toBe(formatNumber(synth.synthesis!.ks, 'statistic'));
+        await panel.selectTab('solutions');
+        await panel.page.waitForSelector('table.solutions tbody tr[data-index]');
+        expect(await text('.table-summary')).toBe(`1,000 rows, ${synth.summary.meeting} meet their targets · in the order of data/synthetic.csv`);
+        expect(await panel.page.locator('tbody tr.best, .best-mark').count()).toBe(0);
+        expect((await panel.page.locator('tbody tr[data-index]').first().getAttribute('data-index'))).toBe('0');
+    });
+
+    it('draws the reference over the synthesis histogram, where the bars cannot hide it', async () => {
+        const synth = await fixture('synth');
+        panel = await pages.open();
+        await panel.showResult(synth);
+        await panel.page.waitForSelector('.synthesis-chart canvas');
+        // The light theme's reference colour (panel.css): visible across most of the chart's width.
+        expect(await panel.colourColumns('.synthesis-chart', [0x65, 0x2d, 0x90])).toBeGreaterThan(0.4);
+        expect(await panel.page.locator('.synthesis ul.chart-legend li').allInnerTexts()).toEqual(['oracle output of the rows', 'reference', 'assigned targets']);
+    });
+
+    it('bins each histogram over the feature\'s bound, with round edges', async () => {
+        panel = await pages.open();
+        await panel.showResult(await fixture('exp3')); // x1..x3 bounded to [0, 100], every solution near 100
+        await panel.selectTab('spread');
+        await panel.page.waitForFunction(() => document.querySelectorAll('.histogram canvas').length === 3);
+        const edges = await panel.page.$$eval('.histogram-card', (cards) => cards.map((c) => [c.getAttribute('data-feature'), c.querySelector('.histogram')!.getAttribute('data-edges')]));
+        expect(edges).toEqual([['x1', '0 100 20'], ['x2', '0 100 20'], ['x3', '0 100 20']]);
+        expect(await panel.page.locator('.histogram-card figcaption').first().innerText()).toBe('x1 in [0, 100]');
+    });
+
+    it('keeps each chart legend off its chart', async () => {
+        panel = await pages.open();
+        await panel.showResult(exp1);
+        await panel.selectTab('spread');
+        await panel.page.waitForSelector('.parallel-chart canvas');
+        const boxes = await panel.page.$$eval('.spread-view section', (sections) => sections.map((s) => {
+            const legend = s.querySelector('ul.chart-legend')!.getBoundingClientRect();
+            const charts = [...s.querySelectorAll('.chart')].map((c) => c.getBoundingClientRect());
+            return { legendBottom: legend.bottom, legendHeight: legend.height, chartTops: charts.map((c) => c.top) };
+        }));
+        for (const box of boxes) {
+            expect(box.legendHeight).toBeGreaterThan(0);
+            for (const top of box.chartTops) expect(top).toBeGreaterThanOrEqual(box.legendBottom);
+        }
+        expect(await panel.page.locator('.parallel-chart').evaluate((c) => c.previousElementSibling?.className)).toBe('chart-legend');
     });
 
     it('draws live progress on the loss curve, then the result replaces it', async () => {
@@ -171,6 +235,61 @@ describe('results panel', () => {
         await panel.page.waitForSelector('.failure:not([hidden])');
         expect(await text('.failure')).toBe('Exp1 failed: The loss became NaN at step 60: lower learningRate.');
         expect(await panel.page.locator('.live').isHidden()).toBe(true);
+    });
+
+    it('folds its header away to leave the room to the views, and keeps it folded across a reload', async () => {
+        panel = await pages.open({ height: 600 });
+        await panel.showResult(exp1);
+        const height = () => panel.page.locator('.run-header').evaluate((e) => e.getBoundingClientRect().height);
+        const open = await height();
+        expect(await panel.page.getAttribute('button.fold', 'aria-expanded')).toBe('true');
+        await panel.page.click('button.fold');
+        expect(await panel.page.getAttribute('button.fold', 'aria-expanded')).toBe('false');
+        expect(await panel.page.locator('#run-details').isHidden()).toBe(true);
+        const folded = await height();
+        expect(folded).toBeLessThan(60);
+        expect(folded).toBeLessThan(open / 2);
+        // Folded, the title row still says how it ended.
+        expect(await text('.title-row')).toContain('256/256 meet');
+        expect(await panel.page.locator('.badge').isVisible()).toBe(true);
+        await panel.screenshot('header-folded');
+        await panel.page.waitForTimeout(50);
+        await panel.reload();
+        expect(await panel.page.locator('#run-details').isHidden()).toBe(true);
+        await panel.page.click('button.fold');
+        expect(await panel.page.locator('#run-details').isVisible()).toBe(true);
+    });
+
+    it('follows an oracle\'s training (▶ Train): its loss curve by epoch, then what it reached', async () => {
+        panel = await pages.open();
+        await panel.showResult(exp1);
+        await panel.send({ type: 'training', oracle: 'Poly4' });
+        await panel.page.waitForFunction(() => document.querySelector('#run-title')?.textContent === 'Poly4 oracle');
+        // The run shown before is not this oracle's: its solutions and spread leave the panel.
+        expect(await panel.page.locator('[role=tab][data-tab=solutions]').innerText()).toMatch(/^solutions$/i);
+        await panel.selectTab('solutions');
+        expect(await text('#panel-solutions')).toContain('after a run');
+        await panel.selectTab('overview');
+        const epoch = (step: number): RunProgress => ({
+            runId: 't1', uri: 'file:///w/paper.inv', name: 'Poly4', phase: 'training-oracle', step, steps: 200,
+            loss: 2 * Math.exp(-step / 40), meeting: null, elapsedSeconds: step / 10,
+        });
+        for (let step = 1; step <= 120; step += 7) await panel.send({ type: 'progress', progress: epoch(step) });
+        await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '18');
+        expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toMatch(/^Training loss of Poly4 \(live\): 18 points, .* at epoch 120$/);
+        expect((await text('.live')).replace(/\s+/g, ' ')).toContain('Training Poly4 · epoch 120 / 200');
+        expect(await text('.live')).not.toContain('previous run');
+        expect((await panel.canvasInk('.loss-chart'))[0]).toBeGreaterThan(0.01);
+        await panel.screenshot('oracle-training');
+        await panel.send({ type: 'trained', oracle: 'Poly4', summary: 'Trained Poly4: test RMSE y = 0.46 (200 epochs, 22.8 s, wasm).' });
+        await panel.page.waitForSelector('.live[hidden]', { state: 'attached' });
+        expect(await text('.targets-wrap')).toContain('Trained Poly4: test RMSE y = 0.46');
+        expect(await text('.badge')).toBe('✓ trained');
+        expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toMatch(/^Training loss of Poly4: 18 points/);
+        expect(await panel.page.locator('[data-action=rerun]').isDisabled()).toBe(true);
+        // A run's result takes the panel back.
+        await panel.showResult(exp1);
+        expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
     });
 
     it('moves between tabs with the arrow keys, each tab labelling its panel', async () => {

@@ -111,9 +111,12 @@ describe('solutions table', () => {
         expect((await renderedRows(1))[0]!.index).toBe(0);
     });
 
-    it('marks meets and misses with an icon and a word, and highlights the best row', async () => {
-        const exp2 = await fixture('exp2'); // some meet, some miss
+    it('marks meets and misses with an icon and a word under "Status", and highlights the best row', async () => {
+        // The engine's Exp2 meets with all 256: mark the last 40 as missing to see both.
+        const engine = await fixture('exp2');
+        const exp2 = { ...engine, solutions: engine.solutions.map((s, i) => (i < 216 ? s : { ...s, meets: false })) };
         await openTable(exp2);
+        expect(await panel.page.locator('button.sort[data-column="meets"] .label').innerText()).toBe('Status');
         await panel.page.click('button.sort[data-column="meets"]');
         await panel.page.click('button.sort[data-column="meets"]'); // misses first
         const first = panel.page.locator('table.solutions tbody tr[data-index]').first();

@@ -13,7 +13,8 @@
  * - a statistic (the KS distance): 3.
  * Then trailing zeros are dropped, and one rule decides the notation for all of them: plain
  * for 0.001 <= |v| < 1,000,000 (and 0), else an exponent written `6.1e-4`, `1.23e6` (no `+`,
- * no padding). So one number never appears as `0.000610352` in one place and `6.10e-4` in
+ * no padding). Plain numbers keep every digit of their whole part (a miss of 1113.1 reads
+ * `1113`, not `1110`). So one number never appears as `0.000610352` in one place and `6.10e-4` in
  * another. The minus is ASCII (a value copied from the panel pastes into a file or a shell).
  * NaN reads `NaN`, infinities `∞` / `-∞`, a missing value `—`.
  * Counts are whole with thousands separators (`2,000`), shares are percentages with one
@@ -69,6 +70,9 @@ export function significant(value: number, digits: number): string {
     const rounded = Number(value.toPrecision(digits));
     const size = Math.abs(rounded);
     if (size < PLAIN_LOW || size >= PLAIN_HIGH) return exponent(rounded, digits);
+    // Plain notation never rounds away a digit of the whole part: a miss of 1113.1 reads
+    // 1113, not 1110.
+    if (size >= 10 ** digits) return String(Math.round(value));
     return String(rounded);
 }
 

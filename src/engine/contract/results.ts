@@ -40,6 +40,8 @@ export interface FeatureImportance {
     spread: number;
     /** 1 = least spread = most important. */
     rank: number;
+    /** The box the spread is measured across (the declared bound, else the oracle's domain); null when there is none. Absent in results of inv 0.3.0. */
+    bound?: [number, number] | null;
 }
 
 export interface ResultSummary {

@@ -5,9 +5,10 @@
  * paper's feature importance. Plain arithmetic on numbers read back from the backend.
  */
 import type { FeatureImportance, LabelShares, ResultSummary, Solution } from '../contract/results.js';
-import type { FeatureSpec, Interval, TargetSpec } from '../contract/spec.js';
+import { DEFAULT_DIVERSITY, type FeatureSpec, type Interval, type TargetSpec } from '../contract/spec.js';
 import type { FreeColumn } from './feature-transform.js';
 import { rowInside } from './stop-rules.js';
+import { float32Shortest } from '../contract/number-format.js';
 import { solutionMiss } from '../contract/target-miss.js';
 
 /** A feature whose spread is below this share of its bound counts as collapsed. */
@@ -29,6 +30,8 @@ export interface AnalysisInput {
     outputValues: ArrayLike<number>;
     /** Notes from the run itself (e.g. `stop outside bounds` never had half inside). */
     notes: string[];
+    /** The spread term's weight the run used (the note on collapsed solutions depends on it). */
+    diversity?: number;
     /**
      * A synthesis: each row's own targets (its assigned target) instead of `targets`, and
      * the rows kept in their order (the order of the CSV written), `best` pointing at the
@@ -41,15 +44,21 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
     const { features, free, domains, outputs, targets } = input;
     const m = outputs.length;
     const outputIndex = (name: string) => outputs.indexOf(name);
+    // Values computed in float32 (a Float32Array read back from the backend) are kept as the
+    // shortest decimals that read back as the same float32 (number-format.ts): results files
+    // carry no float noise, and the errors and `meets` are those of the values written. The
+    // typed finish's exact values (float64: `require` relations hold to 1e-9) stay as they are.
+    const freeValues = asWritten(input.freeValues);
+    const outputValues = asWritten(input.outputValues);
     const rows = Array.from({ length: input.solutions }, (_, i) => {
-        const values = featureValues(features, free, input.freeValues, i);
-        const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, input.outputValues, i, m);
+        const values = featureValues(features, free, freeValues, i);
+        const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, outputValues, i, m);
         const solution: Solution = {
             inputs: Object.fromEntries(features.map((f, c) => [f.name, values[c]])),
-            outputs: Object.fromEntries(outputs.map((name, o) => [name, input.outputValues[i * m + o]])),
-            error,
+            outputs: Object.fromEntries(outputs.map((name, o) => [name, outputValues[i * m + o]])),
+            error: float32Shortest(error),
             meets,
-            inBounds: rowInside(input.freeValues, i, free),
+            inBounds: rowInside(freeValues, i, free),
             inDomain: values.every((v, c) => typeof v === 'string' || domains[c] === null || (v >= domains[c]!.lo && v <= domains[c]!.hi)),
         };
         return solution;
@@ -70,16 +79,15 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
 
     const notes = [...input.notes];
     const meeting = rows.filter((r) => r.meets);
-    let basis = meeting;
-    if (meeting.length < IMPORTANCE_MIN) {
-        const count = Math.max(1, Math.ceil(rows.length * IMPORTANCE_SHARE));
-        basis = input.perRow ? [...rows].sort(better).slice(0, count) : rows.slice(0, count);
-        notes.push(`Only ${meeting.length} solution${meeting.length === 1 ? '' : 's'} meet the targets: feature importance is taken over the best 10 % (${count} solutions).`);
-    }
+    const { basis, note } = importanceBasis(rows, meeting, input.perRow ? better : null);
+    if (note) notes.push(note);
     const importance = featureImportance(basis, free);
     const labelShares = labelSharesOf(basis, features);
     if (rows.length > 1 && importance.length > 0 && importance.every((f) => f.spread < COLLAPSED)) {
-        notes.push(`All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; a positive \`diversity\` spreads them.`);
+        const pinned = free.length <= targets.filter((t) => t.kind === 'equal').length;
+        notes.push(pinned
+            ? `All solutions agree (every free feature's spread is below ${COLLAPSED * 100} % of its bound): with as many \`=\` targets as free features, one answer is what to expect.`
+            : `All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; ${collapseAdvice(input.diversity, objectives.length > 0)}.`);
     }
     const finiteErrors = rows.map((r) => r.error).filter(Number.isFinite);
     return {
@@ -87,12 +95,47 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
         summary: {
             best,
             meeting: meeting.length,
-            meanAbsError: finiteErrors.length ? finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length : NaN,
+            meanAbsError: finiteErrors.length ? float32Shortest(finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length) : NaN,
             importance,
             ...(labelShares.length > 0 ? { labelShares } : {}),
             note: notes.length ? notes.join(' ') : null,
         },
     };
+}
+
+/**
+ * The solutions importance is taken over: those that meet, or when fewer than
+ * IMPORTANCE_MIN meet, the best IMPORTANCE_SHARE of all — never fewer than meet (the meeting
+ * ones first, then the best of the rest). `better` orders rows that are not sorted (a
+ * synthesis's, kept in file order); null when `rows` are sorted best first.
+ */
+function importanceBasis(rows: Solution[], meeting: Solution[], better: ((a: Solution, b: Solution) => number) | null): { basis: Solution[]; note: string | null } {
+    if (meeting.length >= IMPORTANCE_MIN || meeting.length === rows.length) return { basis: meeting, note: null };
+    const count = Math.max(meeting.length, Math.ceil(rows.length * IMPORTANCE_SHARE), 1);
+    const rest = rows.filter((r) => !r.meets);
+    if (better) rest.sort(better);
+    const basis = [...meeting, ...rest.slice(0, count - meeting.length)];
+    const of = `of ${rows.length}`;
+    const met = meeting.length === 0 ? `No solution ${of} meets the targets`
+        : meeting.length === 1 ? `Only 1 solution ${of} meets the targets`
+        : `Only ${meeting.length} solutions ${of} meet the targets`;
+    const over = basis.length === meeting.length
+        ? `feature importance is taken over ${meeting.length === 1 ? 'it' : `these ${meeting.length}`}, too few to say much`
+        : meeting.length === 0
+            ? `feature importance is taken over the best ${basis.length} (the best 10 %)`
+            : `feature importance is taken over the best ${basis.length} (the best 10 %, the ${meeting.length} that meet among them)`;
+    return { basis, note: `${met}: ${over}.` };
+}
+
+/** What to do about solutions that collapsed onto one point, given what the run used. */
+function collapseAdvice(diversity: number | undefined, objective: boolean): string {
+    if (diversity === 0) return `a positive \`diversity\` (the default is ${DEFAULT_DIVERSITY}) spreads them`;
+    if (objective) return 'an objective (`maximize`/`minimize`) draws every solution to its optimum, so they agree';
+    return `a larger \`diversity\`${diversity === undefined ? '' : ` (this run used ${diversity})`} spreads them further`;
+}
+
+function asWritten(values: ArrayLike<number>): ArrayLike<number> {
+    return values instanceof Float32Array ? Float64Array.from(values, float32Shortest) : values;
 }
 
 /** NaN sorts last. */
@@ -113,12 +156,13 @@ export function featureImportance(solutions: Solution[], free: FreeColumn[]): Fe
         const mean = v.reduce((s, x) => s + x, 0) / v.length;
         const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
         const scale = f.box ? f.box.hi - f.box.lo : Math.abs(mean);
-        return { feature: f.feature.name, spread: scale > 0 ? std / scale : std };
+        const spread = float32Shortest(scale > 0 ? std / scale : std);
+        return { feature: f.feature.name, spread, bound: f.box ? [f.box.lo, f.box.hi] as [number, number] : null };
     });
     const order = spreads.map((s, j) => j).sort((a, b) => spreads[a].spread - spreads[b].spread || a - b);
     const ranks = new Array<number>(spreads.length);
     order.forEach((j, r) => (ranks[j] = r + 1));
-    return spreads.map((s, j) => ({ ...s, rank: ranks[j] }));
+    return spreads.map((s, j) => ({ feature: s.feature, spread: s.spread, rank: ranks[j], bound: s.bound }));
 }
 
 /**

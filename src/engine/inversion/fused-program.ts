@@ -8,6 +8,7 @@
 import { ADJOINT_STEP_SCALE } from './adjoint.js';
 import { constraintCode } from '../nn/fused/constraint-code.js';
 import type { FeatureTransforms } from './feature-transform.js';
+import { hasTolerance } from '../contract/target-miss.js';
 import { FEATURE_BYTES, Feature, FEATURE_KINDS, Plan, STACK_BYTES, Target, TARGET_BYTES, TARGET_KINDS } from '../nn/fused/kernel-layout.js';
 import { KernelMemory, roundUp } from '../nn/fused/kernel.js';
 import { KernelNet, type LayerWeights } from '../nn/fused/kernel-net.js';
@@ -161,9 +162,9 @@ export class FusedProgram implements InversionProgram {
     private writeTargets(set: (field: number, value: number) => void): void {
         const memory = this.memory;
         const { targets, oracle } = this.parts;
-        const rows: Array<{ column: number; kind: number; lo: number; hi: number }> = [];
+        const rows: Array<{ column: number; kind: number; lo: number; hi: number; tolerance: number }> = [];
         if (targets.kind === 'assigned') {
-            rows.push({ column: targets.column, kind: TARGET_KINDS.assigned, lo: 0, hi: 0 });
+            rows.push({ column: targets.column, kind: TARGET_KINDS.assigned, lo: 0, hi: 0, tolerance: 0 });
             const assigned = memory.words(this.npad);
             memory.write(assigned, targets.values);
             set(Plan.assigned, assigned);
@@ -171,9 +172,14 @@ export class FusedProgram implements InversionProgram {
             for (const t of targets.targets) {
                 const column = oracle.outputs.indexOf(t.output);
                 const z = (v: number) => oracle.standardiseOutput(column, v);
-                if (t.kind === 'range') rows.push({ column, kind: TARGET_KINDS.range, lo: z(t.low), hi: z(t.high) });
-                else if (t.kind === 'maximize' || t.kind === 'minimize') rows.push({ column, kind: TARGET_KINDS[t.kind], lo: 0, hi: 0 });
-                else rows.push({ column, kind: TARGET_KINDS[t.kind], lo: z(t.value), hi: z(t.value) });
+                if (t.kind === 'maximize' || t.kind === 'minimize') {
+                    rows.push({ column, kind: TARGET_KINDS[t.kind], lo: 0, hi: 0, tolerance: 0 });
+                    continue;
+                }
+                // Goals carry their tolerance: beside an objective the kernel gates and penalises as loss.ts does.
+                const tolerance = oracle.standardiseLength(column, t.tolerance);
+                if (t.kind === 'range') rows.push({ column, kind: TARGET_KINDS.range, lo: z(t.low), hi: z(t.high), tolerance });
+                else rows.push({ column, kind: TARGET_KINDS[t.kind], lo: z(t.value), hi: z(t.value), tolerance });
             }
         }
         const table = memory.words((TARGET_BYTES / 4) * Math.max(1, rows.length));
@@ -183,6 +189,7 @@ export class FusedProgram implements InversionProgram {
             memory.setI32(at, Target.kind, r.kind);
             memory.setF32(at, Target.lo, r.lo);
             memory.setF32(at, Target.hi, r.hi);
+            memory.setF32(at, Target.tolerance, r.tolerance);
         });
         set(Plan.targets, table);
         set(Plan.targetCount, rows.length);
@@ -247,7 +254,7 @@ export class FusedProgram implements InversionProgram {
     async refine(): Promise<InversionProgram> {
         const raw = this.raw();
         this.dispose();
-        return new FusedProgram({ ...this.parts, diversity: 0 }, this.n, { kind: 'raw', start: raw, scale: 1 });
+        return new FusedProgram({ ...this.parts, targets: settlingTargets(this.parts.targets), diversity: 0 }, this.n, { kind: 'raw', start: raw, scale: 1 });
     }
 
     /**
@@ -283,6 +290,16 @@ export class FusedProgram implements InversionProgram {
         // The kernel's memory goes with this object.
         this.lastFeatures = null;
     }
+}
+
+/**
+ * What a solution settles onto at the end of a run (TargetLoss.settling): its goals alone
+ * when it has an objective beside them, else the same targets.
+ */
+function settlingTargets(targets: FusedParts['targets']): FusedParts['targets'] {
+    if (targets.kind !== 'targets') return targets;
+    const goals = targets.targets.filter(hasTolerance);
+    return goals.length > 0 && goals.length < targets.targets.length ? { kind: 'targets', targets: goals } : targets;
 }
 
 /** The paper's generator on the fused kernel: weights and latent rows as generator.ts draws them. */

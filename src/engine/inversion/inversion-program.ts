@@ -150,7 +150,7 @@ export class TapedProgram implements InversionProgram {
         const { raw, transforms, oracle, loss } = this.parts;
         const start = tf.tidy(() => tf.variable(tf.clone(raw()), true));
         this.dispose();
-        return new TapedProgram({ raw: () => start, variables: [start], owned: [], transforms, oracle, loss, spread: null });
+        return new TapedProgram({ raw: () => start, variables: [start], owned: [], transforms, oracle, loss: loss.settling(), spread: null });
     }
 
     dispose(): void {

@@ -82,6 +82,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             freeValues: run.state.features,
             outputValues: run.state.outputs,
             notes: run.notes,
+            diversity: spec.diversity,
         });
         if (violations !== undefined) summary.violations = violations;
         return assembleResult(resultHeader(spec, oracle, run, started, backend), {
@@ -133,7 +134,8 @@ export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: Fea
 async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number, notes: string[]): Promise<RunOutcome> {
     const free = transforms.free;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
-    const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, spec.targets.some((t) => !hasTolerance(t)));
+    const objective = spec.targets.some((t) => !hasTolerance(t));
+    const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, objective, objective && spec.targets.some(hasTolerance));
     const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
@@ -177,7 +179,8 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         }
         if (opts.signal?.aborted) return finish(await current.program.state(), step, 'cancelled');
         if (spreading && !earlyStop.spreadingAt(step)) {
-            // The spread is made: from here each solution settles onto its targets on its own.
+            // The spread is made (and an objective beside goals followed): from here each
+            // solution settles onto its goals on its own.
             spreading = false;
             current.program = await current.program.refine();
         }

@@ -39,7 +39,7 @@ export function resultHeader(spec: RunSpec, oracle: Oracle, end: RunEnd, started
         steps: spec.steps,
         stepsRun: end.stepsRun,
         stoppedBecause: end.stoppedBecause,
-        seconds: (performance.now() - started) / 1000,
+        seconds: Math.round(performance.now() - started) / 1000, // to the millisecond
         loss: end.loss,
     };
 }

@@ -12,6 +12,7 @@ import { describeHealth } from './divergence.js';
 import type { FreeColumn } from './feature-transform.js';
 import type { ProgramState, StepResult } from './inversion-program.js';
 import type { StopReason } from '../contract/results.js';
+import { float32Shortest } from '../contract/number-format.js';
 import { tf } from '../backend/tf.js';
 
 /** Steps between two yields to the event loop, so that cancel and IPC messages get through. */
@@ -72,7 +73,7 @@ export class RunLog {
      */
     async flush(): Promise<string | null> {
         const [lossValues, probeValues] = await Promise.all([readAll(this.pending.map(([, t]) => t)), readAll(this.health.map(([, t]) => t))]);
-        this.pending.forEach(([step], i) => this.curve.push([step, lossValues[i]]));
+        this.pending.forEach(([step], i) => this.curve.push([step, float32Shortest(lossValues[i])]));
         if (lossValues.length > 0) this.lastLoss = lossValues[lossValues.length - 1];
         let cause: string | null = null;
         for (let i = 0; i < probeValues.length && cause === null; i++) cause = describeHealth(probeValues[i], this.health[i][0], this.free, this.outputs);

@@ -15,7 +15,9 @@ export const CHECK_EVERY = 50;
  * i.e. grew by less than SPREAD_GROWTH (relative) over the last SPREAD_WINDOW steps, checked
  * every CHECK_EVERY steps, or until SETTLE_AT of the steps have passed; then each solution
  * settles onto its targets on its own, without the term, and the run stops as soon as every
- * solution meets. Never with a `maximize`/`minimize` target (there is always more to gain).
+ * solution meets. Never with a `maximize`/`minimize` target (there is always more to gain);
+ * an objective beside goals is followed until SETTLE_AT, then each solution settles onto its
+ * goals alone.
  */
 export const SPREAD_WINDOW = 500;
 export const SPREAD_GROWTH = 0.01;
@@ -54,13 +56,23 @@ export class EarlyStopRule {
     /** The step from which the spread term no longer acts. */
     private spreadEnd: number;
 
+    /** Whether the spread term stops early once the spread has stopped growing. */
+    private readonly stalls: boolean;
+
     constructor(
         diversity: number,
         steps: number,
         /** With a `maximize`/`minimize` target there is always more to gain: no early stop. */
         private readonly objective: boolean,
+        /**
+         * An objective beside goals (`=`, `in`, `>=`, `<=`): the objective is followed until
+         * SETTLE_AT of the steps whatever the spread does, then each solution settles onto its
+         * goals alone (TargetLoss.settling), so the run ends with solutions that meet them.
+         */
+        goalsBesideObjective = false,
     ) {
-        this.spreadEnd = diversity > 0 ? Math.floor(SETTLE_AT * steps) : 0;
+        this.spreadEnd = diversity > 0 || goalsBesideObjective ? Math.floor(SETTLE_AT * steps) : 0;
+        this.stalls = diversity > 0 && !goalsBesideObjective;
     }
 
     /** Whether the spread term acts at `step`. */
@@ -73,7 +85,7 @@ export class EarlyStopRule {
         this.spreads.set(step, spread);
         if (this.spreadingAt(step)) {
             const before = this.spreads.get(step - SPREAD_WINDOW);
-            if (before !== undefined && spread < before * (1 + SPREAD_GROWTH)) this.spreadEnd = step;
+            if (this.stalls && before !== undefined && spread < before * (1 + SPREAD_GROWTH)) this.spreadEnd = step;
             return false;
         }
         return allMeet && !this.objective;

@@ -515,6 +515,7 @@ function withGoalsFirst(loss: TargetLoss, objectives: boolean): TargetLoss {
         columns: loss.columns,
         missRatio: (y) => loss.missRatio(y),
         perSolution: (y) => tf.tidy(() => tf.add(loss.perSolution(y), tf.mul(GOAL_WEIGHT, tf.square(loss.missRatio(y)))) as Tensor1D),
+        settling: () => loss.settling(),
     };
 }
 

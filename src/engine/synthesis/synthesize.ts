@@ -155,6 +155,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             freeValues: run.state.features,
             outputValues: run.state.outputs,
             notes: run.notes,
+            diversity: spec.diversity,
             perRow: { targets: (i) => rowTarget[i] },
         });
         if (violations !== undefined) summary.violations = violations;

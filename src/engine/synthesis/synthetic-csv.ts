@@ -13,26 +13,28 @@ import { basename, dirname, join } from 'node:path';
 
 import { writeFileAtomically } from '../contract/atomic-write.js';
 import { EngineError } from '../contract/errors.js';
+import { float32Shortest } from '../contract/number-format.js';
 import type { Solution } from '../contract/results.js';
 import { checkSynthesisOutput, isOutputProblem, writtenRecord, writtenRecordPath } from '../contract/synthesis-output.js';
 import { destinationProblem, writeOrKeepAside } from '../contract/write-destination.js';
 
-/**
- * Significant digits written: a feature or output computed in float32 carries about 7, so
- * more would only print noise. Fixed features are written exactly as given.
- */
-const DIGITS = 7;
 /** Rows are compared at this many significant digits when counting distinct ones. */
 export const DISTINCT_DIGITS = 6;
 
 /**
- * `exact`: inputs written at full precision (those of `require` relations, which hold to
- * 1e-9, and whole numbers); labels are written as they are.
+/**
+ * The rows as the result holds them: a value computed in float32 as the shortest decimal that
+ * reads back as the same float32 (number-format.ts), a fixed feature exactly as given, an
+ * `exact` one (those of `require` relations, which hold to 1e-9, and whole numbers) at full
+ * precision; labels as they are.
  */
 export function syntheticCsv(inputs: string[], outputs: string[], rows: Solution[], fixed: ReadonlySet<string>, exact: ReadonlySet<string> = new Set()): string {
     const data = rows.map((r) => [
-        ...inputs.map((name) => (fixed.has(name) || exact.has(name) ? r.inputs[name] : rounded(r.inputs[name], DIGITS))),
-        ...outputs.map((name) => rounded(r.outputs[name], DIGITS)),
+        ...inputs.map((name) => {
+            const v = r.inputs[name];
+            return fixed.has(name) || exact.has(name) || typeof v === 'string' ? v : float32Shortest(v);
+        }),
+        ...outputs.map((name) => float32Shortest(r.outputs[name])),
     ]);
     return Papa.unparse({ fields: [...inputs, ...outputs], data }, { newline: '\n' }) + '\n';
 }

@@ -67,8 +67,9 @@ export const FEATURE_BYTES = 32;
 export const Feature = { column: 0, kind: 4, a: 8, b: 12, code: 16 } as const;
 export const FEATURE_KINDS = { box: 0, linear: 1, constraint: 2 } as const;
 
-export const TARGET_BYTES = 16;
-export const Target = { column: 0, kind: 4, lo: 8, hi: 12 } as const;
+export const TARGET_BYTES = 20;
+/** `tolerance`: standardised, for goals (0 for objectives and assigned targets). */
+export const Target = { column: 0, kind: 4, lo: 8, hi: 12, tolerance: 16 } as const;
 export const TARGET_KINDS = { equal: 0, range: 1, atLeast: 2, atMost: 3, maximize: 4, minimize: 5, assigned: 6 } as const;
 
 /** Oracle training's descriptor. */

@@ -101,7 +101,8 @@ const T_COLUMN = 0;
 const T_KIND = 4; // 0 equal, 1 range, 2 atLeast, 3 atMost, 4 maximize, 5 minimize, 6 assigned
 const T_LO = 8;
 const T_HI = 12;
-const TARGET_BYTES = 16;
+const T_TOL = 16; // goals: tolerance (standardised); 0 otherwise
+const TARGET_BYTES = 20;
 
 // Oracle training (R_* byte offsets).
 const R_NET = 0;
@@ -832,8 +833,18 @@ function copyRows(from: usize, ldFrom: i32, to: usize, ldTo: i32, rows: i32, col
 }
 
 /**
+ * Beside an objective, a goal's miss also costs this much per standard deviation (loss.ts:
+ * GOAL_PENALTY; the objective pulls with 1).
+ */
+const GOAL_PENALTY: f32 = 10;
+
+/**
  * The accuracy loss of the block's valid columns (summed, not yet averaged) and its
  * gradient w.r.t. the oracle's standardised outputs, scaled by 1/n, in dy [outputs x block].
+ * As loss.ts: squared error for `=` (and assigned targets), squared hinges for `in`, `>=`,
+ * `<=`, -y / y for objectives; with objectives beside goals, a solution follows the
+ * objectives with a weight falling from 1 to 0 at half its goals' tolerance, and each goal's
+ * miss also costs GOAL_PENALTY x |miss|.
  */
 function targetLoss(plan: usize, y: usize, dy: usize, first: i32, valid: i32, block: i32, cols: i32): f64 {
     const outputs = i32At(plan, P_OUTPUTS);
@@ -843,17 +854,41 @@ function targetLoss(plan: usize, y: usize, dy: usize, first: i32, valid: i32, bl
     const targets = ptrAt(plan, P_TARGETS);
     const count = i32At(plan, P_TARGET_COUNT);
     const assigned = ptrAt(plan, P_ASSIGNED);
-    let total: f64 = 0;
+    let goals = 0;
+    let objectives = 0;
     for (let t = 0; t < count; t++) {
-        const T = targets + <usize>t * TARGET_BYTES;
-        const column = i32At(T, T_COLUMN);
-        const kind = i32At(T, T_KIND);
-        const lo = f32At(T, T_LO);
-        const hi = f32At(T, T_HI);
-        const yr = y + (<usize>(column * block) << 2);
-        const gr = dy + (<usize>(column * block) << 2);
-        for (let j = 0; j < valid; j++) {
-            const v = load<f32>(yr + (<usize>j << 2));
+        const kind = i32At(targets + <usize>t * TARGET_BYTES, T_KIND);
+        if (kind == 4 || kind == 5) objectives++;
+        else if (kind != 6) goals++;
+    }
+    const gated = goals > 0 && objectives > 0;
+    let total: f64 = 0;
+    for (let j = 0; j < valid; j++) {
+        let gate: f32 = 1;
+        if (gated) {
+            // The largest miss over the goals, as a share of its tolerance.
+            let ratio: f32 = 0;
+            for (let t = 0; t < count; t++) {
+                const T = targets + <usize>t * TARGET_BYTES;
+                const kind = i32At(T, T_KIND);
+                if (kind == 4 || kind == 5 || kind == 6) continue;
+                const v = load<f32>(y + (<usize>(i32At(T, T_COLUMN) * block + j) << 2));
+                const lo = f32At(T, T_LO);
+                const hi = f32At(T, T_HI);
+                let miss: f32 = 0;
+                if (kind != 3 && v < lo) miss = lo - v;
+                if (kind != 2 && v > hi) miss = max(miss, v - hi);
+                ratio = max(ratio, miss / f32At(T, T_TOL));
+            }
+            gate = max(<f32>0, <f32>1 - <f32>2 * ratio);
+        }
+        for (let t = 0; t < count; t++) {
+            const T = targets + <usize>t * TARGET_BYTES;
+            const column = i32At(T, T_COLUMN);
+            const kind = i32At(T, T_KIND);
+            const lo = f32At(T, T_LO);
+            const hi = f32At(T, T_HI);
+            const v = load<f32>(y + (<usize>(column * block + j) << 2));
             let loss: f32 = 0;
             let grad: f32 = 0;
             if (kind == 0 || kind == 6) {
@@ -861,26 +896,40 @@ function targetLoss(plan: usize, y: usize, dy: usize, first: i32, valid: i32, bl
                 const d = v - goal;
                 loss = d * d;
                 grad = 2 * d;
+                if (gated && kind == 0) {
+                    loss += GOAL_PENALTY * abs(d);
+                    grad += d > 0 ? GOAL_PENALTY : d < 0 ? -GOAL_PENALTY : 0;
+                }
             } else if (kind == 4) {
-                loss = -v;
-                grad = -1;
+                loss = -v * gate;
+                grad = -gate;
             } else if (kind == 5) {
-                loss = v;
-                grad = 1;
+                loss = v * gate;
+                grad = gate;
             } else {
                 if ((kind == 1 || kind == 2) && v < lo) {
                     const d = lo - v;
                     loss += d * d;
                     grad -= 2 * d;
+                    if (gated) {
+                        loss += GOAL_PENALTY * d;
+                        grad -= GOAL_PENALTY;
+                    }
                 }
                 if ((kind == 1 || kind == 3) && v > hi) {
                     const d = v - hi;
                     loss += d * d;
                     grad += 2 * d;
+                    if (gated) {
+                        loss += GOAL_PENALTY * d;
+                        grad += GOAL_PENALTY;
+                    }
                 }
             }
             total += <f64>loss;
-            store<f32>(gr + (<usize>j << 2), grad * inv);
+            const gr = dy + (<usize>(column * block + j) << 2);
+            // Two targets on one output cannot happen (target-twice), but add rather than overwrite.
+            store<f32>(gr, load<f32>(gr) + grad * inv);
         }
     }
     return total;
