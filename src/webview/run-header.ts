@@ -5,6 +5,7 @@
  */
 import type { InvResult, StopReason } from '../engine/contract/results.js';
 import type { RunProgress } from '../protocol.js';
+import { describeProgress } from '../engine/contract/progress-text.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { formatCount, formatNumber, formatPercent, formatSeconds } from './number-format.js';
 import { missOf, withinTolerance } from '../engine/contract/target-miss.js';
@@ -79,7 +80,7 @@ export class RunHeader {
         for (const b of this.buttons) b.disabled = false;
     }
 
-    /** `progress` null: no run in flight. */
+    /** `progress` null: no run in flight. The words are the lens's and the status bar's (progress-text.ts). */
     showProgress(progress: RunProgress | null, showingOlderResult: boolean): void {
         this.progress.hidden = progress === null;
         if (!progress) return;
@@ -88,11 +89,11 @@ export class RunHeader {
         replaceChildren(this.progress,
             h('span', { class: 'spinner', 'aria-hidden': 'true' }),
             h('strong', null, what),
-            ` · step ${formatCount(progress.step)} / ${formatCount(progress.steps)} · loss ${formatNumber(progress.loss)}`,
-            progress.meeting === null ? '' : ` · ${formatCount(progress.meeting)} meet`,
-            ` · ${formatSeconds(progress.elapsedSeconds)}`,
+            ` · ${describeProgress(progress)} · ${formatSeconds(progress.elapsedSeconds)}`,
             bar,
             showingOlderResult ? h('span', { class: 'older' }, 'The results below are from the previous run.') : null);
+        // A first run: no "No results yet" under "Running…".
+        if (!showingOlderResult) replaceChildren(this.targets, h('p', { class: 'empty' }, 'The result appears here when the run ends.'));
     }
 
     showFailure(name: string, message: string): void {

@@ -10,7 +10,7 @@ import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
 import { formatSpread, formatValue } from './result-text.js';
 import { featureReading } from './result-reading.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { ResultStore } from './result-store.js';
+import type { ResultStore } from './result-store.js';
 
 export class InvResultHoverProvider extends InvHoverProvider {
     private readonly store: ResultStore;
@@ -28,17 +28,16 @@ export class InvResultHoverProvider extends InvHoverProvider {
     }
 
     private lastRuns(feature: string, oracle: string, document: ReturnType<typeof AstUtils.getDocument>): string[] {
-        const uri = document.uri.toString();
-        const text = document.textDocument.getText();
         const lines: string[] = [];
         for (const block of (document.parseResult.value as InvFile).elements) {
             if (!(isInversion(block) || isSynthesis(block)) || runOracle(block)?.name !== oracle) continue;
-            const result = this.store.get(uri, block.name);
+            const latest = this.store.latest(block);
+            const result = latest?.result;
             const reading = result && featureReading(result, feature);
             if (!result || !reading) continue;
             const fixed = !result.summary.importance.some((i) => i.feature === feature);
             const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatSpread(reading.spread)}` : ''}`;
-            const stale = ResultStore.isStale(result, text) ? ' — stale: the file changed since' : '';
+            const stale = latest.stale ? ' — stale: what it read has changed since' : '';
             lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet)${stale}`);
         }
         return lines;

@@ -1,18 +1,23 @@
 /**
- * Inline results after a run: at the end of each `target` line the achieved output and its
- * miss, at the end of each `bound` line the best value and spread of its features, and at
- * the end of the `oracle` line those of the free features no `bound` names. A result computed
- * from an earlier text of the file is marked stale. `inv.inlayHints.enabled: false` hides them.
+ * Inline results after a run, each value where it is named and short enough to be read whole
+ * (VS Code cuts a hint at about 43 characters): at the end of each `target` line the achieved
+ * output and its miss, and at the end of each `bound` line one hint per feature it names with
+ * its best value and spread. Free features no `bound` names have no line of their own: the
+ * summary lens above the block shows them all. Each hint's tooltip has the full figures. A
+ * result whose run read something that has changed since is marked stale.
+ * `inv.inlayHints.enabled: false` hides them.
  */
 import type { LangiumDocument } from 'langium';
 import type { InlayHintProvider, LangiumSharedServices } from 'langium/lsp';
 import { InlayHintKind, type InlayHint, type InlayHintParams, type Position } from 'vscode-languageserver';
 import type { InvResult } from '../../engine/contract/results.js';
 import type { InvFile } from '../../language/generated/ast.js';
-import { isBoundField, isInversion, isOracleRefField, isSynthesis, isTargetField } from '../../language/generated/ast.js';
+import { isBoundField, isInversion, isSynthesis, isTargetField } from '../../language/generated/ast.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { ResultStore } from './result-store.js';
-import { describeFeature, describeTargetReading, featureReading, freeFeatures, targetReading } from './result-reading.js';
+import type { ResultStore } from './result-store.js';
+import { describeFeature, describeTargetReading, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
+
+const STALE_NOTE = '\n\n*Stale*: what this run read (its block, oracle, constraints or files) has changed since; rerun to update.';
 
 export class InvResultInlayHints implements InlayHintProvider {
     private readonly shared: LangiumSharedServices;
@@ -26,50 +31,42 @@ export class InvResultInlayHints implements InlayHintProvider {
     async getInlayHints(document: LangiumDocument, _params: InlayHintParams): Promise<InlayHint[] | undefined> {
         const enabled = (await this.shared.workspace.ConfigurationProvider.getConfiguration('inv', 'inlayHints'))?.enabled;
         if (enabled === false) return [];
-        const uri = document.uri.toString();
-        const text = document.textDocument.getText();
         const hints: InlayHint[] = [];
         for (const block of (document.parseResult.value as InvFile).elements) {
             if (!isInversion(block) && !isSynthesis(block)) continue;
-            const result = this.store.get(uri, block.name);
-            if (!result) continue;
-            const stale = ResultStore.isStale(result, text);
-            const add = (position: Position | undefined, label: string) => {
-                if (position) hints.push(hint(position, label, result, stale));
+            const latest = this.store.latest(block);
+            if (!latest) continue;
+            const { result, stale } = latest;
+            const add = (position: Position | undefined, label: string, tooltip: string) => {
+                if (position) hints.push(hint(position, label, tooltip, stale));
             };
-            const named = new Set<string>();
             for (const field of block.fields) {
+                const end = field.$cstNode?.range.end;
                 if (isTargetField(field)) {
-                    const reading = field.output.ref && targetReading(result, field.output.ref.name);
-                    if (reading) add(field.$cstNode?.range.end, describeTargetReading(reading));
+                    const reading = field.output?.ref && targetReading(result, field.output.ref.name);
+                    if (reading) add(end, describeTargetReading(reading), explainTarget(reading, result));
                 } else if (isBoundField(field)) {
-                    const readings = field.features.flatMap((f) => {
-                        const r = f.ref ? featureReading(result, f.ref.name) : null;
-                        if (r) named.add(r.feature);
-                        return r ? [describeFeature(r)] : [];
-                    });
-                    if (readings.length) add(field.$cstNode?.range.end, readings.join(', '));
+                    for (const feature of field.features) {
+                        const reading = feature.ref && isFree(result, feature.ref.name) ? featureReading(result, feature.ref.name) : null;
+                        if (reading) add(end, describeFeature(reading), explainFeature(reading, result));
+                    }
                 }
             }
-            const rest = freeFeatures(result).filter((f) => !named.has(f)).flatMap((f) => {
-                const r = featureReading(result, f);
-                return r ? [describeFeature(r)] : [];
-            });
-            const oracleLine = block.fields.find(isOracleRefField)?.$cstNode?.range.end;
-            if (rest.length) add(oracleLine, rest.join(', '));
         }
         return hints;
     }
 }
 
-function hint(position: Position, label: string, result: InvResult, stale: boolean): InlayHint {
+function isFree(result: InvResult, feature: string): boolean {
+    return result.summary.importance.some((i) => i.feature === feature);
+}
+
+function hint(position: Position, label: string, tooltip: string, stale: boolean): InlayHint {
     return {
         position,
         label: stale ? `${label} (stale)` : label,
         kind: InlayHintKind.Parameter,
         paddingLeft: true,
-        tooltip: stale
-            ? `From the last run of ${result.name}, on an earlier version of this file: rerun to update.`
-            : `From the last run of ${result.name} (${result.backend}, ${result.seconds.toFixed(1)} s, ${result.stoppedBecause}).`,
+        tooltip: { kind: 'markdown', value: stale ? tooltip + STALE_NOTE : tooltip },
     };
 }

@@ -1,16 +1,16 @@
 /**
  * A diagnostic on each target the last run did not meet (warning), from the stored result,
- * as long as that result belongs to the current text of the file (a stale result says
- * nothing about the edited file). The run manager revalidates the document when a run ends.
+ * as long as that result is not stale (what its run read, run-inputs.ts, has not changed:
+ * editing another block leaves it). The run manager revalidates the document when a run ends.
  */
-import { AstUtils, type ValidationAcceptor, type ValidationChecks } from 'langium';
+import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Synthesis } from '../../language/generated/ast.js';
 import { isTargetField } from '../../language/generated/ast.js';
 import { IssueCodes } from '../../language/issue-codes.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import { formatValue } from './result-text.js';
 import { targetReading } from './result-reading.js';
-import { ResultStore } from './result-store.js';
+import type { ResultStore } from './result-store.js';
 
 export function registerResultChecks(services: InvServerServices): void {
     const validator = services.validation.ResultValidator;
@@ -26,11 +26,11 @@ export class InvResultValidator {
     }
 
     checkRun(block: Inversion | Synthesis, accept: ValidationAcceptor): void {
-        const document = AstUtils.getDocument(block);
-        const result = this.store.get(document.uri.toString(), block.name);
-        if (!result || result.kind !== 'inversion' || ResultStore.isStale(result, document.textDocument.getText())) return;
+        const latest = this.store.latest(block);
+        if (!latest || latest.stale || latest.result.kind !== 'inversion') return;
+        const result = latest.result;
         for (const field of block.fields) {
-            if (!isTargetField(field) || !field.output.ref) continue;
+            if (!isTargetField(field) || !field.output?.ref) continue;
             const reading = targetReading(result, field.output.ref.name);
             if (!reading || reading.met !== false) continue;
             const tolerance = reading.target.tolerance ?? 0;

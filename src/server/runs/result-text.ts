@@ -31,3 +31,11 @@ export function formatValue(v: number): string {
     if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
     return Number(v.toPrecision(5)).toString();
 }
+
+/** A value in full where there is room for it (tooltips, hover, messages): seven significant digits. */
+export function formatFull(v: number): string {
+    if (!Number.isFinite(v)) return String(v);
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e9 || a < 1e-6)) return v.toExponential(6).replace(/\.?0+e/, 'e');
+    return Number(v.toPrecision(7)).toString();
+}

@@ -77,6 +77,11 @@ export class WorkerProcess {
         this.send({ type: 'start', job });
     }
 
+    /** The worker's process id (undefined when it could not be started). */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /** Asks the worker to stop and send its partial result; kills it if it has not exited after the grace period. */
     cancel(): void {
         if (this.child.exitCode !== null || this.child.signalCode !== null || this.cancelTimer) return;
