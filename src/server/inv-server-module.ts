@@ -11,8 +11,10 @@ import type { DeepPartial, Module } from 'langium';
 import type { DefaultSharedModuleContext, LangiumSharedServices } from 'langium/lsp';
 import type { Connection } from 'vscode-languageserver';
 import { createInvServices, type InvServices } from '../language/inv-module.js';
+import { InvConfigurationProvider } from './inv-configuration-provider.js';
 import { InvExecuteCommandHandler } from './runs/inv-execute-command-handler.js';
 import { InvLensRunState } from './runs/inv-lens-run-state.js';
+import { InvRunCodeActions } from './runs/inv-run-code-actions.js';
 import { InvResultHoverProvider } from './runs/inv-result-hover-provider.js';
 import { InvResultInlayHints } from './runs/inv-result-inlay-hints.js';
 import { InvResultValidator, registerResultChecks } from './runs/inv-result-validator.js';
@@ -46,10 +48,13 @@ export type InvServerAddedServices = {
 
 export type InvServerServices = InvServices & InvServerAddedServices;
 
-/** Shared services the server adds: the lens commands for any LSP editor. */
+/** Shared services the server adds or replaces: the lens commands for any LSP editor, registrations only where declared. */
 export const InvServerSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
     lsp: {
         ExecuteCommandHandler: (shared) => new InvExecuteCommandHandler(shared),
+    },
+    workspace: {
+        ConfigurationProvider: (shared) => new InvConfigurationProvider(shared),
     },
 };
 
@@ -68,6 +73,7 @@ export const InvServerModule: Module<InvServerServices, DeepPartial<InvServices>
         ResultValidator: (services) => new InvResultValidator(services),
     },
     lsp: {
+        CodeActionProvider: (services) => new InvRunCodeActions(services),
         InlayHintProvider: (services) => new InvResultInlayHints(services),
         HoverProvider: (services) => new InvResultHoverProvider(services),
     },

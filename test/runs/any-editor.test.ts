@@ -34,9 +34,12 @@ inversion Long {
 }
 `;
 
-/** What Neovim 0.10 declares that matters here: inlay hint refresh and work-done progress, no code lens refresh. */
+/**
+ * What Neovim 0.10 declares that matters here: configuration, inlay hint refresh and work-done
+ * progress; no code lens refresh, no dynamic registration.
+ */
 const NEOVIM_LIKE = {
-    workspace: { configuration: false, inlayHint: { refreshSupport: true }, executeCommand: { dynamicRegistration: false } },
+    workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false }, inlayHint: { refreshSupport: true }, executeCommand: { dynamicRegistration: false } },
     window: { workDoneProgress: true, showMessage: {} },
     textDocument: { codeLens: {}, inlayHint: {}, hover: { contentFormat: ['markdown', 'plaintext'] } },
 };
@@ -91,7 +94,8 @@ describe('a plain LSP client (inv lsp --stdio) runs the lens commands through wo
         const kinds = client.workDone.map((p) => p.value.kind);
         expect(kinds[0]).toBe('begin');
         expect(kinds.at(-1)).toBe('end');
-        expect(client.workDone[0]!.value).toMatchObject({ title: 'inv: Quick', cancellable: true });
+        expect(client.workDone[0]).toMatchObject({ token: `Quick · ${runId}`, value: { title: 'inv: Quick', cancellable: true } });
+        expect(client.workDone.at(-1)!.value.message).toBe(shown.message.slice('inv: Quick: '.length));
         const reports = client.workDone.filter((p) => p.value.kind === 'report');
         expect(reports.length).toBeGreaterThan(0);
         expect(reports.every((r) => /^step \d+\/200( · loss [0-9.e+-]+)?( · \d+ meet)?$/.test(r.value.message ?? ''))).toBe(true);
@@ -102,6 +106,8 @@ describe('a plain LSP client (inv lsp --stdio) runs the lens commands through wo
         expect(client.notified).toEqual([]);
         await client.until('the inlay hint refresh (declared)', () => client.serverRequests.includes('workspace/inlayHint/refresh'));
         expect(client.serverRequests).not.toContain('workspace/codeLens/refresh');
+        // Nor a dynamic registration (Langium asks every client for one of didChangeConfiguration).
+        expect(client.serverRequests).not.toContain('client/registerCapability');
 
         // The lenses, asked again (as an editor does on its next redraw), show the result.
         const summary = await lensOf('Quick', /meet/);
@@ -256,6 +262,54 @@ describe('inv.logLevel', () => {
             await client.until('the failure', () => client.notified.find((n) => n.runId === runId), 60_000);
             await client.until('the logged failure', () => client.logged.length > 0);
             expect(client.logged).toEqual([{ type: 1, message: expect.stringMatching(/^run-\d+: Quick failed: The engine worker exited with code 70/) }]);
+        } finally {
+            await client.stop();
+        }
+    });
+});
+
+describe('code actions carry the lens commands, for editors without code lenses (Helix, Emacs)', () => {
+    it('▶ Run NAME in a run block, ■ Cancel while it runs, ▶ Train in an oracle with data; none when only quick fixes are asked for', async () => {
+        const file = `oracle Fresh {
+  model "models/fresh/model.json"
+  data "data/poly4-train.csv"
+  inputs x1 in [0, 500], x2 in [0, 500], x3 in [0, 500], x4 in [0, 500]
+  outputs y
+}
+${FILE.slice(POLY4_ORACLE.length)}`;
+        const ws = paperWorkspace({ 'quick.inv': `${POLY4_ORACLE}${file}`, 'data/poly4-train.csv': 'x1,x2,x3,x4,y\n1,2,3,4,5\n' });
+        const uri = ws.uri('quick.inv');
+        const text = ws.text('quick.inv');
+        const client = await LspProcess.start({ workspace: ws.dir, args: [CLI, 'lsp', '--stdio'], capabilities: NEOVIM_LIKE, initializationOptions: { showsRuns: false } });
+        const actionsAt = async (needle: string, only?: string[]) => {
+            const line = lineOf(text, needle);
+            return (await client.rpc.sendRequest('textDocument/codeAction', {
+                textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 0 } },
+                context: { diagnostics: [], ...(only ? { only } : {}) },
+            })) as Array<{ title: string; kind: string; command: { command: string; arguments: unknown[] } }>;
+        };
+        try {
+            client.open(uri, text);
+            await client.diagnosticsOf(uri);
+            // On blank space inside the block, as on its first line.
+            expect(await actionsAt('  solutions 64')).toEqual([
+                { title: '▶ Run Long', kind: 'source.inv', command: { title: '▶ Run Long', command: Commands.run, arguments: [{ uri, name: 'Long' }] } },
+            ]);
+            expect((await actionsAt('oracle Fresh')).map((a) => a.command)).toEqual([{ title: '▶ Train Fresh', command: Commands.train, arguments: [{ uri, oracle: 'Fresh' }] }]);
+            expect(await actionsAt('oracle Poly4 {')).toEqual([]); // no data: nothing to train
+            expect(await actionsAt('  solutions 64', ['quickfix'])).toEqual([]);
+            expect((await actionsAt('  solutions 64', ['source'])).map((a) => a.title)).toEqual(['▶ Run Long']);
+
+            const { runId } = (await client.rpc.sendRequest('workspace/executeCommand', (await actionsAt('  solutions 64'))[0]!.command)) as { runId: string };
+            let action: { title: string; command: { command: string; arguments: unknown[] } } | undefined;
+            for (let i = 0; i < 100 && !action; i++) {
+                action = (await actionsAt('  solutions 64')).find((a) => /^■ Cancel Long \(step \d+\/200000/.test(a.title));
+                if (!action) await new Promise((r) => setTimeout(r, 200));
+            }
+            expect(action?.command).toEqual({ title: action!.title, command: Commands.cancel, arguments: [{ runId }] });
+            await client.rpc.sendRequest('workspace/executeCommand', action!.command);
+            await client.until('Long ended', () => client.shown.find((m) => m.message.startsWith('inv: Long: ')), 10_000);
+            expect((await actionsAt('  solutions 64')).map((a) => a.title)).toEqual(['▶ Run Long', 'Show the results of Long']);
         } finally {
             await client.stop();
         }

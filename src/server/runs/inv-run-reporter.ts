@@ -10,7 +10,10 @@
  * new diagnostics by push.
  */
 import type { LangiumSharedServices } from 'langium/lsp';
-import { CodeLensRefreshRequest, InlayHintRefreshRequest, MessageType, ShowMessageNotification, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import {
+    CodeLensRefreshRequest, InlayHintRefreshRequest, MessageType, ShowMessageNotification, WorkDoneProgress,
+    WorkDoneProgressCancelNotification, WorkDoneProgressCreateRequest,
+} from 'vscode-languageserver';
 import { describeProgress, progressPercent } from '../../engine/contract/progress-text.js';
 import { progressNotification, resultNotification, type RunFinished, type RunProgress } from '../../protocol.js';
 import type { InvServerServices } from '../inv-server-module.js';
@@ -34,7 +37,11 @@ export class InvRunReporter {
     private readonly shared: LangiumSharedServices;
     private readonly states: RunStates;
     private readonly pending = new Map<string, Pending>();
-    private readonly workDone = new Map<string, Promise<WorkDoneProgressServerReporter | null>>();
+    /** Per job, the token of its work-done progress once the client created it (null: it refused). */
+    private readonly workDone = new Map<string, Promise<string | null>>();
+    /** How to cancel the job a work-done progress token shows. */
+    private readonly cancels = new Map<string, () => void>();
+    private cancelHandler = false;
     private beat: NodeJS.Timeout | undefined;
     private lastBeat = 0;
     private lensesChanged = false;
@@ -55,15 +62,20 @@ export class InvRunReporter {
         return this.client;
     }
 
-    /** A job started: other editors get a work-done progress they can cancel. */
+    /**
+     * A job started: other editors get a work-done progress they can cancel. Its token names
+     * the job (`Quick · run-3`), since some editors (Helix) show the token with each report.
+     */
     started(job: ActiveJob, cancel: () => void): void {
         const connection = this.shared.lsp.Connection;
         if (!connection || this.client.showsRuns || !this.client.workDoneProgress) return;
-        const title = `inv: ${job.job === 'train' ? `training ${job.name}` : job.name}`;
-        this.workDone.set(job.runId, connection.window.createWorkDoneProgress().then((reporter) => {
-            reporter.begin(title, 0, 'starting…', true);
-            reporter.token.onCancellationRequested(cancel);
-            return reporter;
+        const what = job.job === 'train' ? `training ${job.name}` : job.name;
+        const token = `${what} · ${job.runId}`;
+        this.listenForCancel();
+        this.cancels.set(token, cancel);
+        this.workDone.set(job.runId, connection.sendRequest(WorkDoneProgressCreateRequest.type, { token }).then(() => {
+            void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'begin', title: `inv: ${what}`, message: 'starting…', percentage: 0, cancellable: true });
+            return token;
         }, () => null));
     }
 
@@ -84,9 +96,12 @@ export class InvRunReporter {
         const held = this.pending.get(job.runId);
         if (held) this.publishOne(held);
         const connection = this.shared.lsp.Connection;
-        const reporter = await this.workDone.get(job.runId);
+        const token = await this.workDone.get(job.runId);
         this.workDone.delete(job.runId);
-        reporter?.done();
+        if (token !== undefined && token !== null) {
+            this.cancels.delete(token);
+            void connection?.sendProgress(WorkDoneProgress.type, token, { kind: 'end', message: finished.error ? 'failed' : finished.summary ?? undefined });
+        }
         if (!connection) return;
         if (this.client.showsRuns) {
             await connection.sendNotification(resultNotification, finished);
@@ -139,7 +154,25 @@ export class InvRunReporter {
         if (this.client.showsRuns) {
             void this.shared.lsp.Connection?.sendNotification(progressNotification, snapshot);
         } else {
-            void this.workDone.get(job.runId)?.then((reporter) => reporter?.report(progressPercent(snapshot), describeProgress(snapshot)));
+            void this.workDone.get(job.runId)?.then((token) => {
+                if (token !== null) {
+                    void this.shared.lsp.Connection?.sendProgress(WorkDoneProgress.type, token, {
+                        kind: 'report', message: describeProgress(snapshot), percentage: Math.floor(progressPercent(snapshot)),
+                    });
+                }
+            });
         }
+    }
+
+    /**
+     * `window/workDoneProgress/cancel` for the tokens above. (vscode-languageserver's own handler,
+     * which this replaces, serves only the progress reporters it creates, which inv does not use.)
+     */
+    private listenForCancel(): void {
+        if (this.cancelHandler) return;
+        this.cancelHandler = true;
+        this.shared.lsp.Connection?.onNotification(WorkDoneProgressCancelNotification.type, ({ token }) => {
+            this.cancels.get(String(token))?.();
+        });
     }
 }
