@@ -105,11 +105,15 @@ describe('runs through the language server', () => {
         const atTarget = hints.filter((h) => h.position.line === target.line);
         expect(atTarget.map((h) => h.label)).toEqual([expect.stringMatching(/^→ y = [0-9.]+ · miss [0-9.e+-]+ [✓✗]$/)]);
         expect(atTarget[0]!.tooltip.value).toMatch(/^\*\*y\*\*: = 1900 \(tolerance 5\)\n\nbest solution: [0-9.]+, miss [0-9.e-]+ — (met|not met)\n\n\d+\/32 solutions meet/);
+        // One hint right after each bounded feature's name.
         const bound = positionOf(QUICK, 'bound x1, x2 in [0, 500]');
         const atBound = hints.filter((h) => h.position.line === bound.line);
         expect(atBound.map((h) => h.label)).toEqual([
-            expect.stringMatching(/^x1 = [0-9.e+-]+ · spread [0-9.e+-]+$/),
-            expect.stringMatching(/^x2 = [0-9.e+-]+ · spread [0-9.e+-]+$/),
+            expect.stringMatching(/^= [0-9.e+-]+ · spread [0-9.e+-]+$/),
+            expect.stringMatching(/^= [0-9.e+-]+ · spread [0-9.e+-]+$/),
+        ]);
+        expect(atBound.map((h) => (h as unknown as { position: { character: number } }).position.character)).toEqual([
+            positionOf(QUICK, 'x1, x2 in [0, 500]', 2).character, positionOf(QUICK, 'x2 in [0, 500]', 2).character,
         ]);
         expect(atBound[0]!.tooltip.value).toMatch(/^\*\*x1\*\* = [0-9.]+ in the best of 32 solutions\n\nspread [0-9.e-]+ \(standard deviation \/ bound width\): importance rank [123] of 3/);
         // Each fits in VS Code's 43 characters; x3, named nowhere, is on the lens, not on the oracle line.

@@ -1,8 +1,8 @@
 /**
  * Inline results after a run, each value where it is named and short enough to be read whole
  * (VS Code cuts a hint at about 43 characters): at the end of each `target` line the achieved
- * output and its miss, and at the end of each `bound` line one hint per feature it names with
- * its best value and spread. Free features no `bound` names have no line of their own: the
+ * output and its miss, and in each `bound` line right after each feature's name its best value
+ * and spread (`bound x1 = 458.42 · spread 0.19, x2 = …`). Free features no `bound` names have no line of their own: the
  * summary lens above the block shows them all. Each hint's tooltip has the full figures. A
  * result whose run read something that has changed since is marked stale.
  * `inv.inlayHints.enabled: false` hides them.
@@ -15,7 +15,7 @@ import type { InvFile } from '../../language/generated/ast.js';
 import { isBoundField, isInversion, isSynthesis, isTargetField } from '../../language/generated/ast.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import type { ResultStore } from './result-store.js';
-import { describeFeature, describeTargetReading, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
+import { describeFeatureValue, describeTargetReading, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
 
 const STALE_NOTE = '\n\n*Stale*: what this run read (its block, oracle, constraints or files) has changed since; rerun to update.';
 
@@ -46,9 +46,10 @@ export class InvResultInlayHints implements InlayHintProvider {
                     const reading = field.output?.ref && targetReading(result, field.output.ref.name);
                     if (reading) add(end, describeTargetReading(reading), explainTarget(reading, result));
                 } else if (isBoundField(field)) {
+                    // Right after each name: one short hint each, which no editor runs together.
                     for (const feature of field.features) {
                         const reading = feature.ref && isFree(result, feature.ref.name) ? featureReading(result, feature.ref.name) : null;
-                        if (reading) add(end, describeFeature(reading), explainFeature(reading, result));
+                        if (reading) add(feature.$refNode?.range.end, describeFeatureValue(reading), explainFeature(reading, result));
                     }
                 }
             }

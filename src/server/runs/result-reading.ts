@@ -46,8 +46,9 @@ export function targetReading(result: InvResult, output: string): TargetReading 
     return { target, achieved, miss, met: withinTolerance(target, miss) };
 }
 
-export function describeFeature(r: FeatureReading): string {
-    return `${r.feature} = ${formatValue(r.best)}${r.spread !== null ? ` · spread ${formatSpread(r.spread)}` : ''}`;
+/** The hint after a feature's name: `= 391.32 · spread 0.19`. */
+export function describeFeatureValue(r: FeatureReading): string {
+    return `= ${formatValue(r.best)}${r.spread !== null ? ` · spread ${formatSpread(r.spread)}` : ''}`;
 }
 
 export function describeTargetReading(r: TargetReading): string {
