@@ -8,3 +8,7 @@ export { tf } from '../src/engine/backend/tf.js';
 export { loadInvDocuments } from '../src/cli/document.js';
 export { runBlocks, toOracleSpec, toRunSpec } from '../src/language/to-spec.js';
 export { isOracle } from '../src/language/generated/ast.js';
+// Imported models (bench/import-bench.mjs): loading and summarising, and the tests' ONNX writer.
+export { loadImportedModel } from '../src/engine/oracle/imported-model.js';
+export { readModelSummary } from '../src/engine/contract/model-summary.js';
+export { mlpBytes } from '../test/engine/imported-models/onnx-writer.js';

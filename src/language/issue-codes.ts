@@ -23,6 +23,8 @@ export namespace IssueCodes {
     export const ModelMissing = 'model-missing';
     export const NotTrained = 'not-trained';
     export const ModelUnreadable = 'model-unreadable';
+    /** An ONNX or Keras model that uses an operator or layer inv does not import (LANGUAGE.md, "Models from elsewhere"). */
+    export const ModelUnsupported = 'model-unsupported';
     export const InputCount = 'input-count';
     export const OutputCount = 'output-count';
     export const DataMissing = 'data-missing';

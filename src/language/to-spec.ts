@@ -13,7 +13,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
 import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
-import { summariseModelJson } from '../engine/contract/model-summary.js';
+import { summariseModelBytes, summariseModelJson } from '../engine/contract/model-summary.js';
+import { importedFormatOf } from '../engine/contract/imported-model-summary.js';
 import type {
     Activation,
     BackendChoice,
@@ -169,7 +170,7 @@ function commonSpec(block: RunBlock, documentPath: string, text: string, opts: T
     return {
         oracleNode,
         recorded,
-        classifier: oracleClassify(oracleNode) !== undefined,
+        classifier: oracleClassify(oracleNode) !== undefined || givesProbabilities(oracle.modelPath),
         blockTolerance: numberValue(block, 'tolerance'),
         common: {
             name: block.name,
@@ -359,6 +360,7 @@ function refName(ref: { ref?: { name: string }; $refText: string }, node: AstNod
  * recorded domain". Synchronous, JSON only (never TF.js), so the translation stays a plain function.
  */
 function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
+    if (importedFormatOf(modelPath)) return null; // ONNX and Keras models record none
     let text: string;
     try {
         text = readFileSync(modelPath, 'utf8');
@@ -367,6 +369,17 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
     }
     const summary = summariseModelJson(text, null);
     return summary.ok ? summary.metadata : null;
+}
+
+/** An ONNX or Keras classifier (a softmax head, scikit-learn's probabilities): its targets are probabilities. */
+function givesProbabilities(modelPath: string): boolean {
+    if (!importedFormatOf(modelPath)) return false;
+    try {
+        const summary = summariseModelBytes(modelPath, readFileSync(modelPath));
+        return summary.ok && summary.imported?.probabilities === true;
+    } catch {
+        return false;
+    }
 }
 
 function absolute(base: string, path: string): string {

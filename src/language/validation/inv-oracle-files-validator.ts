@@ -20,6 +20,7 @@ import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
 import type { InvServices } from '../inv-module.js';
 import { LABEL_ROW_CAP, type OracleFiles } from '../oracle-files.js';
+import { importedFormatOf } from '../../engine/contract/imported-model-summary.js';
 import { reportIssue } from './report-issue.js';
 
 export class InvOracleFilesValidator {
@@ -37,15 +38,22 @@ export class InvOracleFilesValidator {
         const summary = await this.files.modelSummary(path);
         if (!summary.ok) {
             if (summary.kind === 'missing') {
-                if (oracleDataField(oracle)) {
+                // `inv train` writes TF.js models only: an ONNX or Keras model cannot be trained here.
+                if (oracleDataField(oracle) && !importedFormatOf(path)) {
                     reportIssue(accept, 'warning', IssueCodes.NotTrained,
                         `oracle ${oracle.name} is not trained yet: ${field.path} does not exist; \`inv train\` (or ▶ Train) writes it from its data`,
                         { node: field, property: 'path' });
                 } else {
+                    const remedy = importedFormatOf(path)
+                        ? 'inv reads ONNX and Keras models as they are and trains only TF.js models (a model.json path)'
+                        : 'give the oracle `data` to train one';
                     reportIssue(accept, 'error', IssueCodes.ModelMissing,
-                        `model file not found: ${field.path} (paths are relative to this file); give the oracle \`data\` to train one`,
+                        `model file not found: ${field.path} (paths are relative to this file); ${remedy}`,
                         { node: field, property: 'path' });
                 }
+            } else if (summary.kind === 'unsupported') {
+                reportIssue(accept, 'error', IssueCodes.ModelUnsupported, `cannot use ${field.path}: ${summary.reason}`,
+                    { node: field, property: 'path' });
             } else {
                 reportIssue(accept, 'error', IssueCodes.ModelUnreadable, `cannot use ${field.path}: ${summary.reason}`,
                     { node: field, property: 'path' });
