@@ -113,7 +113,7 @@ describe('runs through the language server', () => {
             expect.stringMatching(/^= [0-9.e+-]+ · spread [0-9.e+-]+$/),
         ]);
         expect(atBound.map((h) => (h as unknown as { position: { character: number } }).position.character)).toEqual([
-            positionOf(QUICK, 'x1, x2 in [0, 500]', 2).character, positionOf(QUICK, 'x2 in [0, 500]', 2).character,
+            positionOf(QUICK, 'x1, x2 in [0, 500]', 2).character, positionOf(QUICK, 'x1, x2 in [0, 500]', 6).character,
         ]);
         expect(atBound[0]!.tooltip.value).toMatch(/^\*\*x1\*\* = [0-9.]+ in the best of 32 solutions\n\nspread [0-9.e-]+ \(standard deviation \/ bound width\): importance rank [123] of 3/);
         // Each fits in VS Code's 43 characters; x3, named nowhere, is on the lens, not on the oracle line.

@@ -150,7 +150,7 @@ describe('results panel', () => {
         expect(await text('.live')).toContain('Running Exp1');
         // The words of the lens and the status bar (one format everywhere).
         expect(await text('.live')).toContain(describeProgress(progress(1000)));
-        expect(await text('.live')).toContain('step 1000/3000 · loss 45 · 50 meet');
+        expect(await text('.live')).toContain('step 1000/3000 · loss 45.4 · 50 meet');
         // A first run: nothing says "No results yet" under "Running…".
         expect(await text('.run-header')).not.toContain('No results yet');
         const inkLive = await panel.canvasInk('.loss-chart');

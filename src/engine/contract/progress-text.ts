@@ -1,9 +1,10 @@
 /**
  * How a run's progress reads, in one format for every surface that shows it: the `■ Cancel`
  * lens, the status item and the notification, the results panel, and the work-done progress
- * other LSP editors show (`step 1200/3000 · loss 3.1e-4 · 12 meet`). Plain data in, text out;
- * the webview imports it too.
+ * other LSP editors show (`step 1200/3000 · loss 3.1e-4 · 12 meet`; numbers in the one format,
+ * number-format.ts). Plain data in, text out; the webview imports it too.
  */
+import { formatLoss } from './number-format.js';
 
 /** What a progress report says (the engine worker's `WorkerProgress`, the protocol's `RunProgress`). */
 export interface ProgressFacts {
@@ -27,13 +28,4 @@ export function describeProgress(p: ProgressFacts): string {
 /** Share of the job done, 0–100 (for progress bars). */
 export function progressPercent(p: ProgressFacts): number {
     return p.steps > 0 ? Math.min(100, Math.max(0, (100 * p.step) / p.steps)) : 0;
-}
-
-/** A loss moves over orders of magnitude while it trains: two significant digits say where it is. */
-export function formatLoss(v: number): string {
-    if (!Number.isFinite(v)) return String(v);
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-2 || a >= 1e4)) return v.toExponential(1).replace('e+', 'e');
-    if (a >= 100) return String(Math.round(v));
-    return String(Number(v.toPrecision(2)));
 }

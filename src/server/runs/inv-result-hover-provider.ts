@@ -7,7 +7,7 @@ import { AstUtils, type AstNode } from 'langium';
 import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../../language/generated/ast.js';
 import { runOracle } from '../../language/ast-fields.js';
 import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
-import { formatSpread, formatValue } from './result-text.js';
+import { formatSpread, formatValue } from '../../engine/contract/number-format.js';
 import { featureReading } from './result-reading.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import type { ResultStore } from './result-store.js';

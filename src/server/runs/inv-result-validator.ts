@@ -8,7 +8,7 @@ import type { InvAstType, Inversion, Synthesis } from '../../language/generated/
 import { isTargetField } from '../../language/generated/ast.js';
 import { IssueCodes } from '../../language/issue-codes.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { formatValue } from './result-text.js';
+import { formatMiss, formatValue } from '../../engine/contract/number-format.js';
 import { targetReading } from './result-reading.js';
 import type { ResultStore } from './result-store.js';
 
@@ -37,7 +37,7 @@ export class InvResultValidator {
             accept(
                 'warning',
                 `Target not met by the last run: the best ${reading.target.output} is ${formatValue(reading.achieved)}, ` +
-                    `a miss of ${formatValue(reading.miss ?? NaN)} (tolerance ${formatValue(tolerance)}; ${result.summary.meeting}/${result.solutions.length} solutions meet). ` +
+                    `a miss of ${formatMiss(reading.miss)} (tolerance ${formatValue(tolerance)}; ${result.summary.meeting}/${result.solutions.length} solutions meet). ` +
                     'The bounds or fixed values may not allow it; widen them, or run longer.',
                 { node: field, code: IssueCodes.TargetNotMet },
             );

@@ -13,6 +13,7 @@ import type { LangiumDocument } from 'langium';
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
 import { ResponseError } from 'vscode-languageserver';
+import { formatMiss, formatSeconds } from '../../engine/contract/number-format.js';
 import type { WorkerJob, WorkerProgress } from '../../engine/contract/worker-protocol.js';
 import type { InvInitializationOptions, RunFinished, RunProgress, RunStarted, RunTarget, TrainTarget } from '../../protocol.js';
 import {
@@ -193,10 +194,10 @@ export class InvRunManager {
             finished.summary = resultSummary(outcome.result);
         } else if (outcome.kind === 'trained') {
             const s = outcome.summary;
-            const rmse = Object.entries(s.testRmse).map(([k, v]) => `${k} = ${v.toPrecision(3)}`).join(', ');
+            const rmse = Object.entries(s.testRmse).map(([k, v]) => `${k} = ${formatMiss(v)}`).join(', ');
             finished.summary = s.cancelled
                 ? `Training ${s.oracle} was cancelled after ${s.epochs} epochs; the model was not written.`
-                : `Trained ${s.oracle}: test RMSE ${rmse || 'n/a'} (${s.epochs} epochs, ${s.seconds.toFixed(1)} s, ${s.backend}).`;
+                : `Trained ${s.oracle}: test RMSE ${rmse || 'n/a'} (${s.epochs} epochs, ${formatSeconds(s.seconds)}, ${s.backend}).`;
         } else {
             finished.error = outcome.message;
         }

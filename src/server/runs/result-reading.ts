@@ -5,7 +5,8 @@
  */
 import type { InvResult, ResultTarget } from '../../engine/contract/results.js';
 import { missOf, withinTolerance } from '../../engine/contract/target-miss.js';
-import { formatFull, formatSpread, formatValue, resultSummary } from './result-text.js';
+import { formatCount, formatMiss, formatSeconds, formatSpread, formatValue } from '../../engine/contract/number-format.js';
+import { resultSummary } from './result-text.js';
 
 export interface FeatureReading {
     feature: string;
@@ -52,15 +53,15 @@ export function describeFeatureValue(r: FeatureReading): string {
 }
 
 export function describeTargetReading(r: TargetReading): string {
-    const miss = r.miss === null ? '' : r.met ? ` · miss ${formatValue(r.miss)} ✓` : ` · miss ${formatValue(r.miss)} ✗`;
+    const miss = r.miss === null ? '' : ` · miss ${formatMiss(r.miss)} ${r.met ? '✓' : '✗'}`;
     return `→ ${r.target.output} = ${formatValue(r.achieved)}${miss}`;
 }
 
 /** A hint's tooltip for a feature: every figure in full, and where it comes from. */
 export function explainFeature(r: FeatureReading, result: InvResult): string {
-    const lines = [`**${r.feature}** = ${formatFull(r.best)} in the best of ${result.solutions.length} solutions`];
+    const lines = [`**${r.feature}** = ${formatValue(r.best)} in the best of ${result.solutions.length} solutions`];
     if (r.spread !== null) {
-        lines.push(`spread ${formatFull(r.spread)} (standard deviation / bound width)${r.rank !== null ? `: importance rank ${r.rank} of ${r.ranked} (least spread = most important)` : ''}`);
+        lines.push(`spread ${formatSpread(r.spread)} (standard deviation / bound width)${r.rank !== null ? `: importance rank ${r.rank} of ${r.ranked} (least spread = most important)` : ''}`);
     }
     lines.push(fromRun(result));
     return lines.join('\n\n');
@@ -68,10 +69,10 @@ export function explainFeature(r: FeatureReading, result: InvResult): string {
 
 /** A hint's tooltip for a target: the goal, what the best solution achieved, how many meet. */
 export function explainTarget(r: TargetReading, result: InvResult): string {
-    const lines = [`**${r.target.output}**: ${describeGoal(r.target)}${r.target.tolerance !== null ? ` (tolerance ${formatFull(r.target.tolerance)})` : ''}`];
+    const lines = [`**${r.target.output}**: ${describeGoal(r.target)}${r.target.tolerance !== null ? ` (tolerance ${formatValue(r.target.tolerance)})` : ''}`];
     const verdict = r.met === null ? '' : r.met ? ' — met' : ' — not met';
-    lines.push(`best solution: ${formatFull(r.achieved)}${r.miss !== null ? `, miss ${formatFull(r.miss)}` : ''}${verdict}`);
-    lines.push(`${result.summary.meeting}/${result.solutions.length} solutions meet every target`);
+    lines.push(`best solution: ${formatValue(r.achieved)}${r.miss !== null ? `, miss ${formatMiss(r.miss)}` : ''}${verdict}`);
+    lines.push(`${formatCount(result.summary.meeting)}/${formatCount(result.solutions.length)} solutions meet every target`);
     lines.push(fromRun(result));
     return lines.join('\n\n');
 }
@@ -79,17 +80,17 @@ export function explainTarget(r: TargetReading, result: InvResult): string {
 /** `= 1900`, `in [10, 20]`, `>= 0.9`, `maximize`. */
 export function describeGoal(t: ResultTarget): string {
     switch (t.kind) {
-        case 'equal': return `= ${formatFull(t.value ?? NaN)}`;
-        case 'range': return `in [${formatFull(t.low ?? NaN)}, ${formatFull(t.high ?? NaN)}]`;
-        case 'atLeast': return `>= ${formatFull(t.value ?? NaN)}`;
-        case 'atMost': return `<= ${formatFull(t.value ?? NaN)}`;
-        case 'distribution': return t.low !== null && t.high !== null ? `in [${formatFull(t.low)}, ${formatFull(t.high)}] (each row its own)` : 'like the reference (each row its own)';
+        case 'equal': return `= ${formatValue(t.value ?? NaN)}`;
+        case 'range': return `in [${formatValue(t.low ?? NaN)}, ${formatValue(t.high ?? NaN)}]`;
+        case 'atLeast': return `>= ${formatValue(t.value ?? NaN)}`;
+        case 'atMost': return `<= ${formatValue(t.value ?? NaN)}`;
+        case 'distribution': return t.low !== null && t.high !== null ? `in [${formatValue(t.low)}, ${formatValue(t.high)}] (each row its own)` : 'like the reference (each row its own)';
         default: return t.kind;
     }
 }
 
 function fromRun(result: InvResult): string {
-    return `From the last run of ${result.name} (${result.backend}, ${result.seconds.toFixed(1)} s, stopped: ${result.stoppedBecause}).`;
+    return `From the last run of ${result.name} (${result.backend}, ${formatSeconds(result.seconds)}, stopped: ${result.stoppedBecause}).`;
 }
 
 /** The best solution's free features in one line, for the lens that has room for all: `best x1 = 391.32 · x2 = 482.3`. */
@@ -108,12 +109,12 @@ export function resultDetails(result: InvResult): string[] {
     const free = new Set(freeFeatures(result));
     const lines = [`${result.name}: ${resultSummary(result)}`];
     if (best) {
-        lines.push(`best: ${Object.entries(best.inputs).map(([k, v]) => `${k} = ${formatFull(v)}${free.has(k) ? '' : ' (fixed)'}`).join(', ')}`);
+        lines.push(`best: ${Object.entries(best.inputs).map(([k, v]) => `${k} = ${formatValue(v)}${free.has(k) ? '' : ' (fixed)'}`).join(', ')}`);
         for (const target of result.targets) {
             const reading = targetReading(result, target.output);
             if (!reading) continue;
-            const miss = reading.miss === null ? '' : `, miss ${formatFull(reading.miss)}${reading.met === null ? '' : reading.met ? ' ✓' : ' ✗'}`;
-            lines.push(`→ ${target.output} = ${formatFull(reading.achieved)} (target ${describeGoal(target)}${miss})`);
+            const miss = reading.miss === null ? '' : `, miss ${formatMiss(reading.miss)}${reading.met === null ? '' : reading.met ? ' ✓' : ' ✗'}`;
+            lines.push(`→ ${target.output} = ${formatValue(reading.achieved)} (target ${describeGoal(target)}${miss})`);
         }
     }
     const ranked = [...result.summary.importance].sort((a, b) => a.rank - b.rank);
