@@ -129,6 +129,18 @@ describe('runs through the language server', () => {
         expect(best.command.tooltip).toMatch(/^Quick: .*\nbest: x1 = [0-9.]+, x2 = [0-9.]+, x3 = [0-9.]+, x4 = 10 \(fixed\)\n→ y = [0-9.]+ \(target = 1900, miss [0-9.e-]+ [✓✗]\)\nspread, most important first: /);
     });
 
+    it('hover: on the block, everything its last run found; on a feature, one row per run, in a table', async () => {
+        const hover = async (needle: string, offset: number) =>
+            ((await server.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(QUICK, needle, offset) })) as { contents: { value: string } }).contents.value;
+        const block = (await hover('inversion Quick', 12)).split('\n\n');
+        expect(block[0]).toBe('**inversion Quick** on oracle Poly4 — method generator');
+        expect(block).toContainEqual(expect.stringMatching(/^\*\*last run\*\*: [✓⚠] y = [0-9.]+ · \d+\/32 meet · /));
+        expect(block).toContainEqual(expect.stringMatching(/^\| input \| best \| spread \|\n\|---\|---\|---\|\n\| `x1` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x2` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x3` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x4` \| 10 \| fixed \|$/));
+        expect(block).toContainEqual(expect.stringMatching(/^\| output \| best \| target \| miss \|\n\|---\|---\|---\|---\|\n\| `y` \| [0-9.]+ \| = 1900 \| [0-9.e-]+ [✓✗] \|$/));
+        const feature = (await hover('inputs x1', 7)).split('\n\n');
+        expect(feature.at(-1)).toMatch(/^\| last run of \| best \| spread \| meet \|\n\|---\|---\|---\|---\|\n\| \*\*Quick\*\* \| [0-9.]+ \| [0-9.e-]+ \| \d+\/32 \|$/);
+    });
+
     it('completion and hover answer while a run is going, and cancel keeps the partial result within a second', async () => {
         const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Long' });
         await server.until('Long progress', () => server.progress.some((p) => p.runId === runId && p.step > 0), 60_000);
