@@ -10,13 +10,22 @@
 //   bash test/e2e/setup.sh && node test/e2e/run.mjs [--no-package]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, codeServerHome, E2E, installExtension, REPO, startCodeServer } from './code-server.mjs';
 import { makeWorkspace } from './workspace.mjs';
 
 const OUT = join(REPO, 'test-output/e2e');
 mkdirSync(OUT, { recursive: true });
+// The README's pictures of the editor (docs/images/editor-*.png): written by each run to
+// test-output/e2e/; `--screenshots DIR` also writes them to DIR (e.g. docs/images, to commit).
+const shotsArg = process.argv.indexOf('--screenshots');
+const SHOTS = shotsArg > 0 ? resolve(process.argv[shotsArg + 1]) : null;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+async function readmeShot(target, name) {
+    await target.screenshot({ path: join(OUT, name) });
+    if (SHOTS) copyFileSync(join(OUT, name), join(SHOTS, name));
+}
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const results = [];
@@ -101,9 +110,27 @@ try {
         if (!(await notification.locator('.monaco-button', { hasText: 'Cancel' }).count())) throw new Error('the progress notification has no Cancel button');
         log('notification:', JSON.stringify((await notification.innerText()).replace(/\s+/g, ' ')));
         log('running:', JSON.stringify(await cancel.textContent()), '| status:', JSON.stringify((await status.innerText()).trim()));
-        await page.screenshot({ path: join(OUT, 'running.png') });
+        await readmeShot(page, 'editor-running.png');
         await page.keyboard.press('Escape');   // close the notification centre
         await page.locator('.tab', { hasText: 'paper.inv' }).first().click();
+        // One progress state in one format: lens, status item, notification and panel show the
+        // same published snapshot (the lens may lag by one 400 ms beat while VS Code redraws it).
+        const progressOf = (text) => (/step \d+\/3000(?: · loss [^ ]+)?(?: · \d+ meet)?/.exec(text ?? '') ?? [''])[0];
+        const samples = [];
+        for (let i = 0; i < 60 && !samples.some((p) => p.lens && p.lens === p.status); i++) {
+            const [lensText, statusText] = await Promise.all([cancel.textContent().catch(() => ''), status.innerText().catch(() => '')]);
+            samples.push({ lens: progressOf(lensText), status: progressOf(statusText) });
+            await page.waitForTimeout(150);
+        }
+        log('lens | status samples:', JSON.stringify(samples.slice(-3)));
+        if (!samples.some((p) => p.lens && p.lens === p.status)) throw new Error('the lens never showed what the status item showed');
+        if (!samples.every((p) => / · loss [^ ]+ · \d+ meet$/.test(p.lens) || !p.lens.includes('loss'))) throw new Error(`the lens's progress lacks the meet count: ${samples.at(-1).lens}`);
+        const panelFrame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        const live = ((await panelFrame.locator('.live').innerText({ timeout: 30000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+        const header = ((await panelFrame.locator('.run-header').innerText({ timeout: 5000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+        log('panel while running:', JSON.stringify(live.slice(0, 160)));
+        if (!/Running Exp1 · step \d+\/3000 · loss [^ ]+ · \d+ meet/.test(live)) throw new Error(`the panel's progress is not in the lens's words: ${live}`);
+        if (/No results yet/.test(header)) throw new Error('the panel says "No results yet" under "Running…"');
         await cancel.click();
         const cancelled = page.locator('.codelens-decoration a', { hasText: /^■ .* meet · .*cancelled/ }).first();
         await cancelled.waitFor({ timeout: 30000 });
@@ -144,12 +171,93 @@ try {
             text = (await lines.innerText()).replace(/\u00a0/g, ' ');
             if (!/→ y = /.test(text)) await page.waitForTimeout(500);
         }
-        const hintLines = text.split('\n').filter((l) => /→ y = | · spread /.test(l));
+        const hintLines = text.split('\n').filter((l) => /→ y = |bound x1/.test(l));
         log('editor lines with inlay hints:', JSON.stringify(hintLines));
         if (!hintLines.some((l) => /→ y = /.test(l))) throw new Error('no inlay hint with the achieved y');
+        // Each value where it is named, whole: no hint is cut short.
+        const bound = hintLines.find((l) => l.includes('bound x1'));
+        if (!/bound x1 ?= [0-9.e+-]+, x2 ?= [0-9.e+-]+ in \[0, 500\]/.test(bound ?? '')) throw new Error(`the bound line does not show each feature's value: ${bound}`);
+        if (hintLines.some((l) => l.includes('…'))) throw new Error('an inlay hint is cut short');
+        const best = page.locator('.codelens-decoration a', { hasText: /^best x1 = / }).first();
+        await best.waitFor({ timeout: 10000 });
+        log('best lens:', JSON.stringify(await best.textContent()));
+        if (!/^best x1 = [0-9.e+-]+ · x2 = [0-9.e+-]+ · x3 = [0-9.e+-]+$/.test((await best.textContent()) ?? '')) throw new Error('the best lens does not list every free feature');
+        await page.mouse.move(0, 0);
         await page.waitForTimeout(500);
-        await page.screenshot({ path: join(OUT, 'run-quick.png') });
-        log('screenshot', join(OUT, 'run-quick.png'));
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-results.png');
+    });
+
+    await check("a hint's tooltip has its figures in full; the block's hover has everything the run found", async () => {
+        // The editor writes spaces as U+00A0: match with \s.
+        const hint = page.locator('.view-lines').getByText(/→\sy\s=\s/).last();
+        await hint.hover();
+        const tooltip = page.locator('.monaco-hover:visible', { hasText: 'solutions meet every target' }).first();
+        await tooltip.waitFor({ timeout: 15000 });
+        log('hint tooltip:', JSON.stringify((await tooltip.innerText()).replace(/\s+/g, ' ').slice(0, 160)));
+        await page.mouse.move(0, 0);
+        await page.keyboard.press('Escape');
+        const name = page.locator('.view-lines').getByText(/^Quick$/).first();
+        await name.hover();
+        const hover = page.locator('.monaco-hover:visible', { hasText: 'last run' }).first();
+        await hover.waitFor({ timeout: 15000 });
+        const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
+        log('block hover:', JSON.stringify(hoverText.slice(0, 200)));
+        if (!/input best spread x1 [0-9.]+ [0-9.e-]+ x2 [0-9.]+ [0-9.e-]+ x3 [0-9.]+ [0-9.e-]+ x4 10 fixed/.test(hoverText)) throw new Error('the hover lacks the best solution');
+        await page.waitForTimeout(300);
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-hover.png');
+        await page.mouse.move(0, 0);
+        await page.keyboard.press('Escape');
+    });
+
+    await check('completion offers the fields the block may still have, and inputs with their domain', async () => {
+        const seed = page.locator('.view-line', { hasText: /seed\s7/ }).first();
+        await seed.click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Control+Space');
+        const widget = page.locator('.suggest-widget.visible').first();
+        await widget.waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+        log('completion in Quick:', JSON.stringify(labels));
+        for (const present of ['seed', 'solutions', 'steps', 'oracle']) if (labels.includes(present)) throw new Error(`offers ${present}, which Quick already has`);
+        for (const wanted of ['tolerance', 'stop outside bounds', 'method']) if (!labels.includes(wanted)) throw new Error(`does not offer ${wanted}`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('bound ');
+        await page.keyboard.press('Control+Space');
+        await widget.waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        const row = widget.locator('.monaco-list-row', { hasText: 'x3' }).first();
+        const detail = ((await row.innerText()) ?? '').replace(/\s+/g, ' ');
+        log('completion after bound:', JSON.stringify(detail));
+        if (!/x3 input in \[0, 500\]/.test(detail)) throw new Error('x3 does not show its domain');
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-completion.png');
+        await page.keyboard.press('Escape');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Z');
+        await page.keyboard.press('Control+S');
+    });
+
+    await check("the language server's output says what ran, once per click", async () => {
+        await page.keyboard.press('Control+Shift+P');
+        await page.keyboard.type('inv: Show Language Server Output');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Language Server Output' }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press('Enter');
+        const output = page.locator('.part.panel .monaco-editor .view-lines').first();
+        await output.waitFor({ timeout: 15000 });
+        let text = '';
+        for (let i = 0; i < 20 && !/Quick ended/.test(text); i++) {
+            text = (await output.innerText()).replace(/\u00a0/g, ' ');
+            if (!/Quick ended/.test(text)) await page.waitForTimeout(500);
+        }
+        // The output view wraps long lines: read it as one text, an entry per timestamp.
+        const entries = text.replace(/\s+/g, ' ').split(/(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/).filter((l) => /run-\d+/.test(l));
+        log('server output:', JSON.stringify(entries.slice(0, 8)));
+        if (!entries.some((l) => /run-\d+: inversion Exp1 of paper\.inv \(generator, 256 solutions, 3000 steps, seed 7, backend auto\) started\./.test(l))) throw new Error('no log of the Exp1 run');
+        if (!entries.some((l) => /engine worker started \(process \d+\)/.test(l))) throw new Error('no log of the engine worker');
+        // One click, one run: the client does not also run the server's command.
+        if (entries.filter((l) => /inversion Quick of quick\.inv .* started/.test(l)).length !== 1) throw new Error('Quick started more than once for one click');
+        await readmeShot(page.locator('.part.panel').first(), 'editor-output.png');
+        await page.keyboard.press('Control+J');   // hide the panel again
     });
     await check('Export JSON in the panel writes the results file through the save dialog', async () => {
         const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');

@@ -1,11 +1,12 @@
 /**
- * Inline results after a run, each value where it is named and short enough to be read whole
- * (VS Code cuts a hint at about 43 characters): at the end of each `target` line the achieved
- * output and its miss, and in each `bound` line right after each feature's name its best value
- * and spread (`bound x1 = 458.42 · spread 0.19, x2 = …`). Free features no `bound` names have no line of their own: the
- * summary lens above the block shows them all. Each hint's tooltip has the full figures. A
- * result whose run read something that has changed since is marked stale.
- * `inv.inlayHints.enabled: false` hides them.
+ * Inline results after a run, each value where it is named and whole: at the end of each
+ * `target` line the achieved output and its miss, and in each `bound` line right after each
+ * feature's name its best value (`bound x1 = 458.124, x2 = 298.918 in [0, 500]`). VS Code
+ * cuts the hints of a line beyond 43 characters in all (`editor.inlayHints.maximumLength`),
+ * so a line gets only the hints that fit whole; the spread, and any value left out, are in
+ * each hint's tooltip, the summary lenses above the block (which list every free feature)
+ * and the block's hover. A result whose run read something that has changed since is marked
+ * stale. `inv.inlayHints.enabled: false` hides them.
  */
 import type { LangiumDocument } from 'langium';
 import type { InlayHintProvider, LangiumSharedServices } from 'langium/lsp';
@@ -17,6 +18,9 @@ import type { InvServerServices } from '../inv-server-module.js';
 import type { ResultStore } from './result-store.js';
 import { describeFeatureValue, describeTargetReading, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
 
+/** VS Code's default `editor.inlayHints.maximumLength`: the characters of all hints of one line. */
+export const LINE_HINT_CHARS = 43;
+const STALE_MARK = ' (stale)';
 const STALE_NOTE = '\n\n*Stale*: what this run read (its block, oracle, constraints or files) has changed since; rerun to update.';
 
 export class InvResultInlayHints implements InlayHintProvider {
@@ -37,8 +41,15 @@ export class InvResultInlayHints implements InlayHintProvider {
             const latest = this.store.latest(block);
             if (!latest) continue;
             const { result, stale } = latest;
+            // The characters each line has left before VS Code would cut its hints.
+            const room = new Map<number, number>();
             const add = (position: Position | undefined, label: string, tooltip: string) => {
-                if (position) hints.push(hint(position, label, tooltip, stale));
+                if (!position) return;
+                const text = stale ? `${label}${STALE_MARK}` : label;
+                const left = room.get(position.line) ?? LINE_HINT_CHARS;
+                if (text.length + 1 > left) return;
+                room.set(position.line, left - text.length - 1);
+                hints.push(hint(position, text, tooltip, stale));
             };
             for (const field of block.fields) {
                 const end = field.$cstNode?.range.end;
@@ -65,7 +76,7 @@ function isFree(result: InvResult, feature: string): boolean {
 function hint(position: Position, label: string, tooltip: string, stale: boolean): InlayHint {
     return {
         position,
-        label: stale ? `${label} (stale)` : label,
+        label,
         kind: InlayHintKind.Parameter,
         paddingLeft: true,
         tooltip: { kind: 'markdown', value: stale ? tooltip + STALE_NOTE : tooltip },

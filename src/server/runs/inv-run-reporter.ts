@@ -21,10 +21,13 @@ import { PLAIN_CLIENT, type RunClient } from './run-client.js';
 import type { ActiveJob, RunStates } from './run-state.js';
 
 /**
- * The beat. VS Code asks for lenses again at least 250 ms after a refresh, and a refresh that
- * comes sooner restarts that wait: a beat shorter than that would starve the lens.
+ * The beat. VS Code asks for lenses again at least 250 ms after a refresh (more on a busy
+ * machine: it adapts the wait to how long the server took), and a refresh that comes sooner
+ * restarts that wait. A beat of a second leaves the lens, once redrawn, showing the same step
+ * as the status item for most of each beat (measured in code-server: a 400 ms beat kept the
+ * lens one beat behind); the panel's curve still gets every loss the engine read.
  */
-export const PUBLISH_MS = 400;
+export const PUBLISH_MS = 1000;
 
 interface Pending {
     job: ActiveJob;

@@ -47,9 +47,9 @@ export function targetReading(result: InvResult, output: string): TargetReading 
     return { target, achieved, miss, met: withinTolerance(target, miss) };
 }
 
-/** The hint after a feature's name: `= 391.32 · spread 0.19`. */
+/** The hint after a feature's name: `= 391.32` (its spread is in the tooltip: a line has room for a few values only). */
 export function describeFeatureValue(r: FeatureReading): string {
-    return `= ${formatValue(r.best)}${r.spread !== null ? ` · spread ${formatSpread(r.spread)}` : ''}`;
+    return `= ${formatValue(r.best)}`;
 }
 
 export function describeTargetReading(r: TargetReading): string {
