@@ -84,6 +84,12 @@ try {
         await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30000 });
     };
     const lensTexts = async () => (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
+    const palette = async (title) => {
+        await page.keyboard.press('Control+Shift+P');
+        await page.keyboard.type(title);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press('Enter');
+    };
 
     await check('paper.inv opens with ▶ Train and ▶ Run lenses', async () => {
         await openFile('paper.inv');
@@ -110,6 +116,16 @@ try {
         if (!(await notification.locator('.monaco-button', { hasText: 'Cancel' }).count())) throw new Error('the progress notification has no Cancel button');
         log('notification:', JSON.stringify((await notification.innerText()).replace(/\s+/g, ' ')));
         log('running:', JSON.stringify(await cancel.textContent()), '| status:', JSON.stringify((await status.innerText()).trim()));
+        // The README's picture: once the panel draws the run, when the lens, the status item and
+        // the notification agree.
+        await page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame').locator('.live', { hasText: 'Running Exp1' })
+            .waitFor({ timeout: 30000 }).catch(() => undefined);
+        const stepOf = (text) => (/step \d+\/3000/.exec(text ?? '') ?? [''])[0];
+        for (let i = 0; i < 40; i++) {
+            const [a, b, c] = await Promise.all([cancel.textContent(), status.innerText(), notification.innerText()]);
+            if (stepOf(a) && stepOf(a) === stepOf(b) && stepOf(b) === stepOf(c)) break;
+            await page.waitForTimeout(100);
+        }
         await readmeShot(page, 'editor-running.png');
         await page.keyboard.press('Escape');   // close the notification centre
         await page.locator('.tab', { hasText: 'paper.inv' }).first().click();
@@ -126,7 +142,11 @@ try {
         if (!samples.some((p) => p.lens && p.lens === p.status)) throw new Error('the lens never showed what the status item showed');
         if (!samples.every((p) => / · loss [^ ]+ · \d+ meet$/.test(p.lens) || !p.lens.includes('loss'))) throw new Error(`the lens's progress lacks the meet count: ${samples.at(-1).lens}`);
         const panelFrame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
-        const live = ((await panelFrame.locator('.live').innerText({ timeout: 30000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+        let live = '';
+        for (let i = 0; i < 40 && !/step \d+/.test(live); i++) {
+            live = ((await panelFrame.locator('.live').innerText({ timeout: 1000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+            if (!/step \d+/.test(live)) await page.waitForTimeout(250);
+        }
         const header = ((await panelFrame.locator('.run-header').innerText({ timeout: 5000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
         log('panel while running:', JSON.stringify(live.slice(0, 160)));
         if (!/Running Exp1 · step \d+\/3000 · loss [^ ]+ · \d+ meet/.test(live)) throw new Error(`the panel's progress is not in the lens's words: ${live}`);
@@ -182,8 +202,10 @@ try {
         await best.waitFor({ timeout: 10000 });
         log('best lens:', JSON.stringify(await best.textContent()));
         if (!/^best x1 = [0-9.e+-]+ · x2 = [0-9.e+-]+ · x3 = [0-9.e+-]+$/.test((await best.textContent()) ?? '')) throw new Error('the best lens does not list every free feature');
+        // The README's pictures of the editor: the editor group alone, the panel set aside.
+        await palette('View: Toggle Maximize Editor Group');
         await page.mouse.move(0, 0);
-        await page.waitForTimeout(500);
+        await page.waitForTimeout(800);
         await readmeShot(page.locator('.editor-group-container').first(), 'editor-results.png');
     });
 
@@ -220,6 +242,7 @@ try {
         await page.waitForTimeout(500);
         const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
         log('completion in Quick:', JSON.stringify(labels));
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-completion.png');
         for (const present of ['seed', 'solutions', 'steps', 'oracle']) if (labels.includes(present)) throw new Error(`offers ${present}, which Quick already has`);
         for (const wanted of ['tolerance', 'stop outside bounds', 'method']) if (!labels.includes(wanted)) throw new Error(`does not offer ${wanted}`);
         await page.keyboard.press('Escape');
@@ -231,17 +254,14 @@ try {
         const detail = ((await row.innerText()) ?? '').replace(/\s+/g, ' ');
         log('completion after bound:', JSON.stringify(detail));
         if (!/x3 input in \[0, 500\]/.test(detail)) throw new Error('x3 does not show its domain');
-        await readmeShot(page.locator('.editor-group-container').first(), 'editor-completion.png');
         await page.keyboard.press('Escape');
         for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Z');
         await page.keyboard.press('Control+S');
+        await palette('View: Toggle Maximize Editor Group');
     });
 
     await check("the language server's output says what ran, once per click", async () => {
-        await page.keyboard.press('Control+Shift+P');
-        await page.keyboard.type('inv: Show Language Server Output');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Language Server Output' }).first().waitFor({ timeout: 10000 });
-        await page.keyboard.press('Enter');
+        await palette('inv: Show Language Server Output');
         const output = page.locator('.part.panel .monaco-editor .view-lines').first();
         await output.waitFor({ timeout: 15000 });
         let text = '';
