@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
+import { engineTestBackend } from './engine-test-backend.js';
 import { DEFAULT_DIVERSITY } from '../../src/engine/contract/spec.js';
 import { runInversion } from '../../src/engine/inversion/invert.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -35,7 +36,8 @@ function spread(r: InvResult, features: string[], width: number): number {
 }
 
 beforeAll(async () => {
-    await initBackend('wasm');
+    // fused-suites.test.ts runs this suite again on the fused kernel.
+    await initBackend(engineTestBackend());
     const dir = tempFolder();
     mkdirSync(join(dir, 'data'));
     writePaperCsv(join(dir, 'data', 'train.csv'), 3000, 11);
@@ -202,7 +204,7 @@ describe('results', () => {
             name: 'Test',
             kind: 'inversion',
             method: 'generator',
-            backend: 'wasm',
+            backend: engineTestBackend(),
             seed: 0,
             steps: 300,
             oracle: { name: 'Oracle', model: 'model.json', inputs: ['a', 'b'], outputs: ['y'], testRmse: null },

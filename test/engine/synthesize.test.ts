@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
+import { engineTestBackend } from './engine-test-backend.js';
 import { ksDistance } from '../../src/engine/synthesis/ks.js';
 import { Random } from '../../src/engine/nn/random.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -67,7 +68,8 @@ function readRows(path: string): { header: string[]; rows: number[][] } {
 }
 
 beforeAll(async () => {
-    await initBackend('wasm');
+    // fused-suites.test.ts runs this suite again on the fused kernel.
+    await initBackend(engineTestBackend());
     dir = tempFolder('inv-synthesis-');
     dataY = readFileSync(join(PAPER, 'data/poly4-train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
 });

@@ -93,7 +93,7 @@ describe('runs through the language server', () => {
         expect(quick).toBeDefined();
         expect(Object.keys(quick!).sort()).toEqual(['error', 'hasResult', 'job', 'name', 'runId', 'summary', 'uri']);
         expect(quick).toMatchObject({ job: 'run', hasResult: true, error: null });
-        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
+        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · [\w-]+$/);
     });
 
     it('inlay hints: the achieved output at the target, one short hint per bounded feature, the full figures in their tooltips', async () => {
@@ -275,7 +275,7 @@ inversion OnFresh {
             const trained = await server.until('training finished', () => server.finishedRun(runId), 120_000);
             expect(trained.error).toBeNull();
             expect(trained.job).toBe('train');
-            expect(trained.summary).toMatch(/^Trained Fresh: test RMSE y = [0-9.]+ \(2 epochs, [0-9.]+ s, \w+\)\.$/);
+            expect(trained.summary).toMatch(/^Trained Fresh: test RMSE y = [0-9.]+ \(2 epochs, [0-9.]+ s, [\w-]+\)\.$/);
             expect(existsSync(join(ws.dir, 'models/fresh/model.json'))).toBe(true);
             expect(server.progress.filter((p) => p.runId === runId).every((p) => p.phase === 'training-oracle')).toBe(true);
 

@@ -7,7 +7,12 @@
  * standardisation happens inside the oracle wrapper only.
  */
 
-export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
+/**
+ * `wasm-fused` is inv's own kernel for dense networks (src/engine/nn/fused/); the others are
+ * TF.js backends.
+ */
+export const BACKEND_CHOICES = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow', 'wasm-fused'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 /** A backend that actually ran (never 'auto'). */
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'swish';

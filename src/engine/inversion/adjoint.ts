@@ -5,6 +5,7 @@
  * the box or domain before the constraint applies) and go through the same transforms,
  * loss and stop rules as the generator's.
  */
+import type { FreeColumn } from './feature-transform.js';
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -26,6 +27,14 @@ export const ADJOINT_STEP_SCALE = 10;
 
 export function adjointProgram(solutions: number, seed: number, parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>): InversionProgram {
     const free = parts.transforms.free;
+    const start = adjointStarts(solutions, seed, free);
+    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, free.length]), ADJOINT_STEP_SCALE), true));
+    // raw() is always called inside a tidy or a tape, which disposes the product.
+    return new TapedProgram({ ...parts, raw: () => tf.mul(v, ADJOINT_STEP_SCALE) as Tensor2D, variables: [v], owned: [] });
+}
+
+/** The seeded starting raw values [solutions x free], row-major (shared with the fused kernel's adjoint). */
+export function adjointStarts(solutions: number, seed: number, free: FreeColumn[]): Float32Array {
     const random = new Random(seedFor(seed, 'adjoint-starts'));
     const start = new Float32Array(solutions * free.length);
     for (let i = 0; i < solutions; i++) {
@@ -38,7 +47,5 @@ export function adjointProgram(solutions: number, seed: number, parts: Omit<Tape
             }
         });
     }
-    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, free.length]), ADJOINT_STEP_SCALE), true));
-    // raw() is always called inside a tidy or a tape, which disposes the product.
-    return new TapedProgram({ ...parts, raw: () => tf.mul(v, ADJOINT_STEP_SCALE) as Tensor2D, variables: [v], owned: [] });
+    return start;
 }

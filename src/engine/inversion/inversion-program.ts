@@ -29,12 +29,15 @@ export interface ProgramState {
 /** Steps between two computations of the spread term's coefficients. */
 export const SPREAD_EVERY = 4;
 
-/** Scalars of one step, left on the backend (the caller reads them when it needs them, and disposes them). */
+/**
+ * Scalars of one step: on TF.js left on the backend (the caller reads them when it needs
+ * them, and disposes them); on the fused kernel plain numbers, already read.
+ */
 export interface StepResult {
     /** The accuracy loss before the step. */
-    loss: Scalar;
+    loss: Scalar | number;
     /** Where NaN/Inf first appeared in the step's forward pass, if anywhere (divergence.ts). */
-    health: Tensor1D;
+    health: Tensor1D | Float32Array;
 }
 
 export interface InversionProgram {
@@ -112,7 +115,7 @@ export class TapedProgram implements InversionProgram {
                 learningRate,
             );
         });
-        return { loss: accuracy!, health: health! };
+        return { loss: accuracy!, health: health! } as { loss: Scalar; health: Tensor1D };
     }
 
     /**

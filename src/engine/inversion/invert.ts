@@ -3,7 +3,12 @@
  * adjoint), run it step by step under the stop rules, and evaluate the state it ends with
  * into an InvResult (CLI-AND-RESULTS.md). Runs on whatever backend initBackend chose.
  */
-import { adjointProgram } from './adjoint.js';
+import { adjointProgram, adjointStarts } from './adjoint.js';
+import { fusedActive } from '../backend/backend.js';
+import { fusedAdjointProgram, fusedGeneratorProgram, type FusedParts } from './fused-program.js';
+import { fusedSupport } from './fused-support.js';
+import type { BackendName } from '../contract/spec.js';
+import { tf } from '../backend/tf.js';
 import { analyse } from './analysis.js';
 import { EngineError } from '../contract/errors.js';
 import { FeatureTransforms } from './feature-transform.js';
@@ -35,11 +40,11 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     const current: { program: InversionProgram | null } = { program: null };
     try {
         transforms = await FeatureTransforms.create(spec.features);
-        const loss = targetLoss(spec.targets, oracle);
-        const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-        const parts = { transforms, oracle, loss, spread };
-        current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
-        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
+        const notes: string[] = [];
+        const opened = openProgram(spec, oracle, transforms, notes);
+        current.program = opened.program;
+        const backend = opened.backend;
+        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started, notes);
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const { solutions, summary } = analyse({
             features: spec.features,
@@ -52,7 +57,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             outputValues: run.state.outputs,
             notes: run.notes,
         });
-        return assembleResult(resultHeader(spec, oracle, run, started), {
+        return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec),
             kind: 'inversion',
             targets: spec.targets.map(resultTarget),
@@ -67,14 +72,44 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
 }
 
 
-async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number): Promise<RunOutcome> {
+/**
+ * The program an inversion starts with: on the fused kernel when the `wasm-fused` backend
+ * is chosen and it can run the inversion (fused-support.ts), else on TF.js (a note says
+ * why when the fused kernel was asked for). Also what the benchmark steps (bench/).
+ */
+export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: FeatureTransforms, notes: string[]): { program: InversionProgram; backend: BackendName } {
+    const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+    if (fused?.ok) {
+        const parts: FusedParts = {
+            transforms,
+            oracle,
+            oracleLayers: fused.oracleLayers,
+            targets: { kind: 'targets', targets: spec.targets },
+            diversity: spec.diversity,
+            spreadTargets: spec.targets,
+        };
+        const program =
+            spec.method.kind === 'generator'
+                ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
+                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms.free), parts);
+        return { program, backend: 'wasm-fused' };
+    }
+    const backend = tf.getBackend() as BackendName;
+    if (fused) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
+    const loss = targetLoss(spec.targets, oracle);
+    const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
+    const parts = { transforms, oracle, loss, spread };
+    const program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
+    return { program, backend };
+}
+
+async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number, notes: string[]): Promise<RunOutcome> {
     const free = transforms.free;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
     const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, spec.targets.some((t) => !hasTolerance(t)));
     const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
-    const notes: string[] = [];
     let spreading = earlyStop.spreadingAt(0);
     const outputIndex = (name: string) => oracle.outputs.indexOf(name);
 

@@ -21,9 +21,14 @@
  */
 import type { Tensor1D } from '@tensorflow/tfjs';
 
-import { adjointProgram } from '../inversion/adjoint.js';
+import { adjointProgram, adjointStarts } from '../inversion/adjoint.js';
 import { analyse } from '../inversion/analysis.js';
 import { ConditionalProgram, type TargetSource } from './conditional-generator.js';
+import { FusedConditionalProgram } from './fused-conditional.js';
+import { fusedActive } from '../backend/backend.js';
+import { fusedAdjointProgram } from '../inversion/fused-program.js';
+import { fusedSupport } from '../inversion/fused-support.js';
+import type { BackendName } from '../contract/spec.js';
 import { EngineError } from '../contract/errors.js';
 import { FeatureTransforms } from '../inversion/feature-transform.js';
 import type { InversionProgram, ProgramState } from '../inversion/inversion-program.js';
@@ -69,12 +74,25 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         // The written rows: their targets (stratified over the reference) and latent rows.
         const assigned = reference.stratified(new Random(seedFor(spec.seed, 'synthesis-targets')), spec.count);
         written = tf.tensor1d(source.standardise(assigned));
+        const notes: string[] = [];
+        let backend = tf.getBackend() as BackendName;
         const targets = written;
+        const standardisedTargets = source.standardise(assigned);
         const loss = (rowTargets: () => Tensor1D) => assignedTargetLoss(column, oracle.standardiseLength(column, reference.tolerance), rowTargets);
-        if (spec.method.kind === 'generator') {
-            const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
-            // The spread term sees one target per row: rows move along the level sets of the output.
-            const spreadTarget = [{ output: spec.reference.output, kind: 'equal' as const, value: 0, tolerance: reference.tolerance }];
+        const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
+        // The spread term sees one target per row: rows move along the level sets of the output.
+        const spreadTarget = [{ output: spec.reference.output, kind: 'equal' as const, value: 0, tolerance: reference.tolerance }];
+        const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+        if (fused && !fused.ok) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
+        if (fused?.ok) {
+            backend = 'wasm-fused';
+            const parts = { transforms, oracle, oracleLayers: fused.oracleLayers, diversity: spec.diversity, spreadTargets: spreadTarget, column };
+            if (spec.method.kind === 'generator') current.generator = new FusedConditionalProgram(spec.method, batch, spec.seed, source, parts);
+            else {
+                const start = adjointStarts(spec.count, spec.seed, transforms.free);
+                current.rows = fusedAdjointProgram(spec.count, start, { ...parts, diversity: 0, targets: { kind: 'assigned', column, values: standardisedTargets } });
+            }
+        } else if (spec.method.kind === 'generator') {
             const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, batch, transforms, oracle, spreadTarget) : null;
             current.generator = new ConditionalProgram(spec.method, batch, spec.seed, source, { transforms, oracle, spread, loss });
         } else {
@@ -83,11 +101,12 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         const latent = spec.method.kind === 'generator' ? spec.method.latent : 0;
         const writeRows = () => {
             const z = new Random(seedFor(spec.seed, 'synthesis-latent')).normals(spec.count * latent);
-            current.rows = current.generator!.writeRows(z, targets);
+            const g = current.generator!;
+            current.rows = g instanceof FusedConditionalProgram ? g.writeRows(z, standardisedTargets) : g.writeRows(z, targets);
             current.generator = null;
             return current.rows;
         };
-        const run = await loop(spec, current, writeRows, transforms, oracle, reference, assigned, opts, started);
+        const run = await loop(spec, current, writeRows, transforms, oracle, reference, assigned, opts, started, notes);
 
         const rowTarget = Array.from(assigned, (t) => [reference.rowTarget(t)]);
         const { solutions, summary } = analyse({
@@ -117,7 +136,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             assigned: Array.from(assigned),
         };
         if (overwritten) summary.note = [summary.note, `${spec.outputPathAsWritten} existed and was overwritten.`].filter(Boolean).join(' ');
-        return assembleResult(resultHeader(spec, oracle, run, started), {
+        return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec, reference.tolerance),
             kind: 'synthesis',
             targets: [resultTargetOf(reference)],
@@ -136,7 +155,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
 
 interface Programs {
     /** The conditional generator while it trains; null once the rows are sampled (or with `method adjoint`). */
-    generator: ConditionalProgram | null;
+    generator: ConditionalProgram | FusedConditionalProgram | null;
     /** The written rows being refined. */
     rows: InversionProgram | null;
 }
@@ -152,6 +171,7 @@ async function loop(
     assigned: ArrayLike<number>,
     opts: RunOptions,
     started: number,
+    notes: string[],
 ): Promise<RunOutcome> {
     const free = transforms.free;
     const column = oracle.outputs.indexOf(reference.output);
@@ -159,7 +179,6 @@ async function loop(
     const generatorSteps = current.generator ? Math.floor(GENERATOR_SHARE * spec.steps) : 0;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
     const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
-    const notes: string[] = [];
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
     const meets = (state: ProgramState, targets: ArrayLike<number>, i: number) =>

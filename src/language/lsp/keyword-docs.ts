@@ -35,7 +35,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     solutions: '`solutions N`: feature vectors produced at once (default 256).',
     steps: '`steps N`: training steps at most (default 3000).',
     diversity: '`diversity NUM`: weight of the term that spreads solutions apart; 0 is the paper\'s loss exactly.',
-    backend: '`backend auto|cpu|wasm|webgpu|tensorflow` (default auto: the fastest that works here).',
+    backend: '`backend auto|cpu|wasm|webgpu|tensorflow|wasm-fused` (default auto: the fastest that works here; wasm-fused is inv\'s own kernel for dense networks).',
     like: '`like "file.csv" column OUT`: the rows\' targets follow that column\'s values.',
     count: '`count N`: rows to write.',
     output: '`output "file.csv"`: where the synthetic rows go (overwritten).',
