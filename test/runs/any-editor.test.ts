@@ -29,6 +29,8 @@ inversion Quick {
 inversion Long {
   oracle Poly4
   target y = 1900
+  fix x4 = 90
+  bound x1, x2, x3 in [0, 90]
   solutions 64
   steps 200000
   seed 3
@@ -88,7 +90,7 @@ describe('a plain LSP client (inv lsp --stdio) runs the lens commands through wo
         expect(runId).toMatch(/^run-\d+$/);
         const shown = await client.until('the message that Quick ended', () => client.shown.find((m) => m.message.startsWith('inv: Quick: ')), 120_000);
         expect(shown.type).toBe(3);
-        expect(shown.message).toMatch(/^inv: Quick: [✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
+        expect(shown.message).toMatch(/^inv: Quick: [✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · [\w-]+$/);
 
         // Work-done progress: created by the server, begun cancellable, reported in the lens's words, ended.
         expect(client.serverRequests).toContain('window/workDoneProgress/create');
