@@ -54,6 +54,8 @@ function copyWasmBinaries() {
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
     mkdirSync('out/wasm', { recursive: true });
     for (const f of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) cpSync(join(dist, f), join('out/wasm', f));
+    // HiGHS, the LP solver of `require` relations (src/engine/contract/linear-program.ts).
+    cpSync(require.resolve('highs/runtime'), 'out/wasm/highs.wasm');
 }
 
 

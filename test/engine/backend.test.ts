@@ -76,7 +76,7 @@ describe('backends', () => {
         const fused = await runInversion({ ...spec, backend: 'wasm-fused' });
         expect([wasm.backend, cpu.backend, fused.backend]).toEqual(['wasm', 'cpu', 'wasm-fused']);
         // Compared in the order of the generator's rows (the sort may swap near-ties).
-        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c]).sort((p, q) => p[0] - q[0]);
+        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c].map(Number)).sort((p, q) => p[0] - q[0]);
         const [w, c, f] = [key(wasm), key(cpu), key(fused)];
         for (let i = 0; i < w.length; i++) {
             for (let j = 0; j < 3; j++) {

@@ -74,7 +74,7 @@ async function compareGenerator(c: Case): Promise<number> {
         // The TF.js spread term at the same features.
         const state = await fused.state();
         const spread = new SpreadForce(parts.diversity, n, transforms, c.oracle, c.targets);
-        const x = tf.tensor2d(state.features, [n, free]);
+        const x = tf.tensor2d(Float32Array.from(state.features), [n, free]);
         const reference = spread.coefficients(x);
         worst = Math.max(worst, relativeError(coefficients, reference.dataSync()));
         tf.dispose([x, reference]);

@@ -42,7 +42,7 @@ describe('runs on the fused kernel', () => {
         expect(fused.backend).toBe('wasm-fused');
         expect(taped.backend).toBe('wasm');
         for (const r of [fused, taped]) {
-            const misses = r.solutions.map((s) => Math.abs(poly4(X.map((x) => s.inputs[x])) - 1900)).sort((a, b) => a - b);
+            const misses = r.solutions.map((s) => Math.abs(poly4(X.map((x) => Number(s.inputs[x]))) - 1900)).sort((a, b) => a - b);
             // The oracle's own error on the paper's data is about 0.5.
             expect(misses[misses.length >> 1]).toBeLessThan(3);
         }
@@ -81,7 +81,7 @@ describe('runs on the fused kernel', () => {
         const fused = program.spreadCoefficients()!;
         const features = (await program.state()).features;
         const spread = new SpreadForce(0.15, n, transforms, oracle, [y1900]);
-        const x = tf.tensor2d(features, [n, 4]);
+        const x = tf.tensor2d(Float32Array.from(features), [n, 4]);
         const c = spread.coefficients(x);
         expect(relativeError(fused, c.dataSync())).toBeLessThan(1e-4);
         tf.dispose([x, c]);

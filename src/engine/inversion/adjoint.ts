@@ -3,17 +3,16 @@
  * optimised, no generator. They start at seeded random points inside the bounds (for a box,
  * uniform across it; for a constraint or an unbounded feature, the raw value uniform across
  * the box or domain before the constraint applies) and go through the same transforms,
- * loss and stop rules as the generator's.
+ * loss and stop rules as the generator's. (The starts are the transforms' own: a
+ * categorical feature starts with no label favoured, a relation's features spread inside
+ * their polytope.)
  */
-import type { FreeColumn } from './feature-transform.js';
+import type { FeatureTransforms } from './feature-transform.js';
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor2D } from '@tensorflow/tfjs';
-
-/** A box start keeps off the box's very edges, where the sigmoid's slope vanishes. */
-const EDGE = 0.02;
 
 /**
  * The raw values are ADJOINT_STEP_SCALE * v with v the optimised variable. Adam moves each
@@ -26,26 +25,18 @@ const EDGE = 0.02;
 export const ADJOINT_STEP_SCALE = 10;
 
 export function adjointProgram(solutions: number, seed: number, parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>): InversionProgram {
-    const free = parts.transforms.free;
-    const start = adjointStarts(solutions, seed, free);
-    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, free.length]), ADJOINT_STEP_SCALE), true));
+    const width = parts.transforms.rawWidth;
+    const start = adjointStarts(solutions, seed, parts.transforms);
+    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, width]), ADJOINT_STEP_SCALE), true));
     // raw() is always called inside a tidy or a tape, which disposes the product.
     return new TapedProgram({ ...parts, raw: () => tf.mul(v, ADJOINT_STEP_SCALE) as Tensor2D, variables: [v], owned: [] });
 }
 
-/** The seeded starting raw values [solutions x free], row-major (shared with the fused kernel's adjoint). */
-export function adjointStarts(solutions: number, seed: number, free: FreeColumn[]): Float32Array {
+/** The seeded starting raw values [solutions x raw width], row-major (shared with the fused kernel's adjoint). */
+export function adjointStarts(solutions: number, seed: number, transforms: FeatureTransforms): Float32Array {
     const random = new Random(seedFor(seed, 'adjoint-starts'));
-    const start = new Float32Array(solutions * free.length);
-    for (let i = 0; i < solutions; i++) {
-        free.forEach((f, j) => {
-            if (f.feature.transform.kind === 'box') {
-                const p = random.uniform(EDGE, 1 - EDGE);
-                start[i * free.length + j] = Math.log(p / (1 - p));
-            } else {
-                start[i * free.length + j] = random.uniform(-1, 1);
-            }
-        });
-    }
+    const width = transforms.rawWidth;
+    const start = new Float32Array(solutions * width);
+    for (let i = 0; i < solutions; i++) start.set(transforms.randomRaw(random), i * width);
     return start;
 }

@@ -13,6 +13,10 @@ import type { Oracle } from '../oracle/oracle.js';
 export type FusedSupport = { ok: true; oracleLayers: LayerWeights[] } | { ok: false; why: string };
 
 export function fusedSupport(oracle: Oracle, transforms: FeatureTransforms): FusedSupport {
+    // Labels and `require` relations have transforms of their own (categorical-relaxation.ts,
+    // polytope-map.ts) that the kernel does not compute: TF.js runs those (the finish, which
+    // makes answers whole, one label and exact, runs after either).
+    if (!transforms.scalarOnly) return { ok: false, why: 'categorical inputs and `require` relations run on TF.js' };
     const kernel = kernelAvailable();
     if (!kernel.ok) return { ok: false, why: kernel.why };
     const layers = oracle.denseLayers();

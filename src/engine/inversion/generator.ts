@@ -24,8 +24,7 @@ export function generatorProgram(
     seed: number,
     parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>,
 ): InversionProgram {
-    const free = parts.transforms.free.length;
-    const sizes = [method.latent, ...method.layers, free];
+    const sizes = [method.latent, ...method.layers, parts.transforms.rawWidth];
     const net = denseVariables(initialWeights(sizes, new Random(seedFor(seed, 'generator')), OUTPUT_SCALE), method.activation, 'generator');
     const z: Tensor2D = tf.tensor2d(new Random(seedFor(seed, 'latent')).normals(solutions * method.latent), [solutions, method.latent]);
     return new TapedProgram({ ...parts, raw: () => applyDense(net.layers, z), variables: net.variables, owned: [z] });

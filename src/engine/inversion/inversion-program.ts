@@ -20,8 +20,8 @@ export interface ProgramState {
     solutions: number;
     /** Raw outputs u [solutions x free]. */
     raw: Float32Array;
-    /** Free features in user units [solutions x free]. */
-    features: Float32Array;
+    /** Free features in user units [solutions x free] (float64 once the finish has made them exact). */
+    features: Float32Array | Float64Array;
     /** Oracle outputs in user units [solutions x outputs]. */
     outputs: Float32Array;
 }

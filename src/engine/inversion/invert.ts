@@ -11,6 +11,9 @@ import type { BackendName } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 import { analyse } from './analysis.js';
 import { EngineError } from '../contract/errors.js';
+import { describeState } from './divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
 import type { InversionProgram, ProgramState } from './inversion-program.js';
@@ -23,6 +26,8 @@ import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
 import type { InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
+import { FINISH_SHARE, finishOutcome, finishRefines, type RowJudge } from './typed-finish.js';
+import type { TargetSpec } from '../contract/spec.js';
 
 export type { RunProgressEvent } from './run-log.js';
 
@@ -34,17 +39,38 @@ export interface RunOptions {
 export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
-        transforms = await FeatureTransforms.create(spec.features);
+        transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
         const notes: string[] = [];
         const opened = openProgram(spec, oracle, transforms, notes);
         current.program = opened.program;
         const backend = opened.backend;
-        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started, notes);
+        const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current as { program: InversionProgram }, transforms, oracle, opts, started, notes);
+        let violations: number | undefined;
+        if (transforms.typed) {
+            // Whole numbers, one label each, relations to 1e-9: the answers as written, and the oracle there.
+            current.program.dispose();
+            current.program = null;
+            const loss = targetLoss(spec.targets, oracle);
+            violations = await finishOutcome(run, {
+                transforms,
+                oracle,
+                judge: inversionJudge(spec.targets, oracle.outputs),
+                lossFor: () => ({ loss, dispose: () => undefined }),
+                relations: spec.relations ?? [],
+                seed: spec.seed,
+                objectives: spec.targets.some((t) => !hasTolerance(t)),
+                steps: finishSteps,
+                learningRate: spec.learningRate,
+                signal: opts.signal,
+            }, { steps: spec.steps, started, onProgress: opts.onProgress });
+        }
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const { solutions, summary } = analyse({
             features: spec.features,
@@ -57,6 +83,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             outputValues: run.state.outputs,
             notes: run.notes,
         });
+        if (violations !== undefined) summary.violations = violations;
         return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec),
             kind: 'inversion',
@@ -91,7 +118,7 @@ export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: Fea
         const program =
             spec.method.kind === 'generator'
                 ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
-                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms.free), parts);
+                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms), parts);
         return { program, backend: 'wasm-fused' };
     }
     const backend = tf.getBackend() as BackendName;
@@ -122,7 +149,7 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         if (step % CHECK_EVERY === 0 || step === spec.steps) {
             const diverged = await log.flush();
             const state = await current.program.state();
-            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
+            const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the solutions became non-finite by step ${step}`);
             if (cause !== null) {
                 if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
                 notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);
@@ -154,9 +181,20 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             spreading = false;
             current.program = await current.program.refine();
         }
+        transforms.setProgress(step / spec.steps);
         log.record(step, current.program.step(spec.learningRate, spreading));
         await log.afterStep(step, meeting);
     }
+}
+
+/** An inversion's answers judged: meets and error over the targets, then the objectives (smaller is better). */
+export function inversionJudge(targets: TargetSpec[], outputs: string[]): RowJudge {
+    const index = (name: string) => outputs.indexOf(name);
+    const objectives = targets.filter((t) => !hasTolerance(t));
+    return (_row, y) => ({
+        ...solutionMiss(targets, index, y, 0, outputs.length),
+        objectives: objectives.map((t) => (t.kind === 'maximize' ? -1 : 1) * y[index(t.output)]),
+    });
 }
 
 function checkSpec(spec: InversionSpec): void {

@@ -19,6 +19,7 @@
  * its `testRmse` is per class the RMSE of the probability against the 0/1 indicator, with
  * the accuracy and log-loss beside it.
  */
+import { stat } from 'node:fs/promises';
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
@@ -29,7 +30,9 @@ import { readDataTable, type DataTable } from './data-table.js';
 import { applyDense, denseVariables, initialWeights, layerWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
 import { isImportedModelPath } from './imported-model.js';
+import { modelColumnStats } from './oracle.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import { METADATA_KEY } from '../contract/model-metadata.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -98,15 +101,23 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         throw new EngineError(`oracle ${oracle.name}'s model ${oracle.modelPathAsWritten} is an ONNX or Keras model, which inv uses as it is: \`inv train\` writes TF.js models (give the oracle a model.json path to train one)`);
     }
     const started = performance.now();
+    refuseIfOverMemory(`training oracle ${oracle.name}`, {
+        kind: 'training',
+        csvBytes: await fileBytes(training.dataPath) + (training.testPath ? await fileBytes(training.testPath) : 0),
+        inputs: oracle.inputs.length,
+        outputs: oracle.outputs.length,
+        layers: training.layers,
+        batch: training.batch,
+    });
     const data = await readTrainingData(oracle, training);
     const { table, split, inStats, outStats, classes } = data;
-    const nIn = inStats.length;
+    const nIn = modelColumnStats(inStats).length;
     const nOut = oracle.outputs.length;
 
-    const trainX = standardisedRows(table, inStats, 0, split.train);
+    const trainX = modelInputRows(table, inStats, split.train);
     const trainY = data.fitTargets(split.train);
     const valRows = split.validation.length > 0 ? split.validation : null;
-    const valX = valRows ? standardisedRows(table, inStats, 0, valRows) : null;
+    const valX = valRows ? modelInputRows(table, inStats, valRows) : null;
     const valY = valRows ? data.scoredTargets(table, valRows) : null;
     const classifier = classes !== null;
     const fused = fusedActive();
@@ -137,7 +148,7 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         if (data.testTable) {
             const testTable = data.testTable;
             const all = [...Array(testTable.rows).keys()];
-            score = await fit.score(standardisedRows(testTable, inStats, 0, all), data.scoredTargets(testTable, all), outStats, oracle.outputs);
+            score = await fit.score(modelInputRows(testTable, inStats, all), data.scoredTargets(testTable, all), outStats, oracle.outputs);
             measuredOn = 'test';
         } else if (valX && valY) {
             score = await fit.score(valX, valY, outStats, oracle.outputs);
@@ -197,15 +208,20 @@ interface TrainingData {
 }
 
 async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec): Promise<TrainingData> {
-    const inputs = oracle.inputs.map((i) => i.name);
+    // Numeric inputs are the table's first columns (then the outputs); categorical ones are read as labels.
+    const inputs = oracle.inputs.filter((i) => i.type?.kind !== 'categorical').map((i) => i.name);
+    const categorical = Object.fromEntries(oracle.inputs.flatMap((i) => (i.type?.kind === 'categorical' ? [[i.name, i.type.labels]] : [])));
+    const integer = oracle.inputs.filter((i) => i.type?.kind === 'integer').map((i) => i.name);
     const classify = training.classify;
     const columns = classify === null ? [...inputs, ...oracle.outputs] : inputs;
-    const read = (path: string) => readDataTable(path, columns, { skipMissing: training.skipMissing, ...(classify === null ? {} : { labelColumn: classify }) });
+    const read = (path: string) =>
+        readDataTable(path, columns, { skipMissing: training.skipMissing, categorical, integer, ...(classify === null ? {} : { labelColumn: classify }) });
     const table = await read(training.dataPath);
     const testTable = training.testPath ? await read(training.testPath) : null;
     if (table.rows < 2) throw new EngineError(`${training.dataPath}: ${table.rows} usable row(s); an oracle needs at least 2`);
     const split = splitRows(table.rows, training.validation, training.seed);
     const nIn = inputs.length;
+    const inputStats = (numeric: ColumnStats[]) => declaredInputStats(oracle, numeric);
     if (classify === null) {
         const stats = columnStats(table, columns, split.train);
         const outStats = stats.slice(nIn);
@@ -213,7 +229,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
             table,
             testTable,
             split,
-            inStats: stats.slice(0, nIn),
+            inStats: inputStats(stats.slice(0, nIn)),
             outStats,
             classes: null,
             fitTargets: (rows) => standardisedRows(table, outStats, nIn, rows),
@@ -228,7 +244,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
         table,
         testTable,
         split,
-        inStats: columnStats(table, inputs, split.train),
+        inStats: inputStats(columnStats(table, inputs, split.train)),
         outStats: classStats(classes, labels.get(table)!, split.train),
         classes,
         fitTargets: (rows) => labelled(table, rows),
@@ -431,6 +447,42 @@ function columnStats(table: DataTable, columns: string[], trainRows: number[]): 
     });
 }
 
+/**
+ * The metadata's record per declared input: a numeric one's statistics (with `type:
+ * 'integer'` for a whole-number one), a categorical one's labels (its one-hot columns are
+ * not standardised: mean 0, std 1).
+ */
+function declaredInputStats(oracle: OracleSpec, numeric: ColumnStats[]): ColumnStats[] {
+    let next = 0;
+    return oracle.inputs.map((input) => {
+        if (input.type?.kind === 'categorical') return { name: input.name, min: 0, max: 1, mean: 0, std: 1, type: 'categorical', labels: [...input.type.labels] };
+        const stats = numeric[next++];
+        return input.type?.kind === 'integer' ? { ...stats, type: 'integer' } : stats;
+    });
+}
+
+/**
+ * The model's input rows [rows x model columns]: numeric inputs standardised (the table's
+ * first columns, in declaration order), a categorical input one-hot.
+ */
+function modelInputRows(table: DataTable, inStats: ColumnStats[], rows: number[]): Float32Array {
+    const width = modelColumnStats(inStats).length;
+    const out = new Float32Array(rows.length * width);
+    rows.forEach((r, i) => {
+        let column = 0;
+        let numeric = 0;
+        for (const s of inStats) {
+            if (s.labels) {
+                out[i * width + column + table.categories![s.name][r]] = 1;
+                column += s.labels.length;
+            } else {
+                out[i * width + column++] = (table.values[numeric++][r] - s.mean) / s.std;
+            }
+        }
+    });
+    return out;
+}
+
 function standardisedRows(table: DataTable, stats: ColumnStats[], firstColumn: number, rows: number[]): Float32Array {
     const out = new Float32Array(rows.length * stats.length);
     rows.forEach((r, i) => stats.forEach((s, c) => (out[i * stats.length + c] = (table.values[firstColumn + c][r] - s.mean) / s.std)));
@@ -454,4 +506,9 @@ function relativeDataPath(oracle: OracleSpec, training: OracleTrainingSpec): str
     if (isAbsolute(written) || !oracle.modelPath.endsWith(written)) return training.dataPath;
     const invFolder = oracle.modelPath.slice(0, oracle.modelPath.length - written.length);
     return relative(invFolder, training.dataPath).split(sep).join('/');
+}
+
+/** A file's size, 0 when it cannot be looked at (reading it reports that). */
+async function fileBytes(path: string): Promise<number> {
+    return (await stat(path).catch(() => null))?.size ?? 0;
 }

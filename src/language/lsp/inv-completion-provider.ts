@@ -2,9 +2,9 @@
  * Completion: Langium offers the keywords that fit where the cursor is and the names in
  * scope for each reference (oracles after `oracle`, the block oracle's inputs after
  * `fix`/`bound`, its outputs after `target`/`maximize`/`minimize`, constraints after
- * `using`). This adds:
+ * `using`, a feature's labels after `fix FEATURE =` and in `bound FEATURE in { … }`). This adds:
  * - fields a block already has are not offered again (each may appear once, except
- *   `target`, `fix` and `bound`; a synthesis has one reference, `like` or `target`);
+ *   `target`, `fix`, `bound` and `require`; a synthesis has one reference, `like` or `target`);
  * - a field keyword says what it is (its documentation), and a field of several words is
  *   inserted whole (`stop outside bounds`, `skip missing`);
  * - at the top level, a snippet for each kind of block, filled in with the file's oracle;
@@ -20,7 +20,7 @@ import { oracleInputs, oracleOutputs, runBounds, runFixItems, runGenerator, runO
 import {
     FeatureDecl, isActivationField, isBackendField, isClassifyField, isDataField, isInputsField, isInversion,
     isLayersField, isLikeField, isMethodField, isModelField, isNumberField, isOracle, isOracleRefField, isOutputPathField,
-    isOutputsField, isSkipMissingField, isStopOutsideField, isSynthesis, isTargetField, isTestField, type InvFile,
+    isOutputsField, isOverwriteField, isSkipMissingField, isStopOutsideField, isSynthesis, isTargetField, isTestField, type InvFile,
 } from '../generated/ast.js';
 import type { InvServices } from '../inv-module.js';
 import { reservedWords } from '../inv-keywords.js';
@@ -36,7 +36,7 @@ const ONCE: Readonly<Record<string, (field: AstNode) => boolean>> = {
     oracle: isOracleRefField, model: isModelField, data: isDataField, test: isTestField, inputs: isInputsField,
     outputs: isOutputsField, layers: isLayersField, activation: isActivationField, skip: isSkipMissingField,
     classify: isClassifyField, stop: isStopOutsideField, method: isMethodField, backend: isBackendField,
-    like: isLikeField, output: isOutputPathField,
+    like: isLikeField, output: isOutputPathField, overwrite: isOverwriteField,
 };
 const NUMBER_KEYS = new Set(['epochs', 'batch', 'learningRate', 'validation', 'seed', 'solutions', 'steps', 'diversity', 'tolerance', 'count', 'latent']);
 /** Fields of several words, inserted whole. */
@@ -58,7 +58,7 @@ export class InvCompletionProvider extends DefaultCompletionProvider {
             return;
         }
         if (next.property === 'fn') {
-            for (const [fn, arity] of Object.entries(CONSTRAINT_FUNCTIONS)) {
+            for (const [fn, arity] of CONSTRAINT_FUNCTIONS) {
                 const args = arity === 1 ? '${1:x}' : '${1:x}, ${2:0}';
                 acceptor(context, {
                     label: fn, kind: CompletionItemKind.Function, detail: `${fn}(${arity === 1 ? 'x' : 'a, b'})`,
@@ -127,10 +127,16 @@ export class InvCompletionProvider extends DefaultCompletionProvider {
             // A reference's item has no label yet: Langium takes it from its description later.
             const name = typeof value.label === 'string' ? value.label : 'nodeDescription' in value ? value.nodeDescription.name : undefined;
             const domain = facts && name !== undefined ? facts.domain(name) : null;
+            const decl = oracle && name !== undefined ? oracleInputs(oracle).find((f) => f.name === name) : undefined;
+            const labels = decl?.categorical ? decl.labels.map((l) => l.name) : null;
+            const kind = labels ? ` of {${labels.join(', ')}}` : decl?.integer ? ` integer${describeDomain(domain)}` : describeDomain(domain);
+            const what = labels ? `one of the labels ${labels.join(', ')}`
+                : domain ? `${decl?.integer ? 'a whole number in ' : 'domain '}[${domain.lo}, ${domain.hi}] (${domain.source === 'declared' ? 'declared' : 'recorded in the model'})`
+                    : 'no domain (declare one with `in [lo, hi]`)';
             acceptor(ctx, {
                 ...value,
-                detail: `input${describeDomain(domain)}`,
-                documentation: { kind: 'markdown', value: `input of oracle ${oracle?.name ?? '?'}: ${domain ? `domain [${domain.lo}, ${domain.hi}] (${domain.source === 'declared' ? 'declared' : 'recorded in the model'})` : 'no domain (declare one with `in [lo, hi]`)'}` },
+                detail: `input${kind}`,
+                documentation: { kind: 'markdown', value: `input of oracle ${oracle?.name ?? '?'}: ${what}` },
             });
         };
         return super.completionFor(context, next, withDomain);
@@ -214,6 +220,7 @@ function detailOf(type: string): string {
         case 'Constraint': return 'constraint function';
         case 'FeatureDecl': return 'input';
         case 'OutputDecl': return 'output';
+        case 'LabelDecl': return 'label';
         default: return type;
     }
 }

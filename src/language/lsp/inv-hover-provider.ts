@@ -14,10 +14,11 @@ import { CstUtils, GrammarAST } from 'langium';
 import type { Hover, HoverParams, Position, Range } from 'vscode-languageserver';
 import { formatValue } from '../../engine/contract/number-format.js';
 import {
-    oracleClassify, oracleData, oracleInputs, oracleModel, oracleOutputs, runBounds, runFixItems,
-    runMethodKind, runOracle, runTargets, type RunBlock,
+    featureType, oracleClassify, oracleData, oracleInputs, oracleModel, oracleOutputs, runBounds, runFixItems,
+    runMethodKind, runOracle, runRequires, runTargets, type RunBlock,
 } from '../ast-fields.js';
-import { isConstraint, isFeatureDecl, isInversion, isOracle, isOutputDecl, isSynthesis, type Constraint, type Oracle, type TargetField } from '../generated/ast.js';
+import { isConstraint, isFeatureDecl, isInversion, isLabelDecl, isOracle, isOutputDecl, isSynthesis, type Constraint, type Oracle, type TargetField } from '../generated/ast.js';
+import { describeType } from '../../engine/contract/feature-types.js';
 import type { InvServices } from '../inv-module.js';
 import { readOracleFacts, type Domain, type OracleFacts } from '../oracle-facts.js';
 import type { OracleFiles } from '../oracle-files.js';
@@ -39,7 +40,7 @@ export class InvHoverProvider extends AstNodeHoverProvider {
 
     protected override getKeywordHoverContent(node: AstNode): MaybePromise<Hover | undefined> {
         if (!GrammarAST.isKeyword(node)) return undefined;
-        const doc = KEYWORD_DOCS[node.value];
+        const doc = Object.hasOwn(KEYWORD_DOCS, node.value) ? KEYWORD_DOCS[node.value] : undefined;
         return doc ? { contents: { kind: 'markdown', value: doc } } : undefined;
     }
 
@@ -55,7 +56,9 @@ export class InvHoverProvider extends AstNodeHoverProvider {
             const oracle = node.$container.$container;
             const facts = await readOracleFacts(oracle, this.files);
             const recorded = facts.recordedInput(node.name);
-            const sections = [`**input \`${node.name}\`** of oracle ${oracle.name}`, `domain: ${describeDomain(facts.domain(node.name))}`];
+            const sections = [`**input \`${node.name}\`** of oracle ${oracle.name}`, `type: ${describeType(featureType(node))}`];
+            if (!node.categorical) sections.push(`domain: ${describeDomain(facts.domain(node.name))}`);
+            else sections.push(`one-hot: ${node.labels.length} model columns, in this order`);
             if (recorded) sections.push(`training data: mean ${fmt(recorded.mean)}, std ${fmt(recorded.std)}`);
             return sections;
         }
@@ -68,6 +71,10 @@ export class InvHoverProvider extends AstNodeHoverProvider {
             const rmse = facts.testRmse(node.name);
             if (rmse !== null) sections.push(`test RMSE: ${fmt(rmse)}`);
             return sections;
+        }
+        if (isLabelDecl(node)) {
+            const feature = node.$container;
+            return [`**label \`${node.name}\`** of \`${feature.name}\` (${describeType(featureType(feature))}), model column ${feature.labels.indexOf(node) + 1} of its ${feature.labels.length}`];
         }
         if (isConstraint(node)) return [constraintHover(node)];
         if (isInversion(node) || isSynthesis(node)) return runHover(node);
@@ -89,8 +96,9 @@ export class InvHoverProvider extends AstNodeHoverProvider {
         const meta = facts.model?.ok ? facts.model.metadata : null;
         // Said by the model line when it was trained on that very file.
         if (data !== undefined && meta?.data !== data) sections.push(`trains on: \`${data}\``);
-        const inputs = oracleInputs(oracle).map((input) => `| \`${input.name}\` | ${describeDomain(facts.domain(input.name))} |`);
-        if (inputs.length > 0) sections.push(['| input | domain |', '|---|---|', ...inputs].join('\n'));
+        const inputs = oracleInputs(oracle).map((input) =>
+            `| \`${input.name}\` | ${describeType(featureType(input))} | ${input.categorical ? '—' : describeDomain(facts.domain(input.name))} |`);
+        if (inputs.length > 0) sections.push(['| input | type | domain |', '|---|---|---|', ...inputs].join('\n'));
         // A classifier's recorded score (its RMSE below is per class probability).
         if (meta?.accuracy !== undefined) sections.push(`test accuracy: ${(100 * meta.accuracy).toFixed(1)} %${meta.logLoss !== undefined ? `, log-loss ${fmt(meta.logLoss)}` : ''}`);
         const outputs = oracleOutputs(oracle);
@@ -159,7 +167,9 @@ function runHover(block: RunBlock): string[] {
         const fixed = new Set(runFixItems(block).map((i) => i.feature?.$refText));
         const free = oracleInputs(oracle).map((f) => f.name).filter((n) => !fixed.has(n));
         sections.push(`free: ${free.map((n) => `\`${n}\``).join(', ') || 'none'}`);
-        if (fixed.size > 0) sections.push(`fixed: ${runFixItems(block).map((i) => `\`${i.feature?.$refText}\` = ${fmt(i.value)}`).join(', ')}`);
+        if (fixed.size > 0) sections.push(`fixed: ${runFixItems(block).map((i) => `\`${i.feature?.$refText}\` = ${i.label ? i.label.$refText : fmt(i.value)}`).join(', ')}`);
+        const relations = runRequires(block).map((r) => `\`${r.$cstNode?.text.replace(/^require\s+/, '').replace(/\s+/g, ' ')}\``);
+        if (relations.length > 0) sections.push(`relations (held exactly): ${relations.join(', ')}`);
         const soft = runBounds(block).filter((b) => b.constraint).flatMap((b) => b.features.map((f) => `\`${f.$refText}\` via ${b.constraint?.$refText}`));
         if (soft.length > 0) sections.push(`soft bounds: ${soft.join(', ')}`);
     }

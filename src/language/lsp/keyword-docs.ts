@@ -38,5 +38,6 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     backend: '`backend auto|cpu|wasm|webgpu|tensorflow|wasm-fused` (default auto: the fastest that works here; wasm-fused is inv\'s own kernel for dense networks).',
     like: '`like "file.csv" column OUT`: the rows\' targets follow that column\'s values.',
     count: '`count N`: rows to write.',
-    output: '`output "file.csv"`: where the synthetic rows go (overwritten).',
+    output: '`output "file.csv"`: where the synthetic rows go: a .csv inside this file\'s folder tree. A file inv wrote there before is replaced; any other file only with `overwrite`.',
+    overwrite: '`overwrite`: let `output` replace a file that inv did not write (or that was changed since).',
 };

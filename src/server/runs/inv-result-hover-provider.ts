@@ -14,7 +14,7 @@ import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import { describeGoal, featureReading, freeFeatures, targetReading } from './result-reading.js';
 import type { ResultStore } from './result-store.js';
-import { resultSummary } from './result-text.js';
+import { formatInput, resultSummary } from './result-text.js';
 
 const STALE = '↻ stale';
 
@@ -46,8 +46,8 @@ export class InvResultHoverProvider extends InvHoverProvider {
             const latest = this.store.latest(block);
             const reading = latest && featureReading(latest.result, feature);
             if (!latest || !reading) continue;
-            const fixed = reading.rank === null;
-            rows.push(`| **${block.name}**${latest.stale ? ` ${STALE}` : ''} | ${formatValue(reading.best)}${fixed ? ' (fixed)' : ''} | ` +
+            const fixed = !freeFeatures(latest.result).includes(feature);
+            rows.push(`| **${block.name}**${latest.stale ? ` ${STALE}` : ''} | ${formatInput(reading.best)}${fixed ? ' (fixed)' : ''} | ` +
                 `${reading.spread === null ? '—' : formatSpread(reading.spread)} | ${meeting(latest.result)} |`);
         }
         return rows.length ? ['| last run of | best | spread | meet |', '|---|---|---|---|', ...rows].join('\n') : undefined;
@@ -64,7 +64,8 @@ export class InvResultHoverProvider extends InvHoverProvider {
             const free = new Set(freeFeatures(result));
             const inputs = Object.entries(best.inputs).map(([name, value]) => {
                 const reading = featureReading(result, name);
-                return `| \`${name}\` | ${formatValue(value)} | ${free.has(name) && reading?.spread != null ? formatSpread(reading.spread) : 'fixed'} |`;
+                const spread = !free.has(name) ? 'fixed' : reading?.spread != null ? formatSpread(reading.spread) : '—';
+                return `| \`${name}\` | ${formatInput(value)} | ${spread} |`;
             });
             sections.push(['| input | best | spread |', '|---|---|---|', ...inputs].join('\n'));
             const outputs = result.targets.flatMap((target) => {

@@ -16,7 +16,7 @@ import type { InvFile } from '../../language/generated/ast.js';
 import { isBoundField, isInversion, isSynthesis, isTargetField } from '../../language/generated/ast.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import type { ResultStore } from './result-store.js';
-import { describeFeatureValue, describeTargetReading, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
+import { describeFeatureValue, describeTargetReading, freeFeatures, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
 
 /** VS Code's default `editor.inlayHints.maximumLength`: the characters of all hints of one line. */
 export const LINE_HINT_CHARS = 43;
@@ -69,8 +69,9 @@ export class InvResultInlayHints implements InlayHintProvider {
     }
 }
 
+/** A free feature: ranked by importance, or categorical with label shares (a fixed one has neither). */
 function isFree(result: InvResult, feature: string): boolean {
-    return result.summary.importance.some((i) => i.feature === feature);
+    return freeFeatures(result).includes(feature);
 }
 
 function hint(position: Position, label: string, tooltip: string, stale: boolean): InlayHint {

@@ -6,11 +6,12 @@
 import type { InvResult, ResultTarget } from '../../engine/contract/results.js';
 import { missOf, withinTolerance } from '../../engine/contract/target-miss.js';
 import { formatCount, formatMiss, formatSeconds, formatSpread, formatValue } from '../../engine/contract/number-format.js';
-import { resultSummary } from './result-text.js';
+import { formatInput, resultSummary } from './result-text.js';
 
 export interface FeatureReading {
     feature: string;
-    best: number;
+    /** A number, or a categorical feature's label. */
+    best: number | string;
     /** The result's importance spread (standard deviation / bound width); null when not reported. */
     spread: number | null;
     /** Its importance rank (1 = least spread = most important) among `ranked` free features; null for a fixed one. */
@@ -34,9 +35,9 @@ export function featureReading(result: InvResult, feature: string): FeatureReadi
     return { feature, best: value, spread: importance?.spread ?? null, rank: importance?.rank ?? null, ranked: result.summary.importance.length };
 }
 
-/** The free features: those the importance ranks (fixed ones have no spread to rank). */
+/** The free features: those the importance ranks, and categorical ones with their label shares (fixed ones have neither). */
 export function freeFeatures(result: InvResult): string[] {
-    return result.summary.importance.map((i) => i.feature);
+    return [...result.summary.importance.map((i) => i.feature), ...(result.summary.labelShares ?? []).map((l) => l.feature)];
 }
 
 export function targetReading(result: InvResult, output: string): TargetReading | null {
@@ -49,7 +50,7 @@ export function targetReading(result: InvResult, output: string): TargetReading 
 
 /** The hint after a feature's name: `= 391.32` (its spread is in the tooltip: a line has room for a few values only). */
 export function describeFeatureValue(r: FeatureReading): string {
-    return `= ${formatValue(r.best)}`;
+    return `= ${formatInput(r.best)}`;
 }
 
 export function describeTargetReading(r: TargetReading): string {
@@ -59,7 +60,7 @@ export function describeTargetReading(r: TargetReading): string {
 
 /** A hint's tooltip for a feature: every figure in full, and where it comes from. */
 export function explainFeature(r: FeatureReading, result: InvResult): string {
-    const lines = [`**${r.feature}** = ${formatValue(r.best)} in the best of ${result.solutions.length} solutions`];
+    const lines = [`**${r.feature}** = ${formatInput(r.best)} in the best of ${result.solutions.length} solutions`];
     if (r.spread !== null) {
         lines.push(`spread ${formatSpread(r.spread)} (standard deviation / bound width)${r.rank !== null ? `: importance rank ${r.rank} of ${r.ranked} (least spread = most important)` : ''}`);
     }
@@ -96,7 +97,7 @@ function fromRun(result: InvResult): string {
 /** The best solution's free features in one line, for the lens that has room for all: `best x1 = 391.32 · x2 = 482.3`. */
 export function describeBestInputs(result: InvResult): string | null {
     const readings = freeFeatures(result).flatMap((f) => featureReading(result, f) ?? []);
-    return readings.length ? `best ${readings.map((r) => `${r.feature} = ${formatValue(r.best)}`).join(' · ')}` : null;
+    return readings.length ? `best ${readings.map((r) => `${r.feature} = ${formatInput(r.best)}`).join(' · ')}` : null;
 }
 
 /**
@@ -109,7 +110,7 @@ export function resultDetails(result: InvResult): string[] {
     const free = new Set(freeFeatures(result));
     const lines = [`${result.name}: ${resultSummary(result)}`];
     if (best) {
-        lines.push(`best: ${Object.entries(best.inputs).map(([k, v]) => `${k} = ${formatValue(v)}${free.has(k) ? '' : ' (fixed)'}`).join(', ')}`);
+        lines.push(`best: ${Object.entries(best.inputs).map(([k, v]) => `${k} = ${formatInput(v)}${free.has(k) ? '' : ' (fixed)'}`).join(', ')}`);
         for (const target of result.targets) {
             const reading = targetReading(result, target.output);
             if (!reading) continue;

@@ -19,3 +19,8 @@ export function resultSummary(r: InvResult): string {
     const why = r.stoppedBecause === 'cancelled' ? ' · cancelled' : r.stoppedBecause === 'diverged' ? ' · diverged' : '';
     return `${mark} ${outputs ? outputs + ' · ' : ''}${meeting} · ${formatSeconds(r.seconds)} · ${r.backend}${why}`;
 }
+
+/** An input of a solution: a number in the one format, or a categorical feature's label. */
+export function formatInput(v: number | string): string {
+    return typeof v === 'string' ? v : formatValue(v);
+}
