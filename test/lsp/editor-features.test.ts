@@ -234,7 +234,7 @@ describe('hover', () => {
             return (h?.contents as { value: string } | undefined)?.value;
         };
         expect(await hovered(`${FILE}inversion I { oracle Poly target y = 1 fix x<|>1 = 1 }`)).toBe(
-            '**input `x1`** of oracle Poly\n\ndomain: [0, 500] (recorded in the model)\n\ntraining data: mean 250, std 125',
+            '**input `x1`** of oracle Poly\n\ntype: real\n\ndomain: [0, 500] (recorded in the model)\n\ntraining data: mean 250, std 125',
         );
         const oracle = await hovered(`oracle P<|>oly {\n  model "models/poly/model.json"\n  data "data/poly.csv"\n  inputs x1, x2, x3, x4\n  outputs y\n}`);
         expect(oracle).toContain('trained 2025-01-02 03:04 on `data/poly.csv`');
