@@ -122,7 +122,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                 if (!v.ok) {
                     defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `${v.why} (column ${columns[k]})` });
                     bad = true;
-                } else if (integer.has(columns[k]) && !Number.isInteger(v)) {
+                } else if (integer.has(columns[k]) && !Number.isInteger(v.value)) {
                     defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a whole number (column ${columns[k]} is declared \`integer\`)` });
                     bad = true;
                 }
