@@ -6,7 +6,12 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { InvResult } from './engine/contract/results.js';
 
-/** Command ids that code lenses carry (registered by the extension). */
+/**
+ * Command ids that code lenses carry. The VS Code extension registers them itself (they open
+ * the panel, ask for trust); the language server also executes them (`workspace/executeCommand`,
+ * listed in its `executeCommandProvider`), so a lens works from any LSP editor. The arguments
+ * are the typed ones below: RunTarget, TrainTarget, CancelParams, RunTarget.
+ */
 export const Commands = {
     run: 'inv.run',
     train: 'inv.train',
@@ -46,6 +51,12 @@ export interface RunProgress {
     /** Solutions meeting their targets at this step, when known. */
     meeting: number | null;
     elapsedSeconds: number;
+    /**
+     * The loss readings since the previous progress message, oldest first, ending with this
+     * one's ([step, loss]); the server publishes progress less often than the engine reads it,
+     * and the live loss curve draws them all.
+     */
+    losses?: Array<[number, number]>;
 }
 
 /**
@@ -127,6 +138,12 @@ export interface InvInitializationOptions {
     storagePath: string | null;
     /** Untrusted workspaces edit and validate but never train or run (models load code paths and write files). */
     workspaceTrusted: boolean;
+    /**
+     * The client shows runs itself from `inv/progress` and `inv/result` (the VS Code extension:
+     * notification, status item, panel). Without it (any other LSP editor) the server shows them
+     * with standard LSP: work-done progress (`$/progress`), `window/showMessage` when a run ends.
+     */
+    showsRuns?: boolean;
 }
 
 /** The user granted trust to the workspace (VS Code never revokes it without a reload). */

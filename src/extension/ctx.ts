@@ -4,7 +4,7 @@
  * extension or as long as one client. Commands receive it and ask it for a running client.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import { ExecuteCommandRequest, LanguageClient, TransportKind, type DynamicFeature, type LanguageClientOptions, type ServerOptions, type StaticFeature } from 'vscode-languageclient/node.js';
 import type { InvInitializationOptions } from '../protocol.js';
 import { progressNotification, resultNotification, trustNotification } from '../protocol.js';
 import { RunProgressView } from './run-progress-view.js';
@@ -46,6 +46,8 @@ export class Ctx {
         const initializationOptions: InvInitializationOptions = {
             storagePath: this.extension.storageUri?.fsPath ?? null,
             workspaceTrusted: vscode.workspace.isTrusted,
+            // The notification, status item and panel show runs (run-progress-view.ts).
+            showsRuns: true,
         };
         const clientOptions: LanguageClientOptions = {
             documentSelector: [{ language: 'inv' }],
@@ -53,7 +55,7 @@ export class Ctx {
             // The server reads the `inv` section (defaults for runs, inlay hints) with workspace/configuration.
             synchronize: { configurationSection: 'inv' },
         };
-        const client = new LanguageClient('inv', 'inv language server', serverOptions, clientOptions);
+        const client = new InvLanguageClient('inv', 'inv language server', serverOptions, clientOptions);
         this.clientDisposables.push(
             client.onNotification(progressNotification, (p) => this.runs.onProgress(p)),
             client.onNotification(resultNotification, (r) => this.runs.onFinished(r)),
@@ -73,5 +75,20 @@ export class Ctx {
     async restart(): Promise<void> {
         await this.stop();
         await this.start();
+    }
+}
+
+/**
+ * The language client, less its `workspace/executeCommand` feature. The server lists the lens
+ * commands (`inv.run`, `inv.train`, `inv.cancel`, `inv.openResults`) in its
+ * `executeCommandProvider` for other editors; the stock client would register a VS Code
+ * command for each, and those ids are the extension's own (commands.ts: they open the panel and
+ * ask for trust), so registering them twice would fail the client's start. Declining the feature
+ * by its LSP method keeps every other feature, whatever a library update adds.
+ */
+class InvLanguageClient extends LanguageClient {
+    override registerFeature(feature: StaticFeature | DynamicFeature<unknown>): void {
+        if ((feature as Partial<DynamicFeature<unknown>>).registrationType?.method === ExecuteCommandRequest.method) return;
+        super.registerFeature(feature);
     }
 }

@@ -5,6 +5,7 @@
  * run started from a lens, the command palette or the results panel shows the same way.
  */
 import * as vscode from 'vscode';
+import { describeProgress, progressPercent } from '../engine/contract/progress-text.js';
 import type { CancelParams, RunFinished, RunProgress } from '../protocol.js';
 import { Commands } from '../protocol.js';
 
@@ -76,7 +77,7 @@ export class RunProgressView implements vscode.Disposable {
                 token.onCancellationRequested(() => void cancelRun(first.runId));
                 run.report = (p) => {
                     // withProgress takes increments; report the step's share of the whole.
-                    const share = p.steps > 0 ? Math.min(100, (100 * p.step) / p.steps) : 0;
+                    const share = progressPercent(p);
                     const increment = p.phase === 'running' ? Math.max(0, share - reported) : undefined;
                     if (increment !== undefined) reported = share;
                     progress.report({ message: describeProgress(p), increment });
@@ -105,12 +106,4 @@ export class RunProgressView implements vscode.Disposable {
 /** Cancels as the status item and the lenses do: through the `inv.cancel` command. */
 function cancelRun(runId: string): Thenable<unknown> {
     return vscode.commands.executeCommand(Commands.cancel, { runId } satisfies CancelParams);
-}
-
-export function describeProgress(p: RunProgress): string {
-    const what = p.phase === 'training-oracle' ? `training oracle · epoch ${p.step}/${p.steps}` : `step ${p.step}/${p.steps}`;
-    const meeting = p.meeting !== null ? ` · ${p.meeting} meet` : '';
-    // The loss is not known before the first step is read (NaN, which JSON sends as null).
-    const loss = typeof p.loss === 'number' && Number.isFinite(p.loss) ? ` · loss ${p.loss.toExponential(1)}` : '';
-    return `${what}${loss}${meeting}`;
 }

@@ -14,7 +14,7 @@ import { oracleInputs, oracleOutputs, runOracleField } from './ast-fields.js';
 import { isBoundField, isConstraint, isFeatureRef, isFixItem, isLikeField, isOracle, isOracleRefField, isTargetField, type InvFile } from './generated/ast.js';
 import { enclosingRunBlock } from './inv-scope-provider.js';
 import { IssueCodes, type IssueCode, type IssueData } from './issue-codes.js';
-import { closestName, didYouMean, quoteName } from './name-suggestion.js';
+import { closestNames, didYouMean, quoteName } from './name-suggestion.js';
 import type { CodedLexingDiagnostic } from './inv-lexer.js';
 
 /** Syntax diagnostics reported per document (lexing and parsing each). */
@@ -65,24 +65,24 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
             const issue = this.describeUnresolved(reference, document);
             const range = reference.$refNode?.range;
             if (!issue || !range) continue;
-            diagnostics.push(this.coded(issue.code, issue.message, range, issue.suggestion));
+            diagnostics.push(this.coded(issue.code, issue.message, range, issue.suggestions));
         }
     }
 
     /** What an unresolved name is, in the user's terms; undefined when another error already covers it. */
-    private describeUnresolved(reference: Reference | MultiReference, document: LangiumDocument): { code: IssueCode; message: string; suggestion?: string } | undefined {
+    private describeUnresolved(reference: Reference | MultiReference, document: LangiumDocument): { code: IssueCode; message: string; suggestions?: string[] } | undefined {
         const container = reference.$refNode?.astNode;
         const name = reference.$refText;
         const root = document.parseResult.value as InvFile;
         if (isOracleRefField(container)) {
             const names = root.elements.filter(isOracle).map((o) => o.name);
-            const suggestion = closestName(name, names);
-            return { code: IssueCodes.UnknownOracle, message: `unknown oracle ${quoteName(name)}${didYouMean(suggestion)}`, suggestion };
+            const suggestions = closestNames(name, names);
+            return { code: IssueCodes.UnknownOracle, message: `unknown oracle ${quoteName(name)}${didYouMean(suggestions)}`, suggestions };
         }
         if (isBoundField(container) && reference === container.constraint) {
             const names = root.elements.filter(isConstraint).map((c) => c.name);
-            const suggestion = closestName(name, names);
-            return { code: IssueCodes.UnknownConstraint, message: `unknown constraint ${quoteName(name)}${didYouMean(suggestion)}`, suggestion };
+            const suggestions = closestNames(name, names);
+            return { code: IssueCodes.UnknownConstraint, message: `unknown constraint ${quoteName(name)}${didYouMean(suggestions)}`, suggestions };
         }
         // Features and outputs: only when the block's oracle resolves (else that is the error).
         const block = container ? enclosingRunBlock(container) : undefined;
@@ -98,25 +98,25 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
                 return { code: IssueCodes.TypeMismatch, message: `${quoteName(feature.name)} is numeric: ${isFixItem(container) ? 'fix it to a number' : 'bound it with `in [lo, hi]`'}, not a label` };
             }
             const labels = feature.labels.map((l) => l.name);
-            const suggestion = closestName(name, labels);
-            return { code: IssueCodes.UnknownLabel, message: `${quoteName(name)} is not a label of ${quoteName(feature.name)} (its labels: ${labels.join(', ')})${didYouMean(suggestion)}`, suggestion };
+            const suggestions = closestNames(name, labels);
+            return { code: IssueCodes.UnknownLabel, message: `${quoteName(name)} is not a label of ${quoteName(feature.name)} (its labels: ${labels.join(', ')})${didYouMean(suggestions)}`, suggestions };
         }
         if (isFixItem(container) || isBoundField(container) || isFeatureRef(container)) {
-            const suggestion = closestName(name, inputs);
+            const suggestions = outputs.includes(name) ? [] : closestNames(name, inputs);
             const what = isFeatureRef(container) ? 'related by `require`' : 'fixed or bounded';
-            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be ${what})` : didYouMean(suggestion);
-            return { code: IssueCodes.UnknownFeature, message: `oracle ${oracle.name} has no input ${quoteName(name)}${note}`, suggestion };
+            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be ${what})` : didYouMean(suggestions);
+            return { code: IssueCodes.UnknownFeature, message: `oracle ${oracle.name} has no input ${quoteName(name)}${note}`, suggestions };
         }
         if (isTargetField(container) || isLikeField(container)) {
-            const suggestion = closestName(name, outputs);
-            const note = inputs.includes(name) ? ` (${quoteName(name)} is one of its inputs; targets are on outputs)` : didYouMean(suggestion);
-            return { code: IssueCodes.UnknownOutput, message: `oracle ${oracle.name} has no output ${quoteName(name)}${note}`, suggestion };
+            const suggestions = inputs.includes(name) ? [] : closestNames(name, outputs);
+            const note = inputs.includes(name) ? ` (${quoteName(name)} is one of its inputs; targets are on outputs)` : didYouMean(suggestions);
+            return { code: IssueCodes.UnknownOutput, message: `oracle ${oracle.name} has no output ${quoteName(name)}${note}`, suggestions };
         }
         return undefined;
     }
 
-    private coded(code: IssueCode, message: string, range: Range, suggestion?: string): Diagnostic {
-        const data: IssueData = suggestion === undefined ? { code } : { code, suggestion };
+    private coded(code: IssueCode, message: string, range: Range, suggestions: string[] = []): Diagnostic {
+        const data: IssueData = suggestions.length === 0 ? { code } : { code, suggestion: suggestions[0], suggestions };
         return { severity: DiagnosticSeverity.Error, range, message, code, data, source: this.getSource() };
     }
 

@@ -123,13 +123,15 @@ export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumS
 /**
  * Builds the shared and the language services and registers the checks. Pass `connection`
  * for a language server; the CLI passes none (and gets a file system through
- * `NodeFileSystem`). `extension` adds or replaces services (src/server's runs module; tests).
+ * `NodeFileSystem`). `extension` adds or replaces services (src/server's runs module; tests),
+ * `sharedExtension` shared ones (the server's execute-command handler).
  */
 export function createInvServices<Added = object>(
     context: DefaultSharedModuleContext,
     extension?: Module<InvServices & Added, DeepPartial<InvServices> & Added>,
+    sharedExtension?: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>>,
 ): { shared: LangiumSharedServices; Inv: InvServices & Added } {
-    const shared = inject(createDefaultSharedModule(context), InvGeneratedSharedModule, InvSharedModule);
+    const shared = inject(createDefaultSharedModule(context), InvGeneratedSharedModule, InvSharedModule, sharedExtension);
     const Inv = inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule, extension) as InvServices & Added;
     shared.ServiceRegistry.register(Inv);
     registerValidationChecks(Inv);

@@ -106,8 +106,10 @@ export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];
 /** What a diagnostic carries in `data` for its quick fix (LSP `Diagnostic.data`). */
 export interface IssueData {
     code: IssueCode;
-    /** "did you mean": the closest name in scope. */
+    /** "did you mean": the closest name in scope (the first of `suggestions`). */
     suggestion?: string;
+    /** Every name in scope equally close to the misspelt one; a quick fix for each. */
+    suggestions?: string[];
     /** For `unbounded-feature` / `objective-unbounded`: the feature to add a bound for, and a box. */
     feature?: string;
     box?: { lo: number; hi: number };

@@ -1,23 +1,31 @@
 /**
- * "Did you mean": the candidate closest to a misspelt name. A case-only difference wins;
- * otherwise the smallest edit distance, if it is small for the name's length (a third of it,
- * at least 1, at most 3), so `x5` suggests `x4` but `speed` does not suggest `y`.
+ * "Did you mean": the candidates closest to a misspelt name. A case-only difference wins
+ * alone; otherwise every candidate at the smallest edit distance, if that is small for the
+ * name's length (a third of it, at least 1, at most 3), so `x5` suggests `x4` and `x6` alike
+ * but `speed` does not suggest `y`. In the candidates' order.
  */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+export function closestNames(name: string, candidates: Iterable<string>): string[] {
     const lower = name.toLowerCase();
-    let best: string | undefined;
+    let best: string[] = [];
     let bestDistance = Infinity;
     const limit = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
     for (const candidate of candidates) {
         if (candidate === name) continue;
-        if (candidate.toLowerCase() === lower) return candidate;
+        if (candidate.toLowerCase() === lower) return [candidate];
         const d = editDistance(lower, candidate.toLowerCase(), limit);
-        if (d <= limit && d < bestDistance) {
-            best = candidate;
+        if (d > limit || d > bestDistance) continue;
+        if (d < bestDistance) {
+            best = [];
             bestDistance = d;
         }
+        if (!best.includes(candidate)) best.push(candidate);
     }
     return best;
+}
+
+/** The closest candidate (the first of several equally close), or undefined. */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+    return closestNames(name, candidates)[0];
 }
 
 /** Levenshtein distance, with an early exit once it is certainly above `limit`. */
@@ -39,9 +47,13 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     return previous[b.length];
 }
 
-/** " (did you mean `x4`?)" or "". */
-export function didYouMean(suggestion: string | undefined): string {
-    return suggestion === undefined ? '' : ` (did you mean ${quoteName(suggestion)}?)`;
+/** " (did you mean `x4`?)", " (did you mean `x4` or `x6`?)", or "". */
+export function didYouMean(suggestion: string | readonly string[] | undefined): string {
+    const names = suggestion === undefined ? [] : typeof suggestion === 'string' ? [suggestion] : suggestion;
+    if (names.length === 0) return '';
+    const quoted = names.map(quoteName);
+    const listed = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+    return ` (did you mean ${listed}?)`;
 }
 
 const IDENTIFIER = /^[_a-zA-Z][\w]*$/;

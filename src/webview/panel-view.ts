@@ -167,7 +167,9 @@ export class PanelView {
         if (!this.live || this.live.runId !== progress.runId || this.live.phase !== progress.phase) {
             this.live = { runId: progress.runId, phase: progress.phase, points: [], last: progress };
         }
-        this.live.points.push([progress.step, progress.loss]);
+        // The server publishes progress less often than the engine reads the loss: draw every reading.
+        if (progress.losses?.length) this.live.points.push(...progress.losses);
+        else this.live.points.push([progress.step, progress.loss]);
         this.live.last = progress;
         // Progress can arrive faster than frames: draw once per frame.
         if (this.liveFrame) return;

@@ -8,7 +8,8 @@
  */
 import type { InvResult, StopReason } from '../engine/contract/results.js';
 import type { RunProgress } from '../protocol.js';
-import { formatCount, formatLoss, formatMiss, formatNumber, formatPercent, formatSeconds, formatValue } from '../engine/contract/number-format.js';
+import { formatCount, formatMiss, formatNumber, formatPercent, formatSeconds, formatValue } from '../engine/contract/number-format.js';
+import { describeProgress } from '../engine/contract/progress-text.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { missOf, withinTolerance } from '../engine/contract/target-miss.js';
 import { describeTarget } from './target-text.js';
@@ -136,7 +137,8 @@ export class RunHeader {
 
     /**
      * `progress` null: no run in flight. `trainingJob`: the panel shows an oracle's own
-     * training (▶ Train), not a run that trains its oracle first.
+     * training (▶ Train), not a run that trains its oracle first. The words are the lens's
+     * and the status item's (progress-text.ts).
      */
     showProgress(progress: RunProgress | null, showingOlderResult: boolean, trainingJob = false): void {
         this.progress.hidden = progress === null;
@@ -148,11 +150,11 @@ export class RunHeader {
         replaceChildren(this.progress,
             h('span', { class: 'spinner', 'aria-hidden': 'true' }),
             h('strong', null, what),
-            ` · ${progress.phase === 'training-oracle' ? 'epoch' : 'step'} ${formatCount(progress.step)} / ${formatCount(progress.steps)} · loss ${formatLoss(progress.loss)}`,
-            progress.meeting === null ? '' : ` · ${formatCount(progress.meeting)} meet`,
-            ` · ${formatSeconds(progress.elapsedSeconds)}`,
+            ` · ${describeProgress(progress)} · ${formatSeconds(progress.elapsedSeconds)}`,
             bar,
             showingOlderResult ? h('span', { class: 'older' }, 'The results below are from the previous run.') : null);
+        // A first run: no "No results yet" under "Running…".
+        if (!showingOlderResult && !trainingJob) replaceChildren(this.targets, h('p', { class: 'empty' }, 'The result appears here when the run ends.'));
     }
 
     showFailure(name: string, message: string): void {

@@ -29,6 +29,8 @@ const SETTINGS = {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.tips.enabled': false,
     'editor.inlayHints.enabled': 'on',
+    // Room for the inline results in the README's pictures.
+    'editor.minimap.enabled': false,
 };
 
 function freePort() {

@@ -1,8 +1,10 @@
 // The extension in a real VS Code (code-server, built by test/e2e/setup.sh into .e2e/):
 //   1. packages the .vsix (`npm run package`) and installs it into a private code-server;
 //   2. drives Debian chromium with playwright-core as a user would: opens paper.inv and
-//      quick.inv, clicks `▶ Run` on a lens, waits for the results panel and reads its text
-//      INSIDE the webview iframe, checks the inlay hints and the summary lens, screenshots;
+//      quick.inv, runs and cancels a long run (lens, status item, notification and panel show
+//      one progress), clicks `▶ Run` on a lens, waits for the results panel and reads its text
+//      INSIDE the webview iframe, checks the inlay hints, the summary lenses, a hint's tooltip,
+//      the block's hover, completion and the server's output; screenshots (the README's);
 //   3. loads the extension from its folder and runs the extension-host scenario
 //      (test/e2e/suite/index.cjs, shared with the @vscode/test-electron run).
 // Exit 0 only when all of it held. Screenshots and logs: test-output/e2e/.
@@ -10,13 +12,22 @@
 //   bash test/e2e/setup.sh && node test/e2e/run.mjs [--no-package]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, codeServerHome, E2E, installExtension, REPO, startCodeServer } from './code-server.mjs';
 import { makeWorkspace } from './workspace.mjs';
 
 const OUT = join(REPO, 'test-output/e2e');
 mkdirSync(OUT, { recursive: true });
+// The README's pictures of the editor (docs/images/editor-*.png): written by each run to
+// test-output/e2e/; `--screenshots DIR` also writes them to DIR (e.g. docs/images, to commit).
+const shotsArg = process.argv.indexOf('--screenshots');
+const SHOTS = shotsArg > 0 ? resolve(process.argv[shotsArg + 1]) : null;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+async function readmeShot(target, name) {
+    await target.screenshot({ path: join(OUT, name) });
+    if (SHOTS) copyFileSync(join(OUT, name), join(SHOTS, name));
+}
 const t0 = Date.now();
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const results = [];
@@ -82,6 +93,19 @@ try {
         await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30000 });
     };
     const lensTexts = async () => (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
+    /** The `▶ Run` lens over the n-th block from the top (lenses are not in line order in the DOM). */
+    const runLens = async (n) => {
+        const lenses = page.locator('.codelens-decoration a', { hasText: '▶ Run' });
+        await lenses.nth(n).waitFor({ timeout: 60000 });
+        const tops = await Promise.all((await lenses.all()).map(async (l) => ({ lens: l, y: (await l.boundingBox())?.y ?? 0 })));
+        return tops.sort((a, b) => a.y - b.y)[n].lens;
+    };
+    const palette = async (title) => {
+        await page.keyboard.press('Control+Shift+P');
+        await page.keyboard.type(title);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+        await page.keyboard.press('Enter');
+    };
 
     await check('paper.inv opens with ▶ Train and ▶ Run lenses', async () => {
         await openFile('paper.inv');
@@ -91,11 +115,12 @@ try {
     });
 
     await check('a long run shows ■ Cancel with its step, a status item and a notification; Cancel keeps what was found', async () => {
-        // paper.inv is open: its first ▶ Run is Exp1 (3000 steps, 256 solutions)
-        await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().click();
-        const cancel = page.locator('.codelens-decoration a', { hasText: /■ Cancel · step \d+\/3000/ }).first();
+        // quick.inv's second block, Long, runs until cancelled (its box cannot reach its target).
+        await openFile('quick.inv');
+        await (await runLens(1)).click();
+        const cancel = page.locator('.codelens-decoration a', { hasText: /■ Cancel · step \d+\/100000/ }).first();
         await cancel.waitFor({ timeout: 60000 });
-        const status = page.locator('.statusbar-item', { hasText: 'inv: Exp1' }).first();
+        const status = page.locator('.statusbar-item', { hasText: 'inv: Long' }).first();
         await status.waitFor({ timeout: 10000 });
         // The progress notification (with its Cancel button); headless, VS Code keeps it in the
         // notification centre rather than as a toast, so open the centre to see it.
@@ -103,14 +128,46 @@ try {
         await page.keyboard.type('Notifications: Show Notifications');
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor({ timeout: 10000 });
         await page.keyboard.press('Enter');
-        const notification = page.locator('.notifications-center .notification-list-item', { hasText: 'inv: Exp1' }).first();
+        const notification = page.locator('.notifications-center .notification-list-item', { hasText: 'inv: Long' }).first();
         await notification.waitFor({ timeout: 10000 });
         if (!(await notification.locator('.monaco-button', { hasText: 'Cancel' }).count())) throw new Error('the progress notification has no Cancel button');
         log('notification:', JSON.stringify((await notification.innerText()).replace(/\s+/g, ' ')));
         log('running:', JSON.stringify(await cancel.textContent()), '| status:', JSON.stringify((await status.innerText()).trim()));
-        await page.screenshot({ path: join(OUT, 'running.png') });
+        // The README's picture: once the panel draws the run, when the lens, the status item and
+        // the notification agree.
+        await page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame').locator('.live', { hasText: 'Running Long' })
+            .waitFor({ timeout: 30000 }).catch(() => undefined);
+        const stepOf = (text) => (/step \d+\/100000/.exec(text ?? '') ?? [''])[0];
+        for (let i = 0; i < 40; i++) {
+            const [a, b, c] = await Promise.all([cancel.textContent(), status.innerText(), notification.innerText()]);
+            if (stepOf(a) && stepOf(a) === stepOf(b) && stepOf(b) === stepOf(c)) break;
+            await page.waitForTimeout(100);
+        }
+        await readmeShot(page, 'editor-running.png');
         await page.keyboard.press('Escape');   // close the notification centre
-        await page.locator('.tab', { hasText: 'paper.inv' }).first().click();
+        await page.locator('.tab', { hasText: 'quick.inv' }).first().click();
+        // One progress state in one format: lens, status item, notification and panel show the
+        // same published snapshot (the lens may lag by one beat, a second, while VS Code redraws it).
+        const progressOf = (text) => (/step \d+\/100000(?: · loss [^ ]+)?(?: · \d+ meet)?/.exec(text ?? '') ?? [''])[0];
+        const samples = [];
+        for (let i = 0; i < 60 && !samples.some((p) => p.lens && p.lens === p.status); i++) {
+            const [lensText, statusText] = await Promise.all([cancel.textContent().catch(() => ''), status.innerText().catch(() => '')]);
+            samples.push({ lens: progressOf(lensText), status: progressOf(statusText) });
+            await page.waitForTimeout(150);
+        }
+        log('lens | status samples:', JSON.stringify(samples.slice(-3)));
+        if (!samples.some((p) => p.lens && p.lens === p.status)) throw new Error('the lens never showed what the status item showed');
+        if (!samples.every((p) => / · loss [^ ]+ · \d+ meet$/.test(p.lens) || !p.lens.includes('loss'))) throw new Error(`the lens's progress lacks the meet count: ${samples.at(-1).lens}`);
+        const panelFrame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');
+        let live = '';
+        for (let i = 0; i < 40 && !/step \d+/.test(live); i++) {
+            live = ((await panelFrame.locator('.live').innerText({ timeout: 1000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+            if (!/step \d+/.test(live)) await page.waitForTimeout(250);
+        }
+        const header = ((await panelFrame.locator('.run-header').innerText({ timeout: 5000 }).catch(() => '')) || '').replace(/\s+/g, ' ');
+        log('panel while running:', JSON.stringify(live.slice(0, 160)));
+        if (!/Running Long · step \d+\/100000 · loss [^ ]+ · \d+ meet/.test(live)) throw new Error(`the panel's progress is not in the lens's words: ${live}`);
+        if (/No results yet/.test(header)) throw new Error('the panel says "No results yet" under "Running…"');
         await cancel.click();
         const cancelled = page.locator('.codelens-decoration a', { hasText: /^■ .* meet · .*cancelled/ }).first();
         await cancelled.waitFor({ timeout: 30000 });
@@ -120,8 +177,7 @@ try {
 
     await check('▶ Run on the Quick lens opens the results panel with the result', async () => {
         await openFile('quick.inv');
-        const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
-        await run.waitFor({ timeout: 60000 });
+        const run = await runLens(0);
         await run.click();
         log('clicked', JSON.stringify(await run.textContent().catch(() => '▶ Run')));
         // webview = <iframe class="webview ready"> (host page) > <iframe id="active-frame"> (our HTML)
@@ -159,12 +215,93 @@ try {
             text = (await lines.innerText()).replace(/\u00a0/g, ' ');
             if (!/→ y = /.test(text)) await page.waitForTimeout(500);
         }
-        const hintLines = text.split('\n').filter((l) => /→ y = | · spread /.test(l));
+        const hintLines = text.split('\n').filter((l) => /→ y = |bound x1/.test(l));
         log('editor lines with inlay hints:', JSON.stringify(hintLines));
         if (!hintLines.some((l) => /→ y = /.test(l))) throw new Error('no inlay hint with the achieved y');
+        // Each value where it is named, whole: no hint is cut short.
+        const bound = hintLines.find((l) => /bound x1\s?(=[^,]*)?, x2\s?(=[^i]*)?in \[0, 500\]/.test(l));
+        if (!/bound x1 ?= [0-9.e+-]+, x2 ?= [0-9.e+-]+ in \[0, 500\]/.test(bound ?? '')) throw new Error(`the bound line does not show each feature's value: ${bound}`);
+        if (hintLines.some((l) => l.includes('…'))) throw new Error('an inlay hint is cut short');
+        const best = page.locator('.codelens-decoration a', { hasText: /^best x1 = / }).first();
+        await best.waitFor({ timeout: 10000 });
+        log('best lens:', JSON.stringify(await best.textContent()));
+        if (!/^best x1 = [0-9.e+-]+ · x2 = [0-9.e+-]+ · x3 = [0-9.e+-]+$/.test((await best.textContent()) ?? '')) throw new Error('the best lens does not list every free feature');
+        // The README's pictures of the editor: the editor group alone, the panel set aside.
+        await palette('View: Toggle Maximize Editor Group');
+        await page.mouse.move(0, 0);
+        await page.waitForTimeout(800);
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-results.png');
+    });
+
+    await check("a hint's tooltip has its figures in full; the block's hover has everything the run found", async () => {
+        // The editor writes spaces as U+00A0: match with \s.
+        const hint = page.locator('.view-lines').getByText(/→\sy\s=\s/).last();
+        await hint.hover();
+        const tooltip = page.locator('.monaco-hover:visible', { hasText: 'solutions meet every target' }).first();
+        await tooltip.waitFor({ timeout: 15000 });
+        log('hint tooltip:', JSON.stringify((await tooltip.innerText()).replace(/\s+/g, ' ').slice(0, 160)));
+        await page.mouse.move(0, 0);
+        await page.keyboard.press('Escape');
+        const name = page.locator('.view-lines').getByText(/^Quick$/).first();
+        await name.hover();
+        const hover = page.locator('.monaco-hover:visible', { hasText: 'last run' }).first();
+        await hover.waitFor({ timeout: 15000 });
+        const hoverText = (await hover.innerText()).replace(/\s+/g, ' ');
+        log('block hover:', JSON.stringify(hoverText.slice(0, 200)));
+        if (!/input best spread x1 [0-9.]+ [0-9.e-]+ x2 [0-9.]+ [0-9.e-]+ x3 [0-9.]+ [0-9.e-]+ x4 10 fixed/.test(hoverText)) throw new Error('the hover lacks the best solution');
+        await page.waitForTimeout(300);
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-hover.png');
+        await page.mouse.move(0, 0);
+        await page.keyboard.press('Escape');
+    });
+
+    await check('completion offers the fields the block may still have, and inputs with their domain', async () => {
+        const seed = page.locator('.view-line', { hasText: /seed\s7/ }).first();
+        await seed.click();
+        await page.keyboard.press('End');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Control+Space');
+        const widget = page.locator('.suggest-widget.visible').first();
+        await widget.waitFor({ timeout: 15000 });
         await page.waitForTimeout(500);
-        await page.screenshot({ path: join(OUT, 'run-quick.png') });
-        log('screenshot', join(OUT, 'run-quick.png'));
+        const labels = (await widget.locator('.monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+        log('completion in Quick:', JSON.stringify(labels));
+        await readmeShot(page.locator('.editor-group-container').first(), 'editor-completion.png');
+        for (const present of ['seed', 'solutions', 'steps', 'oracle']) if (labels.includes(present)) throw new Error(`offers ${present}, which Quick already has`);
+        for (const wanted of ['tolerance', 'stop outside bounds', 'method']) if (!labels.includes(wanted)) throw new Error(`does not offer ${wanted}`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.type('bound ');
+        await page.keyboard.press('Control+Space');
+        await widget.waitFor({ timeout: 15000 });
+        await page.waitForTimeout(500);
+        const row = widget.locator('.monaco-list-row', { hasText: 'x3' }).first();
+        const detail = ((await row.innerText()) ?? '').replace(/\s+/g, ' ');
+        log('completion after bound:', JSON.stringify(detail));
+        if (!/x3 input in \[0, 500\]/.test(detail)) throw new Error('x3 does not show its domain');
+        await page.keyboard.press('Escape');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('Control+Z');
+        await page.keyboard.press('Control+S');
+        await palette('View: Toggle Maximize Editor Group');
+    });
+
+    await check("the language server's output says what ran, once per click", async () => {
+        await palette('inv: Show Language Server Output');
+        const output = page.locator('.part.panel .monaco-editor .view-lines').first();
+        await output.waitFor({ timeout: 15000 });
+        let text = '';
+        for (let i = 0; i < 20 && !/Quick ended/.test(text); i++) {
+            text = (await output.innerText()).replace(/\u00a0/g, ' ');
+            if (!/Quick ended/.test(text)) await page.waitForTimeout(500);
+        }
+        // The output view wraps long lines: read it as one text, an entry per timestamp.
+        const entries = text.replace(/\s+/g, ' ').split(/(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[)/).filter((l) => /run-\d+/.test(l));
+        log('server output:', JSON.stringify(entries.slice(0, 8)));
+        if (!entries.some((l) => /run-\d+: inversion Long of quick\.inv \(generator, 256 solutions, 100000 steps, seed 3, backend auto\) started\./.test(l))) throw new Error('no log of the Long run');
+        if (!entries.some((l) => /engine worker started \(process \d+\)/.test(l))) throw new Error('no log of the engine worker');
+        // One click, one run: the client does not also run the server's command.
+        if (entries.filter((l) => /inversion Quick of quick\.inv .* started/.test(l)).length !== 1) throw new Error('Quick started more than once for one click');
+        await readmeShot(page.locator('.part.panel').first(), 'editor-output.png');
+        await page.keyboard.press('Control+J');   // hide the panel again
     });
     await check('Export JSON in the panel writes the results file through the save dialog', async () => {
         const frame = page.frameLocator('iframe.webview.ready').first().frameLocator('#active-frame');

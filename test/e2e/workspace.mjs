@@ -1,6 +1,6 @@
 // The workspace both end-to-end runs open: a copy of examples/paper (its paper.inv, data and
 // trained oracle) plus quick.inv, a small-budget inversion on the same committed oracle so a
-// run takes seconds, not minutes.
+// run takes seconds, not minutes, and a long one to watch and cancel.
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './code-server.mjs';
@@ -20,6 +20,17 @@ inversion Quick {
   solutions 64
   steps 300
   seed 7
+}
+
+// Its box cannot reach 1900 (at most about 720): it runs until cancelled.
+inversion Long {
+  oracle Poly4
+  target y = 1900
+  fix x4 = 90
+  bound x1, x2, x3 in [0, 90]
+  solutions 256
+  steps 100000
+  seed 3
 }
 `;
 

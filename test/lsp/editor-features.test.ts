@@ -91,10 +91,88 @@ describe('completion', () => {
         });
     });
 
-    test('keywords that fit in an inversion', async () => {
+    test('keywords that fit in an inversion: the fields it may still have, `stop outside bounds` whole', async () => {
         await complete({
             text: `${FILE}inversion I { oracle Poly target y = 1\n <|> }`, index: 0, ...options(),
-            assert: (list) => expect(labels(list)).toEqual(expect.arrayContaining(['fix', 'bound', 'method', 'solutions', 'steps', 'backend', 'tolerance', 'stop'])),
+            assert: (list) => {
+                expect(labels(list)).toEqual(expect.arrayContaining(['fix', 'bound', 'method', 'solutions', 'steps', 'backend', 'tolerance', 'stop outside bounds', 'target']));
+                const stop = list.items.find((i) => i.label === 'stop outside bounds');
+                expect(stop?.textEdit?.newText).toBe('stop outside bounds');
+                expect(stop?.documentation).toEqual({ kind: 'markdown', value: expect.stringMatching(/^`stop outside bounds`: stop once more than half/) });
+            },
+        });
+    });
+
+    test('fields a block already has are not offered again; those that repeat are', async () => {
+        await complete({
+            text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  fix x1 = 2\n  seed 7\n  tolerance 0.5\n  stop outside bounds\n  <|>\n}`, index: 0, ...options(),
+            assert: (list) => {
+                expect(labels(list)).not.toEqual(expect.arrayContaining(['oracle']));
+                for (const present of ['oracle', 'seed', 'tolerance', 'stop outside bounds']) expect(labels(list)).not.toContain(present);
+                expect(labels(list)).toEqual(expect.arrayContaining(['target', 'fix', 'bound', 'steps', 'solutions', 'method']));
+            },
+        });
+        // The field being written is not "already there".
+        await complete({
+            text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  se<|>\n}`, index: 0, ...options(),
+            assert: (list) => expect(labels(list)).toContain('seed'),
+        });
+        // In a generator block, its own fields.
+        await complete({
+            text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  method generator { latent 8 <|> }\n}`, index: 0, ...options(),
+            assert: (list) => expect(labels(list).sort()).toEqual(['activation', 'layers']),
+        });
+        // A synthesis has one reference (`like` or `target`), and no objectives.
+        await complete({
+            text: `${FILE}synthesize S {\n  oracle Poly\n  target y in [0, 1]\n  <|>\n}`, index: 0, ...options(),
+            assert: (list) => {
+                for (const absent of ['oracle', 'like', 'target', 'maximize', 'minimize']) expect(labels(list)).not.toContain(absent);
+                expect(labels(list)).toEqual(expect.arrayContaining(['count', 'output', 'steps']));
+            },
+        });
+    });
+
+    test('an input shows its domain, declared or recorded in the model', async () => {
+        await complete({
+            text: `${FILE}inversion I { oracle Poly target y = 1 bound <|> }`, index: 0, ...options(),
+            assert: (list) => {
+                const x1 = list.items.find((i) => i.label === 'x1');
+                expect(x1?.detail).toBe('input in [0, 500]');
+                expect(x1?.documentation).toEqual({ kind: 'markdown', value: 'input of oracle Poly: domain [0, 500] (recorded in the model)' });
+            },
+        });
+        await complete({
+            text: `oracle Bare { model "models/none.json" inputs a in [1, 2], b outputs y }\ninversion I { oracle Bare target y = 1 fix <|> }`, index: 0, ...options(),
+            assert: (list) => expect(list.items.map((i) => [i.label, i.detail])).toEqual([['a', 'input in [1, 2]'], ['b', 'input, no domain']]),
+        });
+    });
+
+    test('completing on a name already written offers that name too', async () => {
+        for (const cursor of ['x<|>4', 'x4<|>']) {
+            await complete({
+                text: `${FILE}inversion I { oracle Poly target y = 1 fix x1 = 1, ${cursor} = 2 }`, index: 0, ...options(),
+                assert: (list) => {
+                    expect(labels(list)).toContain('x4');
+                    expect(labels(list)).not.toContain('x1');
+                },
+            });
+        }
+    });
+
+    test('snippets for whole blocks at the top level, filled in with the file\'s oracle', async () => {
+        await complete({
+            text: `${FILE}<|>`, index: 0, ...options(),
+            assert: (list) => {
+                expect(labels(list)).toEqual(expect.arrayContaining(['oracle { … }', 'constraint { … }', 'inversion { … }', 'synthesize { … }', 'inversion']));
+                const inversion = list.items.find((i) => i.label === 'inversion { … }');
+                expect(inversion?.insertTextFormat).toBe(2);
+                expect(inversion?.textEdit?.newText).toBe('inversion ${1:Name} {\n  oracle ${2:Poly}\n  target ${3:y} = ${4:0}\n  bound ${5:x1} in [${6:0}, ${7:1}]\n}');
+            },
+        });
+        // Not inside a block.
+        await complete({
+            text: `${FILE}inversion I { <|> }`, index: 0, ...options(),
+            assert: (list) => expect(labels(list).some((l) => l.endsWith('{ … }'))).toBe(false),
         });
     });
 });
@@ -105,7 +183,7 @@ describe('hover', () => {
     test('an oracle: model, inputs with domains, outputs with the recorded test error', async () => {
         await hover({
             text: `${FILE}inversion I { oracle Po<|>ly target y = 1 }`, index: 0, ...options(),
-            hover: /oracle Poly[\s\S]*models\/poly\/model\.json` \(4 → 1; trained 2025-01-02 03:04 on `data\/poly\.csv`\)[\s\S]*\| `x1` \| real \| \[0, 500\] \(recorded in the model\) \|[\s\S]*\| `y` \| 2\.1 \|/,
+            hover: /oracle Poly[\s\S]*models\/poly\/model\.json` \(4 → 1; trained 2025-01-02 03:04 on `data\/poly\.csv`\)[\s\S]*\| `x1` \| real \| \[0, 500\] \(recorded in the model\) \|[\s\S]*\| `y` \| \[0, 2000\] \| 2\.1 \|/,
         });
     });
 
@@ -147,6 +225,31 @@ describe('hover', () => {
             text: `oracle N<|>ew { model "models/new/model.json" data "data/poly.csv" inputs x1 outputs y }`, index: 0, ...options(),
             hover: /models\/new\/model\.json` — not trained yet/,
         });
+    });
+
+    test('a feature\'s hover is sections apart, an oracle\'s says where it trained once', async () => {
+        const hovered = async (text: string) => {
+            const document = await parseHelper<InvFile>(Inv)(text.replace('<|>', ''), { documentUri: fixtureUri() });
+            const h = await Inv.lsp.HoverProvider!.getHoverContent(document, { textDocument: { uri: document.textDocument.uri }, position: document.textDocument.positionAt(text.indexOf('<|>')) });
+            return (h?.contents as { value: string } | undefined)?.value;
+        };
+        expect(await hovered(`${FILE}inversion I { oracle Poly target y = 1 fix x<|>1 = 1 }`)).toBe(
+            '**input `x1`** of oracle Poly\n\ntype: real\n\ndomain: [0, 500] (recorded in the model)\n\ntraining data: mean 250, std 125',
+        );
+        const oracle = await hovered(`oracle P<|>oly {\n  model "models/poly/model.json"\n  data "data/poly.csv"\n  inputs x1, x2, x3, x4\n  outputs y\n}`);
+        expect(oracle).toContain('trained 2025-01-02 03:04 on `data/poly.csv`');
+        expect(oracle).not.toContain('trains on');
+        expect(oracle).toContain('| output | seen in training | test RMSE |\n|---|---|---|\n| `y` | [0, 2000] | 2.1 |');
+    });
+
+    test('a keyword with a diagnostic on it: the diagnostic explains, no keyword hint under it', async () => {
+        const text = `${FILE}inversion I { oracle Poly target y = 1 st<|>op outside bounds }`;
+        const document = await parseHelper<InvFile>(Inv)(text.replace('<|>', ''), { documentUri: fixtureUri(), validation: true });
+        expect(document.diagnostics?.map((d) => d.code)).toContain(IssueCodes.StopNeedsUsing);
+        const at = (needle: string) => document.textDocument.positionAt(text.replace('<|>', '').indexOf(needle) + 2);
+        const hover = (position: ReturnType<typeof at>) => Inv.lsp.HoverProvider!.getHoverContent(document, { textDocument: { uri: document.textDocument.uri }, position });
+        expect(await hover(at('stop outside'))).toBeUndefined();
+        expect(((await hover(at('target y')))?.contents as { value: string }).value).toMatch(/^`target OUT = NUM/);
     });
 
     test('a keyword: what it means', async () => {
@@ -207,8 +310,17 @@ describe('quick fixes', () => {
     });
 
     test('rename to the suggestion', async () => {
-        await fix(`${POLY}inversion I { oracle Poly target y = 1 fix x5 = 1 }`, IssueCodes.UnknownFeature,
+        await fix(`${POLY}inversion I { oracle Poly target y = 1 fix x11 = 1 }`, IssueCodes.UnknownFeature,
             `${POLY}inversion I { oracle Poly target y = 1 fix x1 = 1 }`, opts());
+    });
+
+    test('one fix for each name equally close', async () => {
+        const text = `oracle P { model "models/poly/model.json" inputs x4, x6, speed outputs y }\ninversion I { oracle P target y = 1 fix x5 = 1 }`;
+        const document = await parseHelper<InvFile>(Inv)(text, { documentUri: fixtureUri(), validation: true });
+        const diagnostic = document.diagnostics!.find((d) => d.code === IssueCodes.UnknownFeature)!;
+        expect(diagnostic.message).toBe('oracle P has no input `x5` (did you mean `x4` or `x6`?)');
+        const actions = await Inv.lsp.CodeActionProvider!.getCodeActions(document, { textDocument: { uri: document.textDocument.uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+        expect(actions?.map((a) => [a.title, (a as { isPreferred?: boolean }).isPreferred])).toEqual([['Change to x4', false], ['Change to x6', false]]);
     });
 
     test('rename an unknown function', async () => {

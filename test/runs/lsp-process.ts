@@ -36,6 +36,12 @@ export interface ServerOptions {
     initializationOptions?: Partial<InvInitializationOptions>;
     /** The `inv` settings section the server gets through workspace/configuration; omitted: no configuration capability. */
     settings?: Record<string, unknown>;
+    /**
+     * The client's capabilities, as an editor declares them; default: VS Code's (refreshes,
+     * work-done progress). `initializationOptions.showsRuns` defaults to true (the VS Code
+     * extension); a test of another editor sets it false.
+     */
+    capabilities?: Record<string, unknown>;
     /** The workspace folder (also the server's working folder). */
     workspace: string;
 }
@@ -46,6 +52,11 @@ export class LspProcess {
     readonly notified: RunFinished[] = [];
     readonly finished: FinishedRun[] = [];
     readonly diagnostics = new Map<string, Diagnostic[]>();
+    /** `window/logMessage` (the server's log), `window/showMessage`, `$/progress`, and the server's requests by method. */
+    readonly logged: Array<{ type: number; message: string }> = [];
+    readonly shown: Array<{ type: number; message: string }> = [];
+    readonly workDone: Array<{ token: string | number; value: { kind: string; title?: string; message?: string; percentage?: number; cancellable?: boolean } }> = [];
+    readonly serverRequests: string[] = [];
     private readonly waiters: Array<() => void> = [];
     stderr = '';
     /** What the server answered to `initialize`. */
@@ -87,24 +98,37 @@ export class LspProcess {
         rpc.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
             p.items.map((i) => (i.section === 'inv' ? (options.settings ?? {}) : null)),
         );
-        rpc.onRequest('client/registerCapability', () => null);
-        rpc.onRequest('workspace/codeLens/refresh', () => null);
-        rpc.onRequest('workspace/inlayHint/refresh', () => null);
-        rpc.onRequest('workspace/diagnostic/refresh', () => null);
-        rpc.onRequest('workspace/semanticTokens/refresh', () => null);
-        rpc.onRequest('window/workDoneProgress/create', () => null);
-        rpc.onNotification('window/logMessage', () => undefined);
+        // Every request the server makes is answered (as an editor would) and recorded, so a
+        // test can tell which the server sent to a client that did not declare them.
+        rpc.onRequest((method: string) => {
+            server.serverRequests.push(method);
+            server.wake();
+            return null;
+        });
+        rpc.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+            server.logged.push(p);
+            server.wake();
+        });
+        rpc.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+            server.shown.push(p);
+            server.wake();
+        });
+        rpc.onNotification('$/progress', (p: LspProcess['workDone'][number]) => {
+            server.workDone.push(p);
+            server.wake();
+        });
         rpc.listen();
         const folder = pathToFileURL(options.workspace).toString();
         const init = await rpc.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
             processId: process.pid,
             rootUri: folder,
             workspaceFolders: [{ uri: folder, name: 'ws' }],
-            capabilities: {
+            capabilities: options.capabilities ?? {
                 workspace: { configuration: options.settings !== undefined, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
+                window: { workDoneProgress: true },
                 textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, completion: { completionItem: { snippetSupport: true } } },
             },
-            initializationOptions: { storagePath: null, workspaceTrusted: true, ...options.initializationOptions },
+            initializationOptions: { storagePath: null, workspaceTrusted: true, showsRuns: true, ...options.initializationOptions },
         });
         server.capabilities = init.capabilities;
         await rpc.sendNotification('initialized', {});

@@ -1,18 +1,48 @@
+/**
+ * How a stored result reads in the editor: the summary lens, the best-solution lens, the hints
+ * (each short enough for VS Code's 43 characters), their tooltips and the details other editors
+ * show as a message — from the paper's Exp2 result (test/webview/fixtures), in the one number
+ * format (engine/contract/number-format.ts).
+ */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatSpread, formatValue } from '../../src/server/runs/result-text.js';
+import type { InvResult } from '../../src/engine/contract/results.js';
+import { resultSummary } from '../../src/server/runs/result-text.js';
+import {
+    describeBestInputs, describeFeatureValue, describeTargetReading, explainFeature, explainTarget, featureReading, resultDetails, targetReading,
+} from '../../src/server/runs/result-reading.js';
 
-describe('numbers in inline results', () => {
-    it('give values five significant digits, exponents for the very large and small', () => {
-        expect(formatValue(1899.8812)).toBe('1899.9');
-        expect(formatValue(0.124391)).toBe('0.12439');
-        expect(formatValue(2.5e7)).toBe('2.50e+7');
-        expect(formatValue(0)).toBe('0');
+const exp2 = JSON.parse(readFileSync(new URL('../webview/fixtures/exp2.json', import.meta.url), 'utf8')) as InvResult;
+
+describe('a result in the editor', () => {
+    it('the summary lens: the best output, how many meet, time and backend', () => {
+        expect(resultSummary(exp2)).toBe('✓ y = 1899.99 · 193/256 meet · 20 s · wasm');
     });
 
-    it('give a spread (a share of the bound width) two digits', () => {
-        expect(formatSpread(0.0829606)).toBe('0.083');
-        expect(formatSpread(0.5)).toBe('0.5');
-        expect(formatSpread(0.000640)).toBe('6.4e-4');
-        expect(formatSpread(0)).toBe('0');
+    it('the best-solution lens: every free feature, the fixed ones left to the code', () => {
+        expect(describeBestInputs(exp2)).toBe('best x1 = 458.316 · x2 = 494.684 · x3 = 201.052');
+    });
+
+    it('hints are short (a line has 43 characters for all of them); their tooltips carry the figures in full', () => {
+        const x3 = featureReading(exp2, 'x3')!;
+        expect(describeFeatureValue(x3)).toBe('= 201.052');
+        expect(explainFeature(x3, exp2)).toBe([
+            '**x3** = 201.052 in the best of 256 solutions',
+            'spread 0.085 (standard deviation / bound width): importance rank 3 of 3 (least spread = most important)',
+            'From the last run of Exp2 (wasm, 20 s, stopped: steps).',
+        ].join('\n\n'));
+        const y = targetReading(exp2, 'y')!;
+        expect(describeTargetReading(y)).toBe('→ y = 1899.99 · miss 0.00537 ✓');
+        expect(explainTarget(y, exp2)).toContain('**y**: = 1900 (tolerance 1.9)\n\nbest solution: 1899.99, miss 0.00537 — met\n\n193/256 solutions meet every target');
+        expect(describeTargetReading(y).length).toBeLessThanOrEqual(43);
+    });
+
+    it('the details (other editors\' message, the lenses\' tooltip): everything, one fact a line', () => {
+        expect(resultDetails(exp2)).toEqual([
+            `Exp2: ${resultSummary(exp2)}`,
+            'best: x1 = 458.316, x2 = 494.684, x3 = 201.052, x4 = 10 (fixed)',
+            '→ y = 1899.99 (target = 1900, miss 0.00537 ✓)',
+            'spread, most important first: x1 5.3e-4, x2 0.0022, x3 0.085',
+        ]);
     });
 });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-jsonrpc';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeRunsRequest, cancelRequest, resultsRequest, runRequest, trainRequest } from '../../src/protocol.js';
 import { LspProcess, paperWorkspace, POLY4_ORACLE, removeWorkspaces, REPO } from './lsp-process.js';
@@ -19,15 +19,19 @@ inversion Quick {
   oracle Poly4
   target y = 1900 tolerance 5
   fix x4 = 10
+  bound x1, x2 in [0, 500]
   solutions 32
   steps 200
   seed 7
 }
 
-// Long enough to still be running when the test asks for completion and cancels it.
+// Long enough to still be running when the test asks for completion and cancels it: its box cannot
+// reach 1900 (its maximum is about 720), so no early stop.
 inversion Long {
   oracle Poly4
   target y = 1900
+  fix x4 = 90
+  bound x1, x2, x3 in [0, 90]
   solutions 64
   steps 200000
   seed 3
@@ -95,15 +99,49 @@ describe('runs through the language server', () => {
         expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · [\w-]+$/);
     });
 
-    it('inlay hints show the achieved output at the target and the free features', async () => {
+    it('inlay hints: the achieved output at the target, one short hint per bounded feature, the full figures in their tooltips', async () => {
         const hints = (await server.rpc.sendRequest('textDocument/inlayHint', {
             textDocument: { uri },
             range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
-        })) as Array<{ label: string; position: { line: number } }>;
+        })) as Array<{ label: string; position: { line: number }; tooltip: { kind: string; value: string } }>;
         const target = positionOf(QUICK, 'target y = 1900 tolerance 5');
-        expect(hints.find((h) => h.position.line === target.line)?.label).toMatch(/^→ y = [0-9.]+ · miss [0-9.e+-]+ [✓✗]$/);
+        const atTarget = hints.filter((h) => h.position.line === target.line);
+        expect(atTarget.map((h) => h.label)).toEqual([expect.stringMatching(/^→ y = [0-9.]+ · miss [0-9.e+-]+ [✓✗]$/)]);
+        expect(atTarget[0]!.tooltip.value).toMatch(/^\*\*y\*\*: = 1900 \(tolerance 5\)\n\nbest solution: [0-9.]+, miss [0-9.e-]+ — (met|not met)\n\n\d+\/32 solutions meet/);
+        // One hint right after each bounded feature's name.
+        const bound = positionOf(QUICK, 'bound x1, x2 in [0, 500]');
+        const atBound = hints.filter((h) => h.position.line === bound.line);
+        expect(atBound.map((h) => h.label)).toEqual([
+            expect.stringMatching(/^= [0-9.e+-]+$/),
+            expect.stringMatching(/^= [0-9.e+-]+$/),
+        ]);
+        expect(atBound.map((h) => (h as unknown as { position: { character: number } }).position.character)).toEqual([
+            positionOf(QUICK, 'x1, x2 in [0, 500]', 2).character, positionOf(QUICK, 'x1, x2 in [0, 500]', 6).character,
+        ]);
+        expect(atBound[0]!.tooltip.value).toMatch(/^\*\*x1\*\* = [0-9.]+ in the best of 32 solutions\n\nspread [0-9.e-]+ \(standard deviation \/ bound width\): importance rank [123] of 3/);
+        // Each fits in VS Code's 43 characters; x3, named nowhere, is on the lens, not on the oracle line.
+        expect(hints.every((h) => h.label.length <= 43)).toBe(true);
         const oracleLine = positionOf(QUICK, '  oracle Poly4').line;
-        expect(hints.find((h) => h.position.line === oracleLine)?.label).toMatch(/x1 = [0-9.e+-]+ · spread [0-9.e+-]+/);
+        expect(hints.filter((h) => h.position.line === oracleLine)).toEqual([]);
+        const lenses = (await server.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{ range: { start: { line: number } }; command: { title: string; command: string; tooltip?: string } }>;
+        const quickLine = positionOf(QUICK, 'inversion Quick').line;
+        const titles = lenses.filter((l) => l.range.start.line === quickLine).map((l) => l.command.title);
+        expect(titles).toEqual(['▶ Run', expect.stringMatching(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet/), expect.stringMatching(/^best x1 = [0-9.e+-]+ · x2 = [0-9.e+-]+ · x3 = [0-9.e+-]+$/)]);
+        const best = lenses.find((l) => l.command.title.startsWith('best '))!;
+        expect(best.command.command).toBe('inv.openResults');
+        expect(best.command.tooltip).toMatch(/^Quick: .*\nbest: x1 = [0-9.]+, x2 = [0-9.]+, x3 = [0-9.]+, x4 = 10 \(fixed\)\n→ y = [0-9.]+ \(target = 1900, miss [0-9.e-]+ [✓✗]\)\nspread, most important first: /);
+    });
+
+    it('hover: on the block, everything its last run found; on a feature, one row per run, in a table', async () => {
+        const hover = async (needle: string, offset: number) =>
+            ((await server.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(QUICK, needle, offset) })) as { contents: { value: string } }).contents.value;
+        const block = (await hover('inversion Quick', 12)).split('\n\n');
+        expect(block[0]).toBe('**inversion Quick** on oracle Poly4 — method generator');
+        expect(block).toContainEqual(expect.stringMatching(/^\*\*last run\*\*: [✓⚠] y = [0-9.]+ · \d+\/32 meet · /));
+        expect(block).toContainEqual(expect.stringMatching(/^\| input \| best \| spread \|\n\|---\|---\|---\|\n\| `x1` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x2` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x3` \| [0-9.]+ \| [0-9.e-]+ \|\n\| `x4` \| 10 \| fixed \|$/));
+        expect(block).toContainEqual(expect.stringMatching(/^\| output \| best \| target \| miss \|\n\|---\|---\|---\|---\|\n\| `y` \| [0-9.]+ \| = 1900 \| [0-9.e-]+ [✓✗] \|$/));
+        const feature = (await hover('inputs x1', 7)).split('\n\n');
+        expect(feature.at(-1)).toMatch(/^\| last run of \| best \| spread \| meet \|\n\|---\|---\|---\|---\|\n\| \*\*Quick\*\* \| [0-9.]+ \| [0-9.e-]+ \| \d+\/32 \|$/);
     });
 
     it('completion and hover answer while a run is going, and cancel keeps the partial result within a second', async () => {
@@ -112,7 +150,7 @@ describe('runs through the language server', () => {
 
         const completion = await server.rpc.sendRequest('textDocument/completion', {
             textDocument: { uri },
-            position: positionOf(QUICK, 'oracle Poly4\n  target y = 1900\n  solutions 64', 'oracle '.length),
+            position: positionOf(QUICK, 'oracle Poly4\n  target y = 1900\n  fix x4 = 90', 'oracle '.length),
         });
         const hover = await server.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(QUICK, 'fix x4', 4) });
         // Both answered while the run was still going (it has not reported a result).
@@ -134,38 +172,83 @@ describe('runs through the language server', () => {
         expect(done.result!.solutions).toHaveLength(64);
     });
 
-    it('results are cached in the storage folder and survive a server restart; an edit makes them stale', async () => {
-        const again = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
-        try {
-            again.open(uri, QUICK);
-            await again.diagnosticsOf(uri);
-            const cached = await again.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
-            expect(cached?.name).toBe('Quick');
-            const edited = `// edited\n${QUICK}`;
-            again.change(uri, edited, 2);
-            await again.until('diagnostics after the edit', () => again.diagnostics.get(uri) && again.diagnostics.size > 0);
-            const hints = (await again.rpc.sendRequest('textDocument/inlayHint', {
-                textDocument: { uri },
-                range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
-            })) as Array<{ label: string }>;
-            expect(hints.length).toBeGreaterThan(0);
-            expect(hints.every((h) => h.label.endsWith('(stale)'))).toBe(true);
-        } finally {
-            await again.stop();
-        }
-    });
-
     it('a target the run did not meet gets a warning diagnostic on it (target-not-met)', async () => {
         const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Unreachable' });
         const done = await server.until('Unreachable finished', () => server.finishedRun(runId), 120_000);
         expect(done.result!.summary.meeting).toBe(0);
         const target = positionOf(QUICK, 'target y = 1900\n  fix x4 = 100');
         const warning = await server.until('the not-met diagnostic', () =>
-            server.diagnostics.get(uri)?.find((d) => d.code === 'target-not-met'),
+            server.diagnostics.get(uri)?.find((d) => d.code === 'target-not-met' && d.range.start.line === target.line),
         );
         expect(warning.severity).toBe(2);
         expect(warning.range.start.line).toBe(target.line);
         expect(warning.message).toMatch(/^Target not met by the last run: the best y is [0-9.]+, a miss of [0-9.]+/);
+    });
+    it('results survive a server restart; a result goes stale when what its run read changes, not when another block or a comment does', async () => {
+        const again = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
+        const lensTitles = async () => {
+            const lenses = (await again.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{ command: { title: string } }>;
+            return lenses.map((l) => l.command.title);
+        };
+        const staleOf = async (name: string) => {
+            const lenses = (await again.rpc.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as Array<{ command: { title: string; arguments?: Array<{ name?: string }> } }>;
+            const summary = lenses.find((l) => l.command.arguments?.[0]?.name === name && l.command.title !== '▶ Run');
+            if (!summary) throw new Error(`no summary lens for ${name}: ${JSON.stringify(await lensTitles())}`);
+            return summary.command.title.startsWith('↻ stale');
+        };
+        let version = 1;
+        const edit = async (text: string) => {
+            again.diagnostics.delete(uri);
+            again.change(uri, text, ++version);
+            return again.diagnosticsOf(uri);
+        };
+        try {
+            again.open(uri, QUICK);
+            await again.diagnosticsOf(uri);
+            const cached = await again.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
+            expect(cached?.name).toBe('Quick');
+            expect(await staleOf('Quick')).toBe(false);
+            expect(await staleOf('Unreachable')).toBe(false);
+
+            // A comment, and layout, change nothing a run reads.
+            await edit(`// edited\n${QUICK.replace('solutions 32', 'solutions   32 // the same')}`);
+            expect(await staleOf('Quick')).toBe(false);
+
+            // Quick's own block: Quick goes stale, Unreachable keeps its result and its warning.
+            const quickEdited = QUICK.replace('steps 200\n', 'steps 250\n');
+            const diagnostics = await edit(quickEdited);
+            expect(await staleOf('Quick')).toBe(true);
+            expect(await staleOf('Unreachable')).toBe(false);
+            // (Long, cancelled in its unreachable box, did not meet its target either.)
+            expect(diagnostics.filter((d) => d.code === 'target-not-met').map((d) => d.range.start.line)).toEqual([
+                positionOf(QUICK, 'target y = 1900\n  fix x4 = 90').line, positionOf(QUICK, 'target y = 1900\n  fix x4 = 100').line,
+            ]);
+            const hints = (await again.rpc.sendRequest('textDocument/inlayHint', {
+                textDocument: { uri },
+                range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+            })) as Array<{ label: string; position: { line: number } }>;
+            const quickLines = [positionOf(QUICK, 'target y = 1900 tolerance 5').line, positionOf(QUICK, 'bound x1, x2').line];
+            const unreachableLines = [positionOf(QUICK, 'bound x1, x2, x3 in [0, 100]').line];
+            expect(hints.filter((h) => quickLines.includes(h.position.line)).every((h) => h.label.endsWith('(stale)'))).toBe(true);
+            expect(hints.filter((h) => unreachableLines.includes(h.position.line)).some((h) => h.label.endsWith('(stale)'))).toBe(false);
+            expect(hints.filter((h) => unreachableLines.includes(h.position.line))).toHaveLength(3);
+
+            // The oracle both read: every result goes stale, and the warning goes with it.
+            const oracleEdited = quickEdited.replace('x4 in [0, 500]', 'x4 in [0, 501]');
+            const after = await edit(oracleEdited);
+            expect(await staleOf('Unreachable')).toBe(true);
+            expect(after.some((d) => d.code === 'target-not-met')).toBe(false);
+
+            // Back to the text that ran: fresh again; then the model file changes on disk: stale.
+            await edit(QUICK);
+            expect(await staleOf('Unreachable')).toBe(false);
+            const model = join(ws.dir, 'models/poly4/model.json');
+            const later = new Date(Date.now() + 5000);
+            utimesSync(model, later, later);
+            expect(await staleOf('Unreachable')).toBe(true);
+        } finally {
+            await again.stop();
+        }
     });
 });
 

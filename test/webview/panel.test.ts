@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
+import { describeProgress } from '../../src/engine/contract/progress-text.js';
 import type { RunProgress } from '../../src/protocol.js';
 import { formatNumber } from '../../src/engine/contract/number-format.js';
 import { fixture, usePanelPages, type PanelPage } from './panel-page.js';
@@ -211,12 +212,19 @@ describe('results panel', () => {
         await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '11');
         expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toContain('log scale');
         expect(await text('.live')).toContain('Running Exp1');
-        expect(await text('.live')).toContain('step 1,000 / 3,000');
+        // The words of the lens and the status bar (one format everywhere).
+        expect(await text('.live')).toContain(describeProgress(progress(1000)));
+        expect(await text('.live')).toContain('step 1000/3000 · loss 45.4 · 50 meet');
+        // A first run: nothing says "No results yet" under "Running…".
+        expect(await text('.run-header')).not.toContain('No results yet');
         const inkLive = await panel.canvasInk('.loss-chart');
         expect(inkLive[0]).toBeGreaterThan(0.01);
         await panel.screenshot('live-progress');
         await panel.send({ type: 'progress', progress: progress(1100) });
         await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '12');
+        // Progress published less often than the loss is read carries every reading since the last one.
+        await panel.send({ type: 'progress', progress: { ...progress(1400), losses: [[1200, 0.5], [1300, 0.4], [1400, 0.3]] } });
+        await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '15');
 
         await panel.showResult(exp1);
         await panel.page.waitForFunction((n) => document.querySelector('.loss-chart')?.getAttribute('data-points') === String(n), exp1.loss.length);

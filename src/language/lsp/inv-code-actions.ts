@@ -26,24 +26,37 @@ export class InvCodeActionProvider implements CodeActionProvider {
         for (const diagnostic of params.context.diagnostics) {
             const data = diagnostic.data as IssueData | undefined;
             if (!data?.code) continue;
-            const action = this.fixFor(document, diagnostic, data);
-            if (action) actions.push(action);
+            actions.push(...this.fixesFor(document, diagnostic, data));
         }
         return actions;
     }
 
-    private fixFor(document: LangiumDocument, diagnostic: Diagnostic, data: IssueData): CodeAction | undefined {
+    private fixesFor(document: LangiumDocument, diagnostic: Diagnostic, data: IssueData): CodeAction[] {
         switch (data.code) {
-            case IssueCodes.BadBound: return this.swapBounds(document, diagnostic);
             case IssueCodes.UnknownOracle:
             case IssueCodes.UnknownFeature:
             case IssueCodes.UnknownOutput:
             case IssueCodes.UnknownConstraint:
             case IssueCodes.UnknownLabel:
             case IssueCodes.UnknownFunction:
-            case IssueCodes.ConstraintVariable:
-                return data.suggestion === undefined ? undefined
-                    : this.edit(document, diagnostic, `Change to ${nameAsSource(data.suggestion, this.keywords)}`, diagnostic.range, nameAsSource(data.suggestion, this.keywords));
+            case IssueCodes.ConstraintVariable: {
+                // One fix per name that is as close as the others; preferred only when it is alone.
+                const names = data.suggestions ?? (data.suggestion === undefined ? [] : [data.suggestion]);
+                return names.map((name) => {
+                    const text = nameAsSource(name, this.keywords);
+                    return { ...this.edit(document, diagnostic, `Change to ${text}`, diagnostic.range, text), isPreferred: names.length === 1 };
+                });
+            }
+            default: {
+                const fix = this.fixFor(document, diagnostic, data);
+                return fix ? [fix] : [];
+            }
+        }
+    }
+
+    private fixFor(document: LangiumDocument, diagnostic: Diagnostic, data: IssueData): CodeAction | undefined {
+        switch (data.code) {
+            case IssueCodes.BadBound: return this.swapBounds(document, diagnostic);
             case IssueCodes.DuplicateField: return this.removeField(document, diagnostic, 'Remove the duplicate field');
             case IssueCodes.RelationFalse: return this.removeField(document, diagnostic, 'Remove the relation');
             case IssueCodes.NotInteger:

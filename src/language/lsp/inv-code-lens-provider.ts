@@ -3,7 +3,8 @@
  * (DESIGN.md, "What the user sees"). The lenses carry the command ids and typed arguments of
  * src/protocol.ts; the client turns them into requests. While a run or a training is in
  * progress (as the RunStateSource service says) the lens is `■ Cancel`; after one, a second
- * lens shows its summary and opens the results.
+ * lens shows its summary and a third the best solution's free features (the values inlay hints
+ * have no room for), both opening the results, with everything the run found as their tooltip.
  */
 import type { LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
@@ -52,12 +53,15 @@ export class InvCodeLensProvider implements CodeLensProvider {
         }
         const lenses: CodeLens[] = [{ range, command: start }];
         if (state?.kind === 'finished') {
-            lenses.push({
+            const tooltip = state.details ? { tooltip: state.details } : {};
+            const lens = (title: string): CodeLens => ({
                 range,
                 command: state.hasResults && results
-                    ? { title: state.summary, command: Commands.openResults, arguments: [results] }
-                    : { title: state.summary, command: '' },
+                    ? { title, command: Commands.openResults, arguments: [results], ...tooltip }
+                    : { title, command: '', ...tooltip },
             });
+            lenses.push(lens(state.summary));
+            if (state.best) lenses.push(lens(state.best));
         }
         return lenses;
     }

@@ -9,8 +9,12 @@ import type { RunTarget, TrainTarget } from '../../protocol.js';
 export type RunLensState =
     /** In progress: `label` says how far (e.g. "step 1200/3000 · loss 3.1"). */
     | { kind: 'running'; runId: string; label: string }
-    /** Done: `summary` is the lens text (e.g. "✓ y = 1899.7 · 250/256 meet · 2.4 s · wasm"). */
-    | { kind: 'finished'; summary: string; hasResults: boolean };
+    /**
+     * Done: `summary` is the lens text (e.g. "✓ y = 1899.7 · 250/256 meet · 2.4 s · wasm"),
+     * `best` a second lens with the best solution's free features (`best x1 = 391.32 · x2 = 482.3`),
+     * `details` the lenses' tooltip (everything the run found, one fact a line).
+     */
+    | { kind: 'finished'; summary: string; hasResults: boolean; best?: string; details?: string };
 
 export interface RunStateSource {
     /** The latest run of an inversion or synthesis, if any. */

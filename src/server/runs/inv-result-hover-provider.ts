@@ -1,16 +1,22 @@
 /**
- * Hover on a feature adds what the last runs found for it: for each inversion of the
- * document on the feature's oracle that has a result, the best value and the spread (marked
- * stale when the file changed since). Extends the language's hover; the rest is unchanged.
+ * Hover adds what the last runs found to the language's hover (one section each, so other
+ * sections can join): on a feature, a table of the last run of every inversion or synthesis
+ * of the document on its oracle (best value, spread, how many meet, whether it is stale); on an
+ * inversion or synthesis, everything its last run found (the values no inlay hint has room
+ * for): the summary, every input of the best solution, every target's achieved value and miss.
  */
-import { AstUtils, type AstNode } from 'langium';
+import type { AstNode } from 'langium';
+import { formatCount, formatMiss, formatSpread, formatValue } from '../../engine/contract/number-format.js';
+import type { InvResult } from '../../engine/contract/results.js';
 import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../../language/generated/ast.js';
-import { runOracle } from '../../language/ast-fields.js';
+import { runOracle, type RunBlock } from '../../language/ast-fields.js';
 import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
-import { formatSpread, formatValue } from './result-text.js';
-import { featureReading, freeFeatures } from './result-reading.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { ResultStore } from './result-store.js';
+import { describeGoal, featureReading, freeFeatures, targetReading } from './result-reading.js';
+import type { ResultStore } from './result-store.js';
+import { formatInput, resultSummary } from './result-text.js';
+
+const STALE = '↻ stale';
 
 export class InvResultHoverProvider extends InvHoverProvider {
     private readonly store: ResultStore;
@@ -20,27 +26,61 @@ export class InvResultHoverProvider extends InvHoverProvider {
         this.store = services.runs.ResultStore;
     }
 
-    protected override async getAstNodeHoverContent(node: AstNode): Promise<string | undefined> {
-        const base = await super.getAstNodeHoverContent(node);
-        if (!isFeatureDecl(node)) return base;
-        const runs = this.lastRuns(node.name, node.$container.$container.name, AstUtils.getDocument(node));
-        return runs.length ? [base ?? '', '', ...runs].join('\n') : base;
+    protected override async hoverSections(node: AstNode): Promise<string[]> {
+        const sections = await super.hoverSections(node);
+        if (isFeatureDecl(node)) {
+            const runs = this.featureRuns(node.name, node.$container.$container.name, node);
+            if (runs) sections.push(runs);
+        } else if (isInversion(node) || isSynthesis(node)) {
+            sections.push(...this.lastRun(node));
+        }
+        return sections;
     }
 
-    private lastRuns(feature: string, oracle: string, document: ReturnType<typeof AstUtils.getDocument>): string[] {
-        const uri = document.uri.toString();
-        const text = document.textDocument.getText();
-        const lines: string[] = [];
-        for (const block of (document.parseResult.value as InvFile).elements) {
+    /** | last run | best | spread | meet | of every block on `oracle` that has a result. */
+    private featureRuns(feature: string, oracle: string, node: AstNode): string | undefined {
+        const root = node.$container?.$container?.$container as InvFile | undefined;
+        const rows: string[] = [];
+        for (const block of root?.elements ?? []) {
             if (!(isInversion(block) || isSynthesis(block)) || runOracle(block)?.name !== oracle) continue;
-            const result = this.store.get(uri, block.name);
-            const reading = result && featureReading(result, feature);
-            if (!result || !reading) continue;
-            const fixed = !freeFeatures(result).includes(feature);
-            const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatSpread(reading.spread)}` : ''}`;
-            const stale = ResultStore.isStale(result, text) ? ' — stale: the file changed since' : '';
-            lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet)${stale}`);
+            const latest = this.store.latest(block);
+            const reading = latest && featureReading(latest.result, feature);
+            if (!latest || !reading) continue;
+            const fixed = !freeFeatures(latest.result).includes(feature);
+            rows.push(`| **${block.name}**${latest.stale ? ` ${STALE}` : ''} | ${formatInput(reading.best)}${fixed ? ' (fixed)' : ''} | ` +
+                `${reading.spread === null ? '—' : formatSpread(reading.spread)} | ${meeting(latest.result)} |`);
         }
-        return lines;
+        return rows.length ? ['| last run of | best | spread | meet |', '|---|---|---|---|', ...rows].join('\n') : undefined;
     }
+
+    /** Everything the block's last run found. */
+    private lastRun(block: RunBlock): string[] {
+        const latest = this.store.latest(block);
+        if (!latest) return [];
+        const { result, stale } = latest;
+        const sections = [`**last run**: ${resultSummary(result)}${stale ? ` — ${STALE}: what it read (its block, oracle, constraints or files) has changed since` : ''}`];
+        const best = result.solutions[result.summary.best];
+        if (best) {
+            const free = new Set(freeFeatures(result));
+            const inputs = Object.entries(best.inputs).map(([name, value]) => {
+                const reading = featureReading(result, name);
+                const spread = !free.has(name) ? 'fixed' : reading?.spread != null ? formatSpread(reading.spread) : '—';
+                return `| \`${name}\` | ${formatInput(value)} | ${spread} |`;
+            });
+            sections.push(['| input | best | spread |', '|---|---|---|', ...inputs].join('\n'));
+            const outputs = result.targets.flatMap((target) => {
+                const reading = targetReading(result, target.output);
+                if (!reading) return [];
+                const verdict = reading.met === null ? '' : reading.met ? ' ✓' : ' ✗';
+                return [`| \`${target.output}\` | ${formatValue(reading.achieved)} | ${describeGoal(target)} | ${reading.miss === null ? '—' : formatMiss(reading.miss)}${verdict} |`];
+            });
+            if (outputs.length) sections.push(['| output | best | target | miss |', '|---|---|---|---|', ...outputs].join('\n'));
+        }
+        if (result.summary.note) sections.push(result.summary.note);
+        return sections;
+    }
+}
+
+function meeting(result: InvResult): string {
+    return `${formatCount(result.summary.meeting)}/${formatCount(result.solutions.length)}`;
 }

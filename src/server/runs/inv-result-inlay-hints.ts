@@ -1,18 +1,27 @@
 /**
- * Inline results after a run: at the end of each `target` line the achieved output and its
- * miss, at the end of each `bound` line the best value and spread of its features, and at
- * the end of the `oracle` line those of the free features no `bound` names. A result computed
- * from an earlier text of the file is marked stale. `inv.inlayHints.enabled: false` hides them.
+ * Inline results after a run, each value where it is named and whole: at the end of each
+ * `target` line the achieved output and its miss, and in each `bound` line right after each
+ * feature's name its best value (`bound x1 = 458.124, x2 = 298.918 in [0, 500]`). VS Code
+ * cuts the hints of a line beyond 43 characters in all (`editor.inlayHints.maximumLength`),
+ * so a line gets only the hints that fit whole; the spread, and any value left out, are in
+ * each hint's tooltip, the summary lenses above the block (which list every free feature)
+ * and the block's hover. A result whose run read something that has changed since is marked
+ * stale. `inv.inlayHints.enabled: false` hides them.
  */
 import type { LangiumDocument } from 'langium';
 import type { InlayHintProvider, LangiumSharedServices } from 'langium/lsp';
 import { InlayHintKind, type InlayHint, type InlayHintParams, type Position } from 'vscode-languageserver';
 import type { InvResult } from '../../engine/contract/results.js';
 import type { InvFile } from '../../language/generated/ast.js';
-import { isBoundField, isInversion, isOracleRefField, isSynthesis, isTargetField } from '../../language/generated/ast.js';
+import { isBoundField, isInversion, isSynthesis, isTargetField } from '../../language/generated/ast.js';
 import type { InvServerServices } from '../inv-server-module.js';
-import { ResultStore } from './result-store.js';
-import { describeFeature, describeTargetReading, featureReading, freeFeatures, targetReading } from './result-reading.js';
+import type { ResultStore } from './result-store.js';
+import { describeFeatureValue, describeTargetReading, freeFeatures, explainFeature, explainTarget, featureReading, targetReading } from './result-reading.js';
+
+/** VS Code's default `editor.inlayHints.maximumLength`: the characters of all hints of one line. */
+export const LINE_HINT_CHARS = 43;
+const STALE_MARK = ' (stale)';
+const STALE_NOTE = '\n\n*Stale*: what this run read (its block, oracle, constraints or files) has changed since; rerun to update.';
 
 export class InvResultInlayHints implements InlayHintProvider {
     private readonly shared: LangiumSharedServices;
@@ -26,50 +35,51 @@ export class InvResultInlayHints implements InlayHintProvider {
     async getInlayHints(document: LangiumDocument, _params: InlayHintParams): Promise<InlayHint[] | undefined> {
         const enabled = (await this.shared.workspace.ConfigurationProvider.getConfiguration('inv', 'inlayHints'))?.enabled;
         if (enabled === false) return [];
-        const uri = document.uri.toString();
-        const text = document.textDocument.getText();
         const hints: InlayHint[] = [];
         for (const block of (document.parseResult.value as InvFile).elements) {
             if (!isInversion(block) && !isSynthesis(block)) continue;
-            const result = this.store.get(uri, block.name);
-            if (!result) continue;
-            const stale = ResultStore.isStale(result, text);
-            const add = (position: Position | undefined, label: string) => {
-                if (position) hints.push(hint(position, label, result, stale));
+            const latest = this.store.latest(block);
+            if (!latest) continue;
+            const { result, stale } = latest;
+            // The characters each line has left before VS Code would cut its hints.
+            const room = new Map<number, number>();
+            const add = (position: Position | undefined, label: string, tooltip: string) => {
+                if (!position) return;
+                const text = stale ? `${label}${STALE_MARK}` : label;
+                const left = room.get(position.line) ?? LINE_HINT_CHARS;
+                if (text.length + 1 > left) return;
+                room.set(position.line, left - text.length - 1);
+                hints.push(hint(position, text, tooltip, stale));
             };
-            const named = new Set<string>();
             for (const field of block.fields) {
+                const end = field.$cstNode?.range.end;
                 if (isTargetField(field)) {
-                    const reading = field.output.ref && targetReading(result, field.output.ref.name);
-                    if (reading) add(field.$cstNode?.range.end, describeTargetReading(reading));
+                    const reading = field.output?.ref && targetReading(result, field.output.ref.name);
+                    if (reading) add(end, describeTargetReading(reading), explainTarget(reading, result));
                 } else if (isBoundField(field)) {
-                    const readings = field.features.flatMap((f) => {
-                        const r = f.ref ? featureReading(result, f.ref.name) : null;
-                        if (r) named.add(r.feature);
-                        return r ? [describeFeature(r)] : [];
-                    });
-                    if (readings.length) add(field.$cstNode?.range.end, readings.join(', '));
+                    // Right after each name: one short hint each, which no editor runs together.
+                    for (const feature of field.features) {
+                        const reading = feature.ref && isFree(result, feature.ref.name) ? featureReading(result, feature.ref.name) : null;
+                        if (reading) add(feature.$refNode?.range.end, describeFeatureValue(reading), explainFeature(reading, result));
+                    }
                 }
             }
-            const rest = freeFeatures(result).filter((f) => !named.has(f)).flatMap((f) => {
-                const r = featureReading(result, f);
-                return r ? [describeFeature(r)] : [];
-            });
-            const oracleLine = block.fields.find(isOracleRefField)?.$cstNode?.range.end;
-            if (rest.length) add(oracleLine, rest.join(', '));
         }
         return hints;
     }
 }
 
-function hint(position: Position, label: string, result: InvResult, stale: boolean): InlayHint {
+/** A free feature: ranked by importance, or categorical with label shares (a fixed one has neither). */
+function isFree(result: InvResult, feature: string): boolean {
+    return freeFeatures(result).includes(feature);
+}
+
+function hint(position: Position, label: string, tooltip: string, stale: boolean): InlayHint {
     return {
         position,
-        label: stale ? `${label} (stale)` : label,
+        label,
         kind: InlayHintKind.Parameter,
         paddingLeft: true,
-        tooltip: stale
-            ? `From the last run of ${result.name}, on an earlier version of this file: rerun to update.`
-            : `From the last run of ${result.name} (${result.backend}, ${result.seconds.toFixed(1)} s, ${result.stoppedBecause}).`,
+        tooltip: { kind: 'markdown', value: stale ? tooltip + STALE_NOTE : tooltip },
     };
 }

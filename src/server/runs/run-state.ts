@@ -38,11 +38,12 @@ export class RunStates {
         return entry;
     }
 
-    progress(p: RunProgress, job: JobKind): void {
+    /** The progress the client was last shown (the run reporter publishes it; `silent`: it refreshes the lenses itself). */
+    progress(p: RunProgress, job: JobKind, options: { silent?: boolean } = {}): void {
         const entry = this.active.get(key(p.uri, p.name, job));
         if (!entry || entry.runId !== p.runId) return;
         entry.progress = p;
-        this.changed.fire({ uri: p.uri });
+        if (!options.silent) this.changed.fire({ uri: p.uri });
     }
 
     markCancelling(runId: string): ActiveJob | undefined {

@@ -112,6 +112,11 @@ export class WorkerProcess {
         this.send({ type: 'start', job });
     }
 
+    /** The worker's process id (undefined when it could not be started). */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     private sawResident(bytes: number, fromProc: boolean): void {
         if (fromProc) this.procReadable = true;
         else if (this.procReadable) return;

@@ -70,7 +70,48 @@ test('inlay hints show the achieved output at the target and the free features',
     const labels = hints.map(hintLabel);
     log('inlay hints:', labels.join(' | '));
     assert.ok(labels.some((l) => l.startsWith('→ y = ')), 'a hint with the achieved y');
-    assert.ok(labels.some((l) => /x1 = [-0-9.e+]+ · spread/.test(l)), 'a hint with x1 and its spread');
+    // One short hint after each bounded feature's name (x1, x2), the full figures in its tooltip.
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('bound x1, x2'));
+    const bound = hints.filter((h) => h.position.line === line);
+    assert.equal(bound.length, 2);
+    assert.ok(bound.every((h) => /^= [-0-9.e+]+$/.test(hintLabel(h))), 'the value after each name');
+    // VS Code cuts a line's hints beyond 43 characters in all.
+    const perLine = new Map();
+    for (const h of hints) perLine.set(h.position.line, (perLine.get(h.position.line) || 0) + hintLabel(h).length);
+    assert.ok([...perLine.values()].every((n) => n <= 43), 'every line\'s hints fit in 43 characters');
+    const tooltip = typeof bound[0].tooltip === 'string' ? bound[0].tooltip : bound[0].tooltip.value;
+    assert.match(tooltip, /^\*\*x1\*\* = [0-9.]+ in the best of 64 solutions/);
+});
+
+test('completion: no field the block has, the valid ones, inputs with their domain', async () => {
+    const doc = await vscode.workspace.openTextDocument(quick);
+    const lines = doc.getText().split('\n');
+    const line = lines.findIndex((l) => l.includes('seed 7'));
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((e) => e.insert(new vscode.Position(line + 1, 0), '  \n'));
+    try {
+        const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', quick, new vscode.Position(line + 1, 2));
+        const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        log('completion:', labels.join(', '));
+        for (const present of ['oracle', 'seed', 'steps', 'solutions']) assert.ok(!labels.includes(present), `offers ${present}, already there`);
+        for (const wanted of ['tolerance', 'stop outside bounds', 'target', 'method']) assert.ok(labels.includes(wanted), `offers ${wanted}`);
+    } finally {
+        await vscode.commands.executeCommand('undo');
+    }
+});
+
+test('hover on the block: everything its last run found', async () => {
+    const doc = await vscode.workspace.openTextDocument(quick);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('inversion Quick'));
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', quick, new vscode.Position(line, 'inversion Q'.length))) || [];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*last run\*\*: [✓⚠] y = /);
+    assert.match(text, /\| `x4` \| 10 \| fixed \|/);
+});
+
+test('the server lists the lens commands for other editors; the extension keeps them its own', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['inv.run', 'inv.train', 'inv.cancel', 'inv.openResults']) assert.ok(commands.includes(id), id);
 });
 
 test('hover on a feature shows the last run', async () => {
@@ -83,13 +124,19 @@ test('hover on a feature shows the last run', async () => {
     assert.match(text, /[Ll]ast run/);
 });
 
-test('editing the file marks the result stale', async () => {
+test('a comment leaves the result fresh; editing its block makes it stale', async () => {
     const doc = await vscode.workspace.openTextDocument(quick);
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// edited\n'));
+    await sleep(1500);
+    assert.ok(!(await titles(quick)).some((x) => x.includes('stale')), 'a comment made it stale');
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('steps 300'));
+    await editor.edit((e) => e.replace(new vscode.Range(line, 0, line, doc.lineAt(line).text.length), '  steps 301'));
     const stale = await until('a stale lens', async () => (await titles(quick)).find((x) => x.includes('stale')), 30000);
     log('after edit:', stale);
     await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    await until('a fresh lens again', async () => !(await titles(quick)).some((x) => x.includes('stale')), 30000);
 });
 
 exports.run = async function run() {
