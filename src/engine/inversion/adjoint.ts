@@ -2,37 +2,40 @@
  * The neural-adjoint baseline (`method adjoint`): the solutions' raw values themselves are
  * optimised, no generator. They start at seeded random points inside the bounds (for a box,
  * uniform across it; for a constraint or an unbounded feature, the raw value uniform across
- * the box or domain before the constraint applies) and go through the same transforms,
- * loss and stop rules as the generator's.
+ * the box or domain before the constraint applies) or, when the search keeps to the
+ * oracle's training data, at randomly drawn training rows (clipped into the bounds), and go
+ * through the same transforms, loss and stop rules as the generator's.
  */
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
+import { ADJOINT_STEP_SCALE } from './adjoint-scale.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor2D } from '@tensorflow/tfjs';
 
 /** A box start keeps off the box's very edges, where the sigmoid's slope vanishes. */
 const EDGE = 0.02;
 
-/**
- * The raw values are ADJOINT_STEP_SCALE * v with v the optimised variable. Adam moves each
- * variable by about `learningRate` a step, so without it a raw value would move 0.001 a step
- * at the default rate: 3000 steps could not cross a box (measured: 44 of 64 solutions met a
- * range target that a generator meets with all 64, whose outputs move about ten times
- * faster at the same rate because many weights move together). The scale makes
- * `learningRate` mean about the same for both methods.
- */
-export const ADJOINT_STEP_SCALE = 10;
 
-export function adjointProgram(solutions: number, seed: number, parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>): InversionProgram {
+export function adjointProgram(
+    solutions: number,
+    seed: number,
+    parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>,
+    /** Starting points drawn from the oracle's training data: inputs in user units [solutions x inputs]; null: uniform over the bounds. */
+    dataStarts: Float64Array | null = null,
+): InversionProgram {
     const free = parts.transforms.free;
+    const inputs = parts.transforms.inputs;
     const random = new Random(seedFor(seed, 'adjoint-starts'));
     const start = new Float32Array(solutions * free.length);
     for (let i = 0; i < solutions; i++) {
         free.forEach((f, j) => {
+            const fromData = dataStarts ? dataStarts[i * inputs + f.column] : null;
             if (f.feature.transform.kind === 'box') {
-                const p = random.uniform(EDGE, 1 - EDGE);
+                const p = fromData === null ? random.uniform(EDGE, 1 - EDGE) : Math.min(1 - EDGE, Math.max(EDGE, (fromData - f.origin) / f.width));
                 start[i * free.length + j] = Math.log(p / (1 - p));
+            } else if (f.feature.transform.kind === 'none' && fromData !== null) {
+                start[i * free.length + j] = (fromData - (f.origin + f.width / 2)) / (f.width / 2);
             } else {
                 start[i * free.length + j] = random.uniform(-1, 1);
             }

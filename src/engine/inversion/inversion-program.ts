@@ -7,12 +7,16 @@
  */
 import type { Scalar, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 
+import { ADJOINT_STEP_SCALE } from './adjoint-scale.js';
 import { Adam } from '../nn/adam.js';
 import { healthProbe } from './divergence.js';
 import type { FeatureTransforms } from './feature-transform.js';
 import type { TargetLoss } from './loss.js';
 import type { Oracle } from '../oracle/oracle.js';
+import { projectOntoLevelSet } from './level-set-projection.js';
 import type { SpreadForce } from './spread-force.js';
+import type { SupportForce } from './support.js';
+import type { TargetSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 
 /** The solutions as they stand, read back from the backend. Row-major arrays. */
@@ -62,6 +66,8 @@ export interface TapedParts {
     loss: TargetLoss;
     /** The diversity term (the program owns and disposes it); null with `diversity 0` (the paper's loss exactly). */
     spread: SpreadForce | null;
+    /** When `refine` is to move each solution onto the targets' level set first (and into the data): level-set-projection.ts. */
+    settle?: { targets: TargetSpec[]; support: SupportForce | null };
 }
 
 export class TapedProgram implements InversionProgram {
@@ -144,10 +150,17 @@ export class TapedProgram implements InversionProgram {
     }
 
     async refine(): Promise<InversionProgram> {
-        const { raw, transforms, oracle, loss } = this.parts;
-        const start = tf.tidy(() => tf.variable(tf.clone(raw()), true));
+        const { raw, transforms, oracle, loss, settle } = this.parts;
+        const u = tf.tidy(() => tf.clone(raw()));
+        let values = (await u.data()) as Float32Array;
+        const [n, k] = u.shape;
+        u.dispose();
+        if (settle) values = await projectOntoLevelSet(values, n, { transforms, oracle, ...settle });
+        // Scaled like the adjoint's raw values (adjoint.ts), so a solution still far from its
+        // targets gets there as fast as an adjoint's would.
+        const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), ADJOINT_STEP_SCALE), true));
         this.dispose();
-        return new TapedProgram({ raw: () => start, variables: [start], owned: [], transforms, oracle, loss, spread: null });
+        return new TapedProgram({ raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, variables: [start], owned: [], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null } : undefined });
     }
 
     dispose(): void {
