@@ -8,3 +8,6 @@ export { tf } from '../src/engine/backend/tf.js';
 export { loadInvDocuments } from '../src/cli/document.js';
 export { runBlocks, toOracleSpec, toRunSpec } from '../src/language/to-spec.js';
 export { isOracle } from '../src/language/generated/ast.js';
+// bench/inverse/support-check.mjs: the oracle and the support measure, judged on the true functions.
+export { loadOracle } from '../src/engine/oracle/oracle.js';
+export { DataSupport } from '../src/engine/inversion/support.js';

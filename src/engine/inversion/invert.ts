@@ -5,6 +5,9 @@
  */
 import { adjointProgram } from './adjoint.js';
 import { analyse } from './analysis.js';
+import { levelSetCoverage } from './coverage.js';
+import { findFamilies } from './families.js';
+import { DataSupport, SUPPORTED_AT, SupportForce } from './support.js';
 import { EngineError } from '../contract/errors.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
@@ -31,16 +34,26 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     checkSpec(spec);
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
+    let supportForce: SupportForce | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
         transforms = await FeatureTransforms.create(spec.features);
         const loss = targetLoss(spec.targets, oracle);
+        const data = await DataSupport.forOracle(spec.oracle, oracle.metadata, spec.source);
+        const keepToData = data.support !== null && spec.support > 0;
+        supportForce = keepToData ? new SupportForce(data.support!, spec.support) : null;
         const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-        const parts = { transforms, oracle, loss, spread };
-        current.program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
+        const parts = { transforms, oracle, loss, spread, settle: { targets: spec.targets, support: supportForce } };
+        // Where the search keeps to the data, it starts where the data is (generator.ts, adjoint.ts).
+        current.program =
+            spec.method.kind === 'generator'
+                ? generatorProgram(spec.method, spec.solutions, spec.seed, parts)
+                : adjointProgram(spec.solutions, spec.seed, parts, keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null);
         const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
         const domains = oracleDomains(spec.oracle, oracle.metadata);
+        const reading = await readAnswers(spec, run, transforms, oracle, data.support, keepToData);
+        if (data.reason) run.notes.push(`No support figures: ${data.reason}.`);
         const { solutions, summary } = analyse({
             features: spec.features,
             free: transforms.free,
@@ -51,6 +64,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             freeValues: run.state.features,
             outputValues: run.state.outputs,
             notes: run.notes,
+            ...reading,
         });
         return assembleResult(resultHeader(spec, oracle, run, started), {
             settings: settingsOf(spec),
@@ -61,6 +75,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         });
     } finally {
         current.program?.dispose();
+        supportForce?.dispose();
         transforms?.dispose();
         oracle.dispose();
     }
@@ -124,6 +139,39 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
     }
 }
 
+/**
+ * What the run's answers say beyond their errors: each one's support (when the data is
+ * known), their families, and how much of the level set they cover.
+ */
+async function readAnswers(spec: InversionSpec, run: RunOutcome, transforms: FeatureTransforms, oracle: Oracle, data: DataSupport | null, keepToData: boolean) {
+    const { state } = run;
+    const outputIndex = (name: string) => oracle.outputs.indexOf(name);
+    const meets = Array.from({ length: state.solutions }, (_, i) => solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets);
+    let support: { scores: Float64Array; threshold: number } | undefined;
+    if (data) {
+        const k = transforms.free.length;
+        const inputs = new Float64Array(state.solutions * spec.features.length);
+        for (let i = 0; i < state.solutions; i++) {
+            spec.features.forEach((f, c) => f.role === 'fixed' && (inputs[i * spec.features.length + c] = f.value));
+            transforms.free.forEach((f, j) => (inputs[i * spec.features.length + f.column] = state.features[i * k + j]));
+        }
+        support = { scores: data.scores(inputs, state.solutions), threshold: SUPPORTED_AT };
+    }
+    const families = await findFamilies({ transforms, oracle, targets: spec.targets, features: state.features, solutions: state.solutions, meets });
+    const { coverage } = await levelSetCoverage({
+        transforms,
+        oracle,
+        targets: spec.targets,
+        features: spec.features,
+        answers: state.features,
+        solutions: state.solutions,
+        meets,
+        support: keepToData ? data : null,
+        seed: spec.seed,
+    });
+    return { support, families, coverage };
+}
+
 function checkSpec(spec: InversionSpec): void {
     if (!spec.features.some((f) => f.role === 'free')) throw new EngineError(`inversion ${spec.name}: every input is fixed; nothing to search for`);
     if (spec.targets.length === 0) throw new EngineError(`inversion ${spec.name} has no target`);
@@ -135,7 +183,7 @@ function checkSpec(spec: InversionSpec): void {
 function settingsOf(spec: InversionSpec): RunSettings {
     const { steps, learningRate, diversity, latent, layers, activation, backend, stopOutsideBounds } = commonSettings(spec);
     const tolerance = Object.fromEntries(spec.targets.filter(hasTolerance).map((t) => [t.output, t.tolerance]));
-    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds };
+    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds, support: spec.support };
 }
 
 function finite(state: ProgramState): boolean {
