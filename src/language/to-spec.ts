@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
-import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
+import { DEFAULT_DIVERSITY, DEFAULT_SUPPORT } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelJson } from '../engine/contract/model-summary.js';
 import type {
@@ -177,6 +177,7 @@ function inversionSpec(block: Inversion, documentPath: string, text: string, opt
         kind: 'inversion',
         targets: runTargets(block).map((t) => targetSpec(t, blockTolerance, classifier)),
         solutions: numberValue(block, 'solutions') ?? SPEC_DEFAULTS.solutions,
+        support: numberValue(block, 'support') ?? DEFAULT_SUPPORT,
     };
 }
 
