@@ -13,6 +13,9 @@ const production = process.argv.includes('--production');
 
 // Never bundled: loaded at run time when a user has them (see src/engine/backend/backend.ts).
 const optionalNative = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
+// h5wasm (HDF5 for .keras weights) embeds 4 MB of WebAssembly: it is a bundle of its own,
+// out/hdf5.cjs, that keras-weights.ts loads only when a .keras model is read.
+const ownBundles = ['h5wasm/node'];
 
 const node = {
     bundle: true,
@@ -23,7 +26,7 @@ const node = {
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    external: [...optionalNative, 'vscode'],
+    external: [...optionalNative, ...ownBundles, 'vscode'],
     // import.meta.url is used by some ESM dependencies; give it a CJS meaning.
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
@@ -35,6 +38,8 @@ const builds = [
     { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { worker: 'src/engine/worker.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     { ...node, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
+    { ...node, entryPoints: { hdf5: 'src/engine/oracle/keras/hdf5-library.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' },
+      external: [...optionalNative, 'vscode'], sourcemap: false },
     // The engine's public API for `npm run bench` (bench/run.mjs); not shipped in the vsix.
     { ...node, entryPoints: { bench: 'bench/engine-api.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' } },
     {

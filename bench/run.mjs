@@ -183,6 +183,7 @@ async function parent() {
     }
     if (!flag('--no-reference')) results.reference = reference();
     results.check = checkBench();
+    results.imported = importBench();
     results.ratios = ratios(results);
 
     mkdirSync(join(here, 'results'), { recursive: true });
@@ -237,6 +238,17 @@ function checkBench() {
     const line = run.stdout.trim().split('\n').pop() ?? '';
     const median = /median ([\d.]+) s/.exec(line);
     return { inversions: 2000, medianSeconds: median ? Number(median[1]) : null, exit: run.status, output: line };
+}
+
+/** Loading a 1 MB ONNX model and a Keras archive (bench/import-bench.mjs). */
+function importBench() {
+    process.stderr.write('bench: loading imported models ...\n');
+    const run = spawnSync(process.execPath, [join(here, 'import-bench.mjs'), '5'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+        return JSON.parse(run.stdout.trim().split('\n').pop());
+    } catch {
+        return { error: `import-bench.mjs exited ${run.status}` };
+    }
 }
 
 function ratios(results) {
@@ -298,6 +310,9 @@ function table(results) {
         lines.push(`PyTorch: oracle trained (200 epochs) in ${fmt(ref.oracleTrainSeconds, 1)} s, test RMSE ${fmt(ref.oracleTestRmse, 3)}`);
     }
     lines.push(`(Exp3's box maximum f(100,100,100,100) = ${fmt(results.boxMaximum)})`, '', align(q));
+    for (const [name, r] of Object.entries(results.imported ?? {})) {
+        if (r && typeof r === 'object' && 'loadMs' in r) lines.push(`${name === 'onnx' ? 'ONNX' : 'Keras'} model of ${fmt(r.megabytes)} MB: loaded (read, checked, built, 256 rows predicted) in ${fmt(r.loadMs, 0)} ms, summarised for the editor in ${fmt(r.summaryMs, 0)} ms (medians of ${r.runs} fresh processes)`);
+    }
     if (results.check) lines.push('', `inv check on 2,000 inversions: ${results.check.medianSeconds !== null && results.check.medianSeconds !== undefined ? `median ${fmt(results.check.medianSeconds)} s of 3 runs` : JSON.stringify(results.check)}`);
     return lines.join('\n');
 }

@@ -48,13 +48,26 @@ export interface RunProgress {
     elapsedSeconds: number;
 }
 
-export interface RunFinished extends RunFinishedDetails {
+/**
+ * How a job ended (`inv/result`): enough for a notification and the status item. The result
+ * itself stays with the server: `inv/results` returns it, and the results panel asks for it
+ * when it shows it.
+ */
+export interface RunFinished {
     runId: string;
     uri: string;
     name: string;
-    /** Present when the run produced results (also when cancelled or diverged). */
-    result: InvResult | null;
-    /** Present when the run failed: what went wrong and what to do. */
+    /** 'run' for an inversion or synthesis; 'train' for a `▶ Train` job (which has no result). */
+    job: 'run' | 'train';
+    /** The run produced a result (also when cancelled or diverged): `inv/results` returns it. */
+    hasResult: boolean;
+    /**
+     * One line, when the job did not fail: the result's summary as the lens shows it
+     * ("✓ y = 1899.7 · 250/256 meet · 2.4 s · wasm"), or what was trained
+     * ("Trained Poly4: test RMSE y = 2.1 (200 epochs, 12.3 s, wasm).").
+     */
+    summary: string | null;
+    /** Present when the job failed: what went wrong and what to do. */
     error: string | null;
 }
 
@@ -115,20 +128,12 @@ export interface TrustParams {
     trusted: boolean;
 }
 
-/** Optional fields a finished job adds to `RunFinished` (kept optional: RunFinished is shared). */
-export interface RunFinishedDetails {
-    /** 'train' for a `▶ Train` job (then `result` is null and `summary` says what was trained). */
-    job?: 'run' | 'train';
-    /** One line for a notification, e.g. "Trained Poly4: test RMSE y = 2.1 (200 epochs, 12.3 s)". */
-    summary?: string;
-}
-
 /** The runs in progress on the server; the client's status item shows them. */
 export interface ActiveRuns {
     runs: RunProgress[];
 }
 
 export const trustNotification = new NotificationType<TrustParams>('inv/trust');
-/** The last result of one inversion or synthesis (the cache, also after a reload); null when it never ran. */
+/** The last result of one inversion or synthesis (also after a reload: the server caches it); null when it never ran. */
 export const resultsRequest = new RequestType<RunTarget, InvResult | null, void>('inv/results');
 export const activeRunsRequest = new RequestType0<ActiveRuns, void>('inv/activeRuns');

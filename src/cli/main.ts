@@ -11,7 +11,7 @@ import { processOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { lspCommand } from './lsp.js';
-import { INV_VERSION } from './version.js';
+import { INV_VERSION } from '../engine/contract/version.js';
 
 // train, run and backends load TensorFlow.js; `check` and `lsp` must not pay for it, so the
 // engine's commands are imported when they are called.

@@ -16,7 +16,7 @@ export class Ctx {
     readonly runs: RunProgressView;
 
     constructor(readonly extension: vscode.ExtensionContext) {
-        this.runs = new RunProgressView(this);
+        this.runs = new RunProgressView();
         extension.subscriptions.push(this.runs, { dispose: () => void this.stop() });
         // A limited extension in an untrusted workspace: the server learns when trust is granted.
         extension.subscriptions.push(

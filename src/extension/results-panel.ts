@@ -3,16 +3,17 @@
  * or reveals it, `revive` restores it after a reload (WebviewPanelSerializer), `dispose`
  * releases everything it registered. The page itself is src/webview (out/webview.js); it
  * keeps its own state with getState/setState, so the panel is not retained while hidden.
- * The host forwards the run's live progress, answers export (save dialog, the CLI's writers)
- * and rerun.
+ * The host forwards the run's live progress, pulls a run's result from the server when it
+ * shows it (`inv/results`: when opened, and when the run it shows finishes), answers export
+ * (save dialog, the CLI's writers) and rerun.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/contract/results-file.js';
 import type { InvResult } from '../engine/contract/results.js';
 import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel } from '../protocol.js';
 import { Commands, resultsRequest } from '../protocol.js';
 import type { Ctx } from './ctx.js';
+import { panelHtml } from './panel-html.js';
 
 /** Which run the panel showed last (workspace memento), for a revival without page state. */
 const LAST_TARGET_KEY = 'inv.resultsPanel.target';
@@ -69,7 +70,7 @@ export class ResultsPanel {
     ) {
         this.target = target;
         ResultsPanel.current = this;
-        panel.webview.html = panelHtml(panel.webview, ctx.extension.extensionUri);
+        panel.webview.html = shellFor(panel.webview, ctx.extension.extensionUri);
         this.disposables.push(
             panel.onDidDispose(() => this.dispose()),
             panel.webview.onDidReceiveMessage((m: FromPanel) => void this.onMessage(m)),
@@ -84,13 +85,17 @@ export class ResultsPanel {
         for (const d of this.disposables.splice(0)) d.dispose();
     }
 
+    /** Shows a run's last result, pulled from the server (the one way results reach the panel). */
     private async show(target: RunTarget): Promise<void> {
         this.target = target;
         void this.ctx.extension.workspaceState.update(LAST_TARGET_KEY, target);
         const client = await this.ctx.client();
-        this.result = await client.sendRequest(resultsRequest, target);
+        const result = await client.sendRequest(resultsRequest, target);
+        // Another run was chosen while this one's result was on its way.
+        if (!this.isShown(target.uri, target.name)) return;
+        this.result = result;
         this.panel.title = `inv: ${target.name}`;
-        if (this.result) this.post({ type: 'result', result: this.result, uri: target.uri });
+        if (result) this.post({ type: 'result', result, uri: target.uri });
     }
 
     private post(message: ToPanel): void {
@@ -107,9 +112,8 @@ export class ResultsPanel {
 
     private onFinished(r: RunFinished): void {
         if (!this.isShown(r.uri, r.name) || r.job === 'train') return;
-        if (r.result) {
-            this.result = r.result;
-            this.post({ type: 'result', result: r.result, uri: r.uri });
+        if (r.hasResult) {
+            void this.show({ uri: r.uri, name: r.name });
         } else if (r.error) {
             this.post({ type: 'error', name: r.name, message: r.error });
         }
@@ -159,23 +163,8 @@ function webviewOptions(ctx: Ctx): vscode.WebviewOptions & vscode.WebviewPanelOp
     };
 }
 
-/** The shell src/webview/main.ts documents, verbatim: a strict CSP, script and stylesheet by nonce. */
-function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-    const nonce = randomBytes(16).toString('base64');
+/** The shell (panel-html.ts) with the bundle's URIs as this webview loads them. */
+function shellFor(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', file)).toString();
-    const cspSource = webview.cspSource;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${cspSource} data:;">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('webview.css')}" nonce="${nonce}">
-  <title>inv results</title>
-</head>
-<body>
-  <div id="inv-panel"></div>
-  <script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+    return panelHtml({ cspSource: webview.cspSource, styleUri: asset('webview.css'), scriptUri: asset('webview.js') });
 }

@@ -5,9 +5,8 @@
  * run started from a lens, the command palette or the results panel shows the same way.
  */
 import * as vscode from 'vscode';
-import type { RunFinished, RunProgress } from '../protocol.js';
-import { cancelRequest, Commands } from '../protocol.js';
-import type { Ctx } from './ctx.js';
+import type { CancelParams, RunFinished, RunProgress } from '../protocol.js';
+import { Commands } from '../protocol.js';
 
 interface ActiveRun {
     last: RunProgress;
@@ -24,7 +23,7 @@ export class RunProgressView implements vscode.Disposable {
     readonly onDidProgress = this.progressEmitter.event;
     readonly onDidFinish = this.finishedEmitter.event;
 
-    constructor(private readonly ctx: Ctx) {
+    constructor() {
         this.status.name = 'inv runs';
     }
 
@@ -74,7 +73,7 @@ export class RunProgressView implements vscode.Disposable {
         void vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `inv: ${first.name}`, cancellable: true },
             (progress, token) => {
-                token.onCancellationRequested(() => void this.cancel(first.runId));
+                token.onCancellationRequested(() => void cancelRun(first.runId));
                 run.report = (p) => {
                     // withProgress takes increments; report the step's share of the whole.
                     const share = p.steps > 0 ? Math.min(100, (100 * p.step) / p.steps) : 0;
@@ -89,11 +88,6 @@ export class RunProgressView implements vscode.Disposable {
         return run;
     }
 
-    private async cancel(runId: string): Promise<void> {
-        const client = await this.ctx.client();
-        await client.sendRequest(cancelRequest, { runId });
-    }
-
     private updateStatus(): void {
         const runs = [...this.active.values()].map((r) => r.last);
         if (runs.length === 0) {
@@ -103,9 +97,14 @@ export class RunProgressView implements vscode.Disposable {
         const first = runs[0]!;
         this.status.text = `$(sync~spin) inv: ${first.name} ${describeProgress(first)}${runs.length > 1 ? ` (+${runs.length - 1})` : ''}`;
         this.status.tooltip = `${runs.map((r) => `${r.name}: ${describeProgress(r)}`).join('\n')}\nClick to cancel ${first.name}.`;
-        this.status.command = { title: 'Cancel run', command: Commands.cancel, arguments: [{ runId: first.runId }] };
+        this.status.command = { title: 'Cancel run', command: Commands.cancel, arguments: [{ runId: first.runId } satisfies CancelParams] };
         this.status.show();
     }
+}
+
+/** Cancels as the status item and the lenses do: through the `inv.cancel` command. */
+function cancelRun(runId: string): Thenable<unknown> {
+    return vscode.commands.executeCommand(Commands.cancel, { runId } satisfies CancelParams);
 }
 
 export function describeProgress(p: RunProgress): string {

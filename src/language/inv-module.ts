@@ -1,7 +1,8 @@
 /**
  * The .inv language's services: Langium's defaults plus this language's parser guard,
- * scoping, validation and editor features. `createInvServices` is the one way to build
- * them, for the language server (with a connection) and for the CLI (without).
+ * scoping, validators and editor features. `createInvServices` is the one way to build
+ * them, for the CLI (no connection) and, with the runs module of src/server added, for the
+ * language server.
  */
 import { inject, type DeepPartial, type Module } from 'langium';
 import {
@@ -28,15 +29,27 @@ import { InvRenameProvider } from './lsp/inv-rename-provider.js';
 import { InvSemanticTokenProvider } from './lsp/inv-semantic-tokens.js';
 import { NoRunState, type RunStateSource } from './lsp/run-state-source.js';
 import { OracleFiles } from './oracle-files.js';
+import { InvConstraintValidator } from './validation/inv-constraint-validator.js';
+import { InvNamesValidator } from './validation/inv-names-validator.js';
+import { InvNumbersValidator } from './validation/inv-numbers-validator.js';
+import { InvOracleFilesValidator } from './validation/inv-oracle-files-validator.js';
+import { InvRunValidator } from './validation/inv-run-validator.js';
 
 /** Services this language adds to Langium's. */
 export type InvAddedServices = {
+    validation: {
+        NamesValidator: InvNamesValidator;
+        NumbersValidator: InvNumbersValidator;
+        ConstraintValidator: InvConstraintValidator;
+        RunValidator: InvRunValidator;
+        OracleFilesValidator: InvOracleFilesValidator;
+    };
     files: {
         /** model.json summaries, CSV headers and class labels, cached by file stamp. */
         OracleFiles: OracleFiles;
     };
     runs: {
-        /** Run and training state for the code lenses; replaced by the extension's run manager. */
+        /** Run and training state for the code lenses; the language server's runs module replaces it. */
         RunStateSource: RunStateSource;
     };
 };
@@ -57,6 +70,11 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
     },
     validation: {
         DocumentValidator: (services) => new InvDocumentValidator(services),
+        NamesValidator: () => new InvNamesValidator(),
+        NumbersValidator: () => new InvNumbersValidator(),
+        ConstraintValidator: () => new InvConstraintValidator(),
+        RunValidator: (services) => new InvRunValidator(services),
+        OracleFilesValidator: (services) => new InvOracleFilesValidator(services),
     },
     files: {
         OracleFiles: () => new OracleFiles(),
@@ -84,17 +102,16 @@ export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumS
 };
 
 /**
- * Builds the shared and the language services. Pass `connection` for a language server; the
- * CLI passes none (and gets a file system through `NodeFileSystem`).
+ * Builds the shared and the language services and registers the checks. Pass `connection`
+ * for a language server; the CLI passes none (and gets a file system through
+ * `NodeFileSystem`). `extension` adds or replaces services (src/server's runs module; tests).
  */
-export function createInvServices(context: DefaultSharedModuleContext, overrides?: Module<InvServices, PartialLangiumServices & Partial<InvAddedServices>>): {
-    shared: LangiumSharedServices;
-    Inv: InvServices;
-} {
+export function createInvServices<Added = object>(
+    context: DefaultSharedModuleContext,
+    extension?: Module<InvServices & Added, DeepPartial<InvServices> & Added>,
+): { shared: LangiumSharedServices; Inv: InvServices & Added } {
     const shared = inject(createDefaultSharedModule(context), InvGeneratedSharedModule, InvSharedModule);
-    const Inv = overrides
-        ? inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule, overrides)
-        : inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule);
+    const Inv = inject(createDefaultModule({ shared }), InvGeneratedModule, InvModule, extension) as InvServices & Added;
     shared.ServiceRegistry.register(Inv);
     registerValidationChecks(Inv);
     if (!context.connection) {

@@ -1,26 +1,20 @@
 /**
  * Registers every check with Langium's validation registry. The checks live in
- * src/language/validation/, one file per concern; the ones that read an oracle's files are
- * 'slow' (they are cached by file stamp; the language server runs them too, see server.ts,
- * and `inv check` runs all categories).
+ * src/language/validation/, one validator service per concern (built by the module,
+ * inv-module.ts); the ones that read an oracle's files are 'slow' (they are cached by file
+ * stamp; the language server runs them too, see src/server/inv-server-module.ts, and
+ * `inv check` runs all categories).
  */
 import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { InvAstType, Inversion, Oracle, Synthesis } from './generated/ast.js';
 import type { InvServices } from './inv-module.js';
-import { reservedWords } from './inv-keywords.js';
-import { ConstraintValidator } from './validation/constraint-validator.js';
-import { NamesValidator } from './validation/names-validator.js';
-import { NumbersValidator } from './validation/numbers-validator.js';
-import { OracleFilesValidator } from './validation/oracle-files-validator.js';
-import { RunValidator } from './validation/run-validator.js';
+import type { InvNamesValidator } from './validation/inv-names-validator.js';
+import type { InvRunValidator } from './validation/inv-run-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
-    const names = new NamesValidator();
-    const numbers = new NumbersValidator();
-    const constraints = new ConstraintValidator();
-    const runs = new RunValidator(services.files.OracleFiles, reservedWords(services.Grammar));
-    const oracleFiles = new OracleFilesValidator(services.files.OracleFiles);
+    const { NamesValidator: names, NumbersValidator: numbers, ConstraintValidator: constraints, RunValidator: runs, OracleFilesValidator: oracleFiles } =
+        services.validation;
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -67,7 +61,7 @@ export function registerValidationChecks(services: InvServices): void {
     registry.register(slow, undefined, 'slow');
 }
 
-function runChecks(names: NamesValidator, runs: RunValidator) {
+function runChecks(names: InvNamesValidator, runs: InvRunValidator) {
     return [
         (b: Inversion | Synthesis, accept: ValidationAcceptor) => names.checkNotEmpty(b, accept),
         (b: Inversion | Synthesis, accept: ValidationAcceptor) => names.checkRunRequiredFields(b, accept),

@@ -23,6 +23,8 @@ export namespace IssueCodes {
     export const ModelMissing = 'model-missing';
     export const NotTrained = 'not-trained';
     export const ModelUnreadable = 'model-unreadable';
+    /** An ONNX or Keras model that uses an operator or layer inv does not import (LANGUAGE.md, "Models from elsewhere"). */
+    export const ModelUnsupported = 'model-unsupported';
     export const InputCount = 'input-count';
     export const OutputCount = 'output-count';
     export const DataMissing = 'data-missing';
@@ -64,6 +66,10 @@ export namespace IssueCodes {
     export const UnreachablePiece = 'unreachable-piece';
     /** Added (warning): a `tolerance` on its own line right after a target, read as that target's own. */
     export const TolerancePlacement = 'tolerance-placement';
+
+    // ---- results (the language server, after a run)
+    /** Added (warning): a target the last run did not meet, while its result belongs to the file's text. */
+    export const TargetNotMet = 'target-not-met';
 }
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];

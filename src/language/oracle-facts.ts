@@ -45,7 +45,8 @@ export async function readOracleFacts(oracle: Oracle, files: OracleFiles): Promi
     // counts agree (the declaration names the model's columns), else by name.
     const recordedIn = matchColumns(inputs.map((f) => f.name), metadata?.inputs ?? []);
     const recordedOut = matchColumns(outputs.map((o) => o.name), metadata?.outputs ?? []);
-    const classifier = oracleClassify(oracle) !== undefined || (metadata?.classes ?? null) !== null;
+    const classifier = oracleClassify(oracle) !== undefined || (metadata?.classes ?? null) !== null
+        || (model?.ok === true && model.imported?.probabilities === true);
 
     return {
         modelPath,

@@ -13,7 +13,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
 import { DEFAULT_DIVERSITY, DEFAULT_SUPPORT } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
-import { summariseModelJson } from '../engine/contract/model-summary.js';
+import { summariseModelBytes, summariseModelJson } from '../engine/contract/model-summary.js';
+import { importedFormatOf } from '../engine/contract/imported-model-summary.js';
 import type {
     Activation,
     BackendChoice,
@@ -88,6 +89,24 @@ export interface ToSpecOptions {
      * none); by default from the model.json on disk. Tests inject their own.
      */
     readMetadata?: (modelPath: string) => InvModelMetadata | null;
+    /**
+     * Values that replace the language's defaults where the block leaves them unset: the
+     * editor's settings (`inv.defaultBackend`, `inv.defaultSolutions`, `inv.defaultSteps`).
+     * The CLI passes none. The result's `settings` record the values used.
+     */
+    defaults?: RunDefaults;
+}
+
+/** What the editor's settings may fill in; `solutions` applies to inversions only (a synthesis has `count`). */
+export interface RunDefaults {
+    backend?: BackendChoice;
+    solutions?: number;
+    steps?: number;
+}
+
+/** A document's text as a RunSpec (and so its result) records it: sha256, hex. A result is stale when this changes. */
+export function sourceHash(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
 }
 
 /** The inversions and syntheses of a file, in file order: what `inv run FILE` runs. */
@@ -151,21 +170,21 @@ function commonSpec(block: RunBlock, documentPath: string, text: string, opts: T
     return {
         oracleNode,
         recorded,
-        classifier: oracleClassify(oracleNode) !== undefined,
+        classifier: oracleClassify(oracleNode) !== undefined || givesProbabilities(oracle.modelPath),
         blockTolerance: numberValue(block, 'tolerance'),
         common: {
             name: block.name,
             source: documentPath,
-            sourceHash: createHash('sha256').update(text).digest('hex'),
+            sourceHash: sourceHash(text),
             oracle,
             features: featureSpecs(block, oracle, recorded),
             stopOutsideBounds: runStopOutsideBounds(block),
             method: methodSpec(block),
-            steps: numberValue(block, 'steps') ?? SPEC_DEFAULTS.steps,
+            steps: numberValue(block, 'steps') ?? opts.defaults?.steps ?? SPEC_DEFAULTS.steps,
             learningRate: numberValue(block, 'learningRate') ?? SPEC_DEFAULTS.learningRate,
             seed: numberValue(block, 'seed') ?? SPEC_DEFAULTS.seed,
             diversity: numberValue(block, 'diversity') ?? DEFAULT_DIVERSITY,
-            backend: (runBackend(block) as BackendChoice | undefined) ?? SPEC_DEFAULTS.backend,
+            backend: (runBackend(block) as BackendChoice | undefined) ?? opts.defaults?.backend ?? SPEC_DEFAULTS.backend,
         },
     };
 }
@@ -176,7 +195,7 @@ function inversionSpec(block: Inversion, documentPath: string, text: string, opt
         ...common,
         kind: 'inversion',
         targets: runTargets(block).map((t) => targetSpec(t, blockTolerance, classifier)),
-        solutions: numberValue(block, 'solutions') ?? SPEC_DEFAULTS.solutions,
+        solutions: numberValue(block, 'solutions') ?? opts.defaults?.solutions ?? SPEC_DEFAULTS.solutions,
         support: numberValue(block, 'support') ?? DEFAULT_SUPPORT,
     };
 }
@@ -342,6 +361,7 @@ function refName(ref: { ref?: { name: string }; $refText: string }, node: AstNod
  * recorded domain". Synchronous, JSON only (never TF.js), so the translation stays a plain function.
  */
 function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
+    if (importedFormatOf(modelPath)) return null; // ONNX and Keras models record none
     let text: string;
     try {
         text = readFileSync(modelPath, 'utf8');
@@ -350,6 +370,17 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
     }
     const summary = summariseModelJson(text, null);
     return summary.ok ? summary.metadata : null;
+}
+
+/** An ONNX or Keras classifier (a softmax head, scikit-learn's probabilities): its targets are probabilities. */
+function givesProbabilities(modelPath: string): boolean {
+    if (!importedFormatOf(modelPath)) return false;
+    try {
+        const summary = summariseModelBytes(modelPath, readFileSync(modelPath));
+        return summary.ok && summary.imported?.probabilities === true;
+    } catch {
+        return false;
+    }
 }
 
 function absolute(base: string, path: string): string {

@@ -1,3 +1,10 @@
+/** The language server (out/server.cjs): the language's services and the runs on a connection. */
 import 'object.groupby/auto';
-import { startInvLanguageServer } from './inv-language-server.js';
-startInvLanguageServer();
+import { startLanguageServer } from 'langium/lsp';
+import { NodeFileSystem } from 'langium/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createInvServerServices } from './inv-server-module.js';
+
+const connection = createConnection(ProposedFeatures.all);
+const { shared } = createInvServerServices({ connection, ...NodeFileSystem });
+startLanguageServer(shared);

@@ -3,25 +3,9 @@
  * out/webview.css from the import below). Plain browser code: it never imports Node, and
  * it takes the protocol's message types with `import type` only.
  *
- * THE HTML SHELL THE HOST MUST SERVE (src/extension's panel; test/webview/shell.html is the
- * same page for the tests). `${cspSource}` is `webview.cspSource`; `${nonce}` a fresh random
- * value per page (crypto.randomBytes(16).toString('base64')); the two URIs are
- * `webview.asWebviewUri` of out/webview.css and out/webview.js; `localResourceRoots` = [out/].
- *
- *   <!DOCTYPE html>
- *   <html lang="en">
- *   <head>
- *     <meta charset="UTF-8">
- *     <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${cspSource} data:;">
- *     <meta name="viewport" content="width=device-width, initial-scale=1.0">
- *     <link rel="stylesheet" href="${webview.css}" nonce="${nonce}">
- *     <title>inv results</title>
- *   </head>
- *   <body>
- *     <div id="inv-panel"></div>
- *     <script nonce="${nonce}" src="${webview.js}"></script>
- *   </body>
- *   </html>
+ * The page it runs in is src/extension/panel-html.ts's shell (served by the extension and by
+ * the browser tests alike): a strict CSP, the stylesheet and this script by nonce, an empty
+ * #inv-panel; `localResourceRoots` = [out/].
  *
  * Everything is built inside #inv-panel; nothing inline is needed (no style attribute, no
  * inline script or style element), so the CSP needs no 'unsafe-inline'. Messages: the host

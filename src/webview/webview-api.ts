@@ -19,7 +19,7 @@ declare global {
 
 export function acquireHost(): WebviewApi {
     if (typeof acquireVsCodeApi !== 'function') {
-        throw new Error('inv results panel: acquireVsCodeApi is missing; serve the panel from VS Code or test/webview/shell.html');
+        throw new Error('inv results panel: acquireVsCodeApi is missing; serve the panel from VS Code (or test/webview/panel-page.ts, which stands in for it)');
     }
     return acquireVsCodeApi();
 }

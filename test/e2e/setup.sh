@@ -18,6 +18,9 @@ if [[ ! -e .e2e ]]; then ln -s "$E2E_STORE" .e2e; fi
 E2E=$(cd .e2e && pwd -P)
 STAMP="$E2E/ready-$CODE_SERVER_VERSION-$NODE24_VERSION"
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# Run from `npm run test:e2e` (Node 20), npm's user agent says node/v20 and the inner npm
+# passes it on: code-server's postinstall reads the Node version from it and refuses.
+unset npm_config_user_agent
 
 # ---- Debian: a real browser, and gssapi headers for code-server's native `kerberos`
 apt_missing=()

@@ -8,7 +8,7 @@ import { loadInvDocuments } from '../../src/cli/document.js';
 
 const example = (path: string) => fileURLToPath(new URL(`../../examples/${path}`, import.meta.url));
 
-test.each(['showcase/showcase.inv', 'paper/paper.inv'])('%s has no errors', async (path) => {
+test.each(['showcase/showcase.inv', 'paper/paper.inv', 'pytorch/cars.inv', 'pytorch/paper-exp2.inv'])('%s has no errors', async (path) => {
     const { documents } = await loadInvDocuments([example(path)]);
     const problems = (documents[0].diagnostics ?? []).filter((d) => d.severity === 1 || (d.severity === 2 && d.code !== 'not-trained'));
     expect(problems.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`)).toEqual([]);

@@ -1,18 +1,21 @@
 /**
- * A language server as a real process (`node out/server.cjs --stdio`) driven over JSON-RPC
- * with vscode-jsonrpc, as an editor would: the protocol tests of runs use it.
+ * A language server as a real process (`node out/server.cjs --stdio`, or `inv lsp --stdio`)
+ * driven over JSON-RPC with vscode-jsonrpc, as an editor would: the protocol tests of the
+ * server and of runs use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { InvResult } from '../../src/engine/contract/results.js';
 import type { InvInitializationOptions, RunFinished, RunProgress } from '../../src/protocol.js';
-import { progressNotification, resultNotification } from '../../src/protocol.js';
+import { progressNotification, resultNotification, resultsRequest } from '../../src/protocol.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const SERVER = join(REPO, 'out/server.cjs');
+export const CLI = join(REPO, 'out/cli.cjs');
 
 export interface Diagnostic {
     range: { start: { line: number; character: number } };
@@ -21,20 +24,32 @@ export interface Diagnostic {
     message: string;
 }
 
+/** A finished job as the client sees it: `inv/result`, and the result `inv/results` returns when it has one. */
+export interface FinishedRun extends RunFinished {
+    result: InvResult | null;
+}
+
 export interface ServerOptions {
+    /** What node runs; default the server bundle (`out/server.cjs --stdio`). */
+    args?: string[];
     env?: Record<string, string>;
     initializationOptions?: Partial<InvInitializationOptions>;
     /** The `inv` settings section the server gets through workspace/configuration; omitted: no configuration capability. */
     settings?: Record<string, unknown>;
+    /** The workspace folder (also the server's working folder). */
     workspace: string;
 }
 
 export class LspProcess {
     readonly progress: RunProgress[] = [];
-    readonly finished: RunFinished[] = [];
+    /** Every `inv/result` notification, as sent. */
+    readonly notified: RunFinished[] = [];
+    readonly finished: FinishedRun[] = [];
     readonly diagnostics = new Map<string, Diagnostic[]>();
     private readonly waiters: Array<() => void> = [];
     stderr = '';
+    /** What the server answered to `initialize`. */
+    capabilities: Record<string, unknown> = {};
 
     private constructor(
         readonly child: ChildProcess,
@@ -42,7 +57,10 @@ export class LspProcess {
     ) {}
 
     static async start(options: ServerOptions): Promise<LspProcess> {
-        const child = spawn(process.execPath, [SERVER, '--stdio'], {
+        const args = options.args ?? [SERVER, '--stdio'];
+        if (!existsSync(args[0]!)) throw new Error(`${args[0]} is missing: run \`npm run build\` first (npm test does)`);
+        const child = spawn(process.execPath, args, {
+            cwd: options.workspace,
             env: { ...process.env, ...options.env },
             stdio: ['pipe', 'pipe', 'pipe'],
         });
@@ -54,8 +72,13 @@ export class LspProcess {
             server.wake();
         });
         rpc.onNotification(resultNotification, (r) => {
-            server.finished.push(r);
-            server.wake();
+            server.notified.push(r);
+            // As the results panel does: pull the result when there is one.
+            const result = r.hasResult ? rpc.sendRequest(resultsRequest, { uri: r.uri, name: r.name }) : Promise.resolve(null);
+            void result.then((result) => {
+                server.finished.push({ ...r, result });
+                server.wake();
+            });
         });
         rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
             server.diagnostics.set(p.uri, p.diagnostics);
@@ -68,10 +91,12 @@ export class LspProcess {
         rpc.onRequest('workspace/codeLens/refresh', () => null);
         rpc.onRequest('workspace/inlayHint/refresh', () => null);
         rpc.onRequest('workspace/diagnostic/refresh', () => null);
+        rpc.onRequest('workspace/semanticTokens/refresh', () => null);
         rpc.onRequest('window/workDoneProgress/create', () => null);
+        rpc.onNotification('window/logMessage', () => undefined);
         rpc.listen();
         const folder = pathToFileURL(options.workspace).toString();
-        await rpc.sendRequest('initialize', {
+        const init = await rpc.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
             processId: process.pid,
             rootUri: folder,
             workspaceFolders: [{ uri: folder, name: 'ws' }],
@@ -81,6 +106,7 @@ export class LspProcess {
             },
             initializationOptions: { storagePath: null, workspaceTrusted: true, ...options.initializationOptions },
         });
+        server.capabilities = init.capabilities;
         await rpc.sendNotification('initialized', {});
         return server;
     }
@@ -99,7 +125,9 @@ export class LspProcess {
         }
     }
 
+    /** Opens a document; its diagnostics come with `diagnosticsOf`. */
     open(uri: string, text: string, version = 1): void {
+        this.diagnostics.delete(uri);
         void this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'inv', version, text } });
     }
 
@@ -107,7 +135,15 @@ export class LspProcess {
         void this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     }
 
-    finishedRun(runId: string): RunFinished | undefined {
+    /** The diagnostics published for `uri` once they satisfy `ok` (by default: any). */
+    diagnosticsOf(uri: string, ok: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 60_000): Promise<Diagnostic[]> {
+        return this.until(`diagnostics of ${uri}`, () => {
+            const d = this.diagnostics.get(uri);
+            return d && ok(d) ? d : undefined;
+        }, timeoutMs);
+    }
+
+    finishedRun(runId: string): FinishedRun | undefined {
         return this.finished.find((f) => f.runId === runId);
     }
 
@@ -130,23 +166,39 @@ export class LspProcess {
 
 const workspaces: string[] = [];
 
-/** Removes every folder paperWorkspace made (call it once the servers using them have stopped). */
+/** Removes every folder tempWorkspace made (call it once the servers using them have stopped). */
 export function removeWorkspaces(): void {
     for (const dir of workspaces.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh folder holding the paper's trained oracle (examples/paper/models) and the given .inv files. */
-export function paperWorkspace(files: Record<string, string>): { dir: string; uri(name: string): string; text(name: string): string } {
-    const dir = mkdtempSync(join(tmpdir(), 'inv-runs-'));
+export interface Workspace {
+    dir: string;
+    uri(name: string): string;
+    text(name: string): string;
+}
+
+/** A fresh folder with the given files (paths relative to it; `from` copies a file or folder of the repository). */
+export function tempWorkspace(files: Record<string, string | { from: string }>): Workspace {
+    const dir = mkdtempSync(join(tmpdir(), 'inv-lsp-'));
     workspaces.push(dir);
-    cpSync(join(REPO, 'examples/paper/models'), join(dir, 'models'), { recursive: true });
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    mkdirSync(join(dir, '.storage'), { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        if (typeof content === 'string') writeFileSync(join(dir, name), content);
+        else cpSync(join(REPO, content.from), join(dir, name), { recursive: true });
+    }
     return {
         dir,
         uri: (name) => pathToFileURL(join(dir, name)).toString(),
         text: (name) => readFileSync(join(dir, name), 'utf8'),
     };
+}
+
+/** A fresh folder holding the paper's trained oracle (examples/paper/models), the given .inv files and a storage folder. */
+export function paperWorkspace(files: Record<string, string>): Workspace {
+    const ws = tempWorkspace({ models: { from: 'examples/paper/models' }, ...files });
+    const dir = ws.dir;
+    mkdirSync(join(dir, '.storage'), { recursive: true });
+    return ws;
 }
 
 export const POLY4_ORACLE = `oracle Poly4 {

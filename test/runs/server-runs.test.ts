@@ -67,8 +67,7 @@ describe('runs through the language server', () => {
     beforeAll(async () => {
         server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
         server.open(uri, QUICK);
-        await server.until('diagnostics of quick.inv', () => server.diagnostics.get(uri));
-        expect(server.diagnostics.get(uri)!.filter((d) => d.severity === 1)).toEqual([]);
+        expect((await server.diagnosticsOf(uri)).filter((d) => d.severity === 1)).toEqual([]);
     });
     afterAll(() => server?.stop());
 
@@ -86,6 +85,14 @@ describe('runs through the language server', () => {
         expect(progress.every((p) => p.name === 'Quick' && p.uri === uri && p.phase === 'running')).toBe(true);
         const cached = await server.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
         expect(cached?.sourceHash).toBe(result.sourceHash);
+    });
+
+    it('inv/result says how the run ended in one line; the result itself is only pulled with inv/results', async () => {
+        const quick = server.notified.find((n) => n.name === 'Quick');
+        expect(quick).toBeDefined();
+        expect(Object.keys(quick!).sort()).toEqual(['error', 'hasResult', 'job', 'name', 'runId', 'summary', 'uri']);
+        expect(quick).toMatchObject({ job: 'run', hasResult: true, error: null });
+        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
     });
 
     it('inlay hints show the achieved output at the target and the free features', async () => {
@@ -131,7 +138,7 @@ describe('runs through the language server', () => {
         const again = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
         try {
             again.open(uri, QUICK);
-            await again.until('diagnostics', () => again.diagnostics.get(uri));
+            await again.diagnosticsOf(uri);
             const cached = await again.rpc.sendRequest(resultsRequest, { uri, name: 'Quick' });
             expect(cached?.name).toBe('Quick');
             const edited = `// edited\n${QUICK}`;
@@ -186,7 +193,7 @@ inversion OnFresh {
         try {
             const train = ws.uri('train.inv');
             server.open(train, ws.text('train.inv'));
-            await server.until('diagnostics', () => server.diagnostics.get(train));
+            await server.diagnosticsOf(train);
             const { runId } = await server.rpc.sendRequest(trainRequest, { uri: train, oracle: 'Fresh' });
             const trained = await server.until('training finished', () => server.finishedRun(runId), 120_000);
             expect(trained.error).toBeNull();
@@ -197,7 +204,7 @@ inversion OnFresh {
 
             const first = ws.uri('first.inv');
             server.open(first, ws.text('first.inv'));
-            await server.until('diagnostics', () => server.diagnostics.get(first));
+            await server.diagnosticsOf(first);
             const run = await server.rpc.sendRequest(runRequest, { uri: first, name: 'OnFresh' });
             const done = await server.until('run finished', () => server.finishedRun(run.runId), 120_000);
             expect(done.error).toBeNull();
@@ -219,7 +226,7 @@ describe('editor settings fill what the file leaves unset', () => {
         const server = await LspProcess.start({ workspace: ws.dir, settings: { defaultSteps: 60, defaultSolutions: 8, defaultBackend: 'cpu' } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const unset = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
             const quick = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
             const a = await server.until('Unset finished', () => server.finishedRun(unset.runId), 120_000);
@@ -240,7 +247,7 @@ describe('editor settings fill what the file leaves unset', () => {
         const server = await LspProcess.start({ workspace: ws.dir, settings: { inlayHints: { enabled: false }, defaultSteps: 20 } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Unset' });
             expect((await server.until('finished', () => server.finishedRun(runId), 120_000)).result).not.toBeNull();
             const hints = await server.rpc.sendRequest('textDocument/inlayHint', {
@@ -261,7 +268,7 @@ describe('a worker that dies', () => {
         const server = await LspProcess.start({ workspace: quick.dir, env });
         const uri = quick.uri('quick.inv');
         server.open(uri, QUICK);
-        await server.until('diagnostics', () => server.diagnostics.get(uri));
+        await server.diagnosticsOf(uri);
         const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
         const done = await server.until('the failed run', () => server.finishedRun(runId), 60_000);
         // The server lives on: completion still answers.
@@ -302,7 +309,7 @@ describe('a worker that does not stop when cancelled', () => {
         const server = await LspProcess.start({ workspace: ws.dir, env: { INV_TEST_WORKER_FAULT: 'hang' } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
             await new Promise((r) => setTimeout(r, 300));
             const cancelledAt = Date.now();
@@ -324,7 +331,7 @@ describe('an untrusted workspace', () => {
         const server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { workspaceTrusted: false } });
         try {
             server.open(uri, QUICK);
-            await server.until('diagnostics', () => server.diagnostics.get(uri));
+            await server.diagnosticsOf(uri);
             const refused = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' }).then(
                 () => null,
                 (e: unknown) => e,

@@ -31,8 +31,7 @@ describe('a synthesis through the language server', () => {
     beforeAll(async () => {
         server = await LspProcess.start({ workspace: ws.dir, initializationOptions: { storagePath: `${ws.dir}/.storage` } });
         server.open(uri, FILE);
-        await server.until('diagnostics of synth.inv', () => server.diagnostics.get(uri));
-        expect(server.diagnostics.get(uri)!.filter((d) => d.severity === 1)).toEqual([]);
+        expect((await server.diagnosticsOf(uri)).filter((d) => d.severity === 1)).toEqual([]);
     });
     afterAll(() => server?.stop());
 

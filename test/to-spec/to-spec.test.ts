@@ -129,6 +129,14 @@ describe('toRunSpec: defaults', () => {
         expect((await inversion('target y = 5\n method generator')).method).toEqual({ kind: 'generator', latent: 8, layers: [64, 64], activation: 'relu' });
         expect((await inversion('target y = 5\n method adjoint')).method).toEqual({ kind: 'adjoint' });
     });
+
+    it("the editor's defaults replace the language's only where the block is silent", async () => {
+        const defaults = { backend: 'cpu', solutions: 8, steps: 60 } as const;
+        const unset = await inversion('target y = 5', POLY4, { ...noMetadata, defaults });
+        expect([unset.backend, unset.solutions, unset.steps]).toEqual(['cpu', 8, 60]);
+        const written = await inversion('target y = 5\n  solutions 32 steps 100 backend wasm', POLY4, { ...noMetadata, defaults });
+        expect([written.backend, written.solutions, written.steps]).toEqual(['wasm', 32, 100]);
+    });
 });
 
 describe('toRunSpec: targets and tolerances', () => {

@@ -14,6 +14,7 @@ import { assertBuilt, inv, scratch, tinyCsv, TINY_ORACLE } from '../cli/cli-proc
 /** run.sh sets `software` (lavapipe); on a GPU machine the suite expects a real adapter. */
 const ADAPTER = process.env.INV_WEBGPU_ADAPTER === 'software' ? 'software' : 'hardware';
 const PAPER = new URL('../../examples/paper/', import.meta.url);
+const FIXTURES = new URL('../engine/imported-models/', import.meta.url);
 
 const RUNS = `
 oracle Poly4 {
@@ -25,6 +26,16 @@ inversion Plain { oracle Poly4 target y = 1900 fix x4 = 10 solutions 64 steps 10
 inversion Spread { oracle Poly4 target y = 1900 solutions 64 steps 100 seed 3 }
 inversion Box { oracle Poly4 target y = 1900 fix x4 = 100 bound x1, x2, x3 in [0, 100] solutions 32 steps 100 diversity 0 }
 inversion Adjoint { oracle Poly4 target y in [1000, 1100] fix x1 = 20 method adjoint solutions 32 steps 100 diversity 0 }
+`;
+
+/** A general graph (GELU through Erf), a recognised MLP (SiLU) and a Keras functional model. */
+const IMPORTED = `
+oracle Gelu { model "torch-gelu.onnx" inputs a in [-2, 2], b in [-2, 2], c in [-2, 2], d in [-2, 2] outputs y }
+oracle Silu { model "torch-silu.onnx" inputs a in [-2, 2], b in [-2, 2], c in [-2, 2], d in [-2, 2] outputs y }
+oracle Species { model "keras-functional.keras" inputs a in [-2, 2], b in [-2, 2], c in [-2, 2], d in [-2, 2] outputs p, q, r }
+inversion G { oracle Gelu target y = 0.3 solutions 32 steps 100 seed 1 diversity 0 }
+inversion S { oracle Silu target y = 0.1 solutions 32 steps 100 seed 2 diversity 0 }
+inversion K { oracle Species target q >= 0.7 solutions 32 steps 100 seed 3 diversity 0 }
 `;
 
 let dir: string;
@@ -44,7 +55,7 @@ function relative(a: number, b: number): number {
 
 beforeAll(() => {
     assertBuilt();
-    dir = scratch({ 'runs.inv': RUNS, 'tiny.csv': tinyCsv(), 'tiny.inv': TINY_ORACLE.replace('epochs 30', 'epochs 5') });
+    dir = scratch({ 'runs.inv': RUNS, 'imported.inv': IMPORTED, 'tiny.csv': tinyCsv(), 'tiny.inv': TINY_ORACLE.replace('epochs 30', 'epochs 5') });
     cpSync(new URL('models/poly4', PAPER), join(dir, 'poly4'), { recursive: true });
 });
 
@@ -96,6 +107,24 @@ describe('the webgpu backend on a software adapter', () => {
         expect(relative(spread(c), spread(g))).toBeLessThan(0.1);
         expect(Math.abs(c.summary.meeting - g.summary.meeting)).toBeLessThanOrEqual(0.1 * c.solutions.length);
     });
+
+    it('inverts ONNX and Keras models as cpu does: their imported operations and gradients run on webgpu', async () => {
+        for (const f of ['torch-gelu.onnx', 'torch-silu.onnx', 'keras-functional.keras']) cpSync(new URL(f, FIXTURES), join(dir, f));
+        const runs = (backend: string) => inv(['run', 'imported.inv', '--backend', backend, '--out', `imported-${backend}.json`, '--quiet'], dir).then((r) => {
+            if (r.code !== 0) throw new Error(`inv run --backend ${backend} exited ${r.code}:\n${r.stderr}`);
+            return JSON.parse(readFileSync(join(dir, `imported-${backend}.json`), 'utf8')) as InvResult[];
+        });
+        const [c, g] = [await runs('cpu'), await runs('webgpu')];
+        for (const [a, b] of c.map((r, i) => [r, g[i]] as const)) {
+            expect(b.backend).toBe('webgpu');
+            const lossGap = Math.max(...a.loss.map(([, l], i) => relative(l, b.loss[i][1])));
+            expect(lossGap, `${a.name}: largest relative loss difference`).toBeLessThan(1e-4);
+            for (const o of a.oracle.outputs) {
+                const [x, y] = [a, b].map((r) => r.solutions.map((s) => s.outputs[o]).sort((p, q) => p - q));
+                expect(Math.max(...x.map((v, i) => relative(v, y[i]))), `${a.name}: output ${o}`).toBeLessThan(1e-4);
+            }
+        }
+    }, 180_000);
 
     it('trains an oracle to the same test error as cpu', async () => {
         const rmse: number[] = [];

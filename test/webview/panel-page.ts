@@ -1,10 +1,11 @@
 /**
  * The results panel in a real headless Chromium (Debian's `chromium`, driven by
- * playwright-core), served with the extension's CSP from a loopback server, with no VS Code.
+ * playwright-core), served from a loopback server as the page the extension serves
+ * (src/extension/panel-html.ts, its CSP included), with no VS Code: an init script stands in
+ * for what VS Code adds to the page (acquireVsCodeApi, the theme's body class).
  * Every page records what must never happen: CSP violations, console errors, uncaught
  * exceptions, and requests to anything but the loopback server (those are also blocked).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -12,7 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
+import { panelHtml } from '../../src/extension/panel-html.js';
 import type { FromPanel, ToPanel } from '../../src/protocol.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,8 +27,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const SERVED: Record<string, { file: string; type: string }> = {
     '/out/webview.js': { file: 'out/webview.js', type: 'text/javascript' },
     '/out/webview.css': { file: 'out/webview.css', type: 'text/css' },
-    '/test/webview/vscode-shim.js': { file: 'test/webview/vscode-shim.js', type: 'text/javascript' },
 };
+const VSCODE_SHIM = join(REPO, 'test/webview/vscode-shim.js');
 
 export type Theme = 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast';
 
@@ -39,15 +42,10 @@ export async function startPanelServer(): Promise<PanelServer> {
     for (const { file } of Object.values(SERVED)) {
         if (!existsSync(join(REPO, file))) throw new Error(`${file} is missing: build the bundle first (node esbuild.mjs)`);
     }
-    const shell = await readFile(join(REPO, 'test/webview/shell.html'), 'utf8');
     const server = createServer(async (request, response) => {
         const url = new URL(request.url ?? '/', 'http://127.0.0.1');
         if (url.pathname === '/') {
-            const theme = url.searchParams.get('theme') ?? 'vscode-light';
-            const html = shell
-                .replaceAll('{{cspSource}}', `http://${request.headers.host}`)
-                .replaceAll('{{nonce}}', randomBytes(16).toString('base64'))
-                .replaceAll('{{themeClass}}', theme.replace(/[^a-z-]/g, ''));
+            const html = panelHtml({ cspSource: `http://${request.headers.host}`, styleUri: '/out/webview.css', scriptUri: '/out/webview.js' });
             response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
             response.end(html);
             return;
@@ -82,19 +80,29 @@ export class PanelPage {
     static async open(browser: Browser, server: PanelServer, options: { theme?: Theme; width?: number; height?: number } = {}): Promise<PanelPage> {
         const context = await browser.newContext({ viewport: { width: options.width ?? 1200, height: options.height ?? 860 } });
         const page = await context.newPage();
-        const panel = new PanelPage(page, `${server.origin}/?theme=${options.theme ?? 'vscode-light'}`);
+        const panel = new PanelPage(page, `${server.origin}/`);
         await context.route('**/*', async (route) => {
             const host = new URL(route.request().url()).hostname;
             if (host === '127.0.0.1') return route.continue();
             panel.problems.push(`request off the loopback host: ${route.request().url()}`);
             return route.abort();
         });
-        // Init scripts run outside the page's CSP: a listener the CSP cannot silence.
+        // Init scripts run outside the page's CSP: a listener the CSP cannot silence, and what
+        // VS Code adds to a webview (acquireVsCodeApi; the theme's class on <body>, set as
+        // soon as the parser makes the body, before the panel's script runs).
         await page.addInitScript(() => {
             document.addEventListener('securitypolicyviolation', (e) => {
                 console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
             });
         });
+        await page.addInitScript({ path: VSCODE_SHIM });
+        await page.addInitScript((theme: Theme) => {
+            new MutationObserver((_, observer) => {
+                if (!document.body) return;
+                document.body.classList.add(theme);
+                observer.disconnect();
+            }).observe(document, { childList: true, subtree: true });
+        }, options.theme ?? 'vscode-light');
         page.on('console', (message) => {
             if (message.type() === 'error') panel.problems.push(`console error: ${message.text()}`);
         });
@@ -158,6 +166,47 @@ export class PanelPage {
     async close(): Promise<void> {
         await this.page.context().close();
     }
+}
+
+/** Opens panel pages in the file's browser; each is closed and checked after its test. */
+export interface PanelPages {
+    open(options?: { theme?: Theme; width?: number; height?: number }): Promise<PanelPage>;
+    /** The file's Chromium (for a scratch page). */
+    readonly browser: Browser;
+}
+
+/**
+ * The setup every browser test file shares: one Chromium and one panel server for the file,
+ * and after each test every page it opened closed and checked: nothing blocked by the CSP,
+ * no console error, no request off the loopback host.
+ */
+export function usePanelPages(): PanelPages {
+    let browser: Browser | undefined;
+    let server: PanelServer | undefined;
+    const opened: PanelPage[] = [];
+    beforeAll(async () => {
+        [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
+    });
+    afterAll(async () => {
+        await browser?.close();
+        await server?.close();
+    });
+    afterEach(async () => {
+        const problems = opened.flatMap((p) => p.problems);
+        await Promise.all(opened.splice(0).map((p) => p.close()));
+        expect(problems).toEqual([]);
+    });
+    return {
+        get browser() {
+            if (!browser) throw new Error('usePanelPages: the browser starts in beforeAll');
+            return browser;
+        },
+        async open(options = {}) {
+            const page = await PanelPage.open(this.browser, server!, options);
+            opened.push(page);
+            return page;
+        },
+    };
 }
 
 /** The fixtures (see fixtures/README.md). */

@@ -3,37 +3,25 @@
  * under the extension's CSP: header, importance, actions, state across a reload, synthesis,
  * live progress, failures.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import type { RunProgress } from '../../src/protocol.js';
 import { formatNumber } from '../../src/webview/number-format.js';
-import { fixture, launchChromium, PanelPage, startPanelServer, type PanelServer } from './panel-page.js';
+import { fixture, usePanelPages, type PanelPage } from './panel-page.js';
 
-let browser: Browser;
-let server: PanelServer;
+const pages = usePanelPages();
 let panel: PanelPage;
 let exp1: InvResult;
 
 beforeAll(async () => {
-    [browser, server, exp1] = await Promise.all([launchChromium(), startPanelServer(), fixture('exp1')]);
-});
-afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-});
-afterEach(async () => {
-    // Nothing blocked by the CSP, no console error, no request off the loopback host.
-    const problems = panel ? [...panel.problems] : [];
-    await panel?.close();
-    expect(problems).toEqual([]);
+    exp1 = await fixture('exp1');
 });
 
 const text = (selector: string) => panel.page.locator(selector).innerText();
 
 describe('results panel', () => {
     it('says there is nothing yet, and posts ready once it listens', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         expect(await text('.run-header')).toContain('No results yet');
         await panel.selectTab('solutions');
         expect(await text('#panel-solutions')).toContain('after a run');
@@ -41,8 +29,14 @@ describe('results panel', () => {
         expect(await panel.page.locator('[data-action=rerun]').isDisabled()).toBe(true);
     });
 
+    it("is served the extension's shell (src/extension/panel-html.ts): its CSP allows nothing but the panel's own files by nonce", async () => {
+        panel = await pages.open();
+        const csp = await panel.page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+        expect(csp).toMatch(/^default-src 'none'; style-src http:\/\/127\.0\.0\.1:\d+ 'nonce-[A-Za-z0-9+/=]{24}'; script-src 'nonce-[A-Za-z0-9+/=]{24}'; img-src http:\/\/127\.0\.0\.1:\d+ data:;$/);
+    });
+
     it('shows what ran, how it ended, and the targets with the best solution', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1);
         expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
         const facts = await text('.facts');
@@ -63,7 +57,7 @@ describe('results panel', () => {
 
     it('shows a run that missed its target: the note, and the miss', async () => {
         const exp3 = await fixture('exp3');
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp3);
         expect(await text('.note')).toBe(exp3.summary.note);
         const status = await panel.page.locator('table.targets tbody td.status').innerText();
@@ -72,7 +66,7 @@ describe('results panel', () => {
     });
 
     it('draws importance bars in rank order, longer for more spread, with the legend', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1);
         const bars = await panel.page.$$eval('ol.importance li', (items) => items.map((li) => ({
             feature: li.getAttribute('data-feature'),
@@ -89,7 +83,7 @@ describe('results panel', () => {
     });
 
     it('posts export and rerun to the extension, naming the run and its document', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1, 'file:///w/paper.inv');
         await panel.page.click('[data-action=export-csv]');
         await panel.page.click('[data-action=export-json]');
@@ -103,7 +97,7 @@ describe('results panel', () => {
     });
 
     it('comes back after a reload as it was: result, tab, sort and table scroll', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1, 'file:///w/paper.inv');
         await panel.selectTab('solutions');
         await panel.page.click('th button.sort[data-column="in:x2"]');
@@ -129,7 +123,7 @@ describe('results panel', () => {
 
     it('shows a synthesis: its statistics and the histogram over the reference', async () => {
         const synth = await fixture('synth');
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(synth);
         const stats = await text('.synthesis dl.stats');
         expect(stats).toContain('1,000'); // rows written, distinct rows
@@ -144,7 +138,7 @@ describe('results panel', () => {
     });
 
     it('draws live progress on the loss curve, then the result replaces it', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         const progress = (step: number): RunProgress => ({
             runId: 'r1', uri: 'file:///w/paper.inv', name: 'Exp1', phase: 'running', step, steps: 3000,
             loss: 1e6 * Math.exp(-step / 100), meeting: Math.floor(step / 20), elapsedSeconds: step / 1000,
@@ -166,7 +160,7 @@ describe('results panel', () => {
     });
 
     it('starts a new curve for a new run, and says when a run failed', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1);
         const progress: RunProgress = { runId: 'r2', uri: 'u', name: 'Exp1', phase: 'running', step: 50, steps: 3000, loss: 10, meeting: null, elapsedSeconds: 0.2 };
         await panel.send({ type: 'progress', progress });
@@ -180,7 +174,7 @@ describe('results panel', () => {
     });
 
     it('moves between tabs with the arrow keys, each tab labelling its panel', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.showResult(exp1);
         await panel.page.focus('[role=tab][data-tab=overview]');
         await panel.page.keyboard.press('ArrowRight');
@@ -197,7 +191,7 @@ describe('results panel', () => {
     });
 
     it('runs under a CSP that really blocks inline style (so the clean runs above mean something)', async () => {
-        panel = await PanelPage.open(browser, server);
+        panel = await pages.open();
         await panel.page.evaluate(() => { document.body.insertAdjacentHTML('beforeend', '<p id="probe" style="color: rgb(1, 2, 3)">x</p>'); });
         await panel.page.waitForTimeout(100);
         expect(await panel.page.locator('#probe').evaluate((p) => getComputedStyle(p).color)).not.toBe('rgb(1, 2, 3)');

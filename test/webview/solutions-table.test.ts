@@ -3,31 +3,20 @@
  * sorting by any column (mouse and keyboard, both directions), meets/misses, the best row,
  * fixed features.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
-import { fixture, launchChromium, PanelPage, scaledUp, startPanelServer, type PanelServer } from './panel-page.js';
+import { fixture, scaledUp, usePanelPages, type PanelPage } from './panel-page.js';
 
-let browser: Browser;
-let server: PanelServer;
+const pages = usePanelPages();
 let panel: PanelPage;
 let exp1: InvResult;
 
 beforeAll(async () => {
-    [browser, server, exp1] = await Promise.all([launchChromium(), startPanelServer(), fixture('exp1')]);
-});
-afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-});
-afterEach(async () => {
-    const problems = panel ? [...panel.problems] : [];
-    await panel?.close();
-    expect(problems).toEqual([]);
+    exp1 = await fixture('exp1');
 });
 
 async function openTable(result: InvResult): Promise<void> {
-    panel = await PanelPage.open(browser, server);
+    panel = await pages.open();
     await panel.showResult(result);
     await panel.selectTab('solutions');
     await panel.page.waitForSelector('table.solutions tbody tr[data-index]');

@@ -4,36 +4,18 @@
  * dark, text contrasts with it, every chart has drawn something, and the charts redraw with
  * the new colours when the theme changes under them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { fixture, launchChromium, PanelPage, startPanelServer, type PanelServer, type Theme } from './panel-page.js';
+import { describe, expect, it } from 'vitest';
+import { fixture, usePanelPages, type PanelPage, type Theme } from './panel-page.js';
 
-let browser: Browser;
-let server: PanelServer;
-const panels: PanelPage[] = [];
+const pages = usePanelPages();
 
-beforeAll(async () => {
-    [browser, server] = await Promise.all([launchChromium(), startPanelServer()]);
-});
-afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-});
-afterEach(async () => {
-    const problems = panels.flatMap((p) => p.problems);
-    await Promise.all(panels.splice(0).map((p) => p.close()));
-    expect(problems).toEqual([]);
-});
-
-async function open(theme: Theme, size: { width?: number; height?: number } = {}): Promise<PanelPage> {
-    const panel = await PanelPage.open(browser, server, { theme, ...size });
-    panels.push(panel);
-    return panel;
+function open(theme: Theme, size: { width?: number; height?: number } = {}): Promise<PanelPage> {
+    return pages.open({ theme, ...size });
 }
 
 /** Mean colour (0..255 per channel) of a screenshot's region, decoded by the browser itself. */
 async function meanColour(png: Buffer, region: { x: number; y: number; width: number; height: number }): Promise<[number, number, number]> {
-    const scratch = await browser.newPage();
+    const scratch = await pages.browser.newPage();
     try {
         return await scratch.evaluate(async ({ base64, region }) => {
             const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));

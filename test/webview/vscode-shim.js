@@ -1,4 +1,4 @@
-// Stands in for VS Code's `acquireVsCodeApi()` on the standalone test page: messages the
+// Stands in for VS Code's `acquireVsCodeApi()` on the test page (panel-page.ts adds it as an init script): messages the
 // panel posts are recorded in `window.__invPosted` (the extension would show a save dialog
 // or start a run), and the state is kept in sessionStorage so it survives a reload, as
 // VS Code keeps a webview's state when it reloads the page.

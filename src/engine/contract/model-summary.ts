@@ -3,13 +3,15 @@
  * its input and output widths and the `userDefinedMetadata.inv` this tool records. Reads
  * model.json as JSON only (never TensorFlow.js, never the weights), so hovering or
  * validating never starts a backend. Every failure is a value with a reason a user can act
- * on, never an exception.
+ * on, never an exception. An ONNX file or a Keras archive is summarised by
+ * imported-model-summary.ts.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { METADATA_KEY, type ColumnStats, type InvModelMetadata } from './model-metadata.js';
+import { importedFormatOf, summariseImportedModel, type ImportedModelFacts } from './imported-model-summary.js';
 
 export interface ModelSummary {
     ok: true;
@@ -19,22 +21,28 @@ export interface ModelSummary {
     outputWidth: number;
     /** What `inv train` recorded; null for a model trained elsewhere. */
     metadata: InvModelMetadata | null;
+    /** An ONNX or Keras model: what it is (absent for a TF.js model.json). */
+    imported?: ImportedModelFacts;
 }
 
 export interface ModelSummaryFailure {
     ok: false;
-    /** `missing`: no file at that path; `unreadable`: there is one, but it is not a usable model. */
-    kind: 'missing' | 'unreadable';
+    /**
+     * `missing`: no file at that path; `unreadable`: there is one, but it is not a usable model;
+     * `unsupported`: a model that uses what inv does not import (an operator, a layer).
+     */
+    kind: 'missing' | 'unreadable' | 'unsupported';
     /** What is wrong, for a person: "model.json is not valid JSON at line 3". */
     reason: string;
 }
 
 export type ModelSummaryResult = ModelSummary | ModelSummaryFailure;
 
-/** Reads `modelJsonPath` (absolute) and summarises it. */
+/** Reads `modelJsonPath` (absolute: a model.json, an .onnx or a .keras file) and summarises it. */
 export async function readModelSummary(modelJsonPath: string): Promise<ModelSummaryResult> {
     let text: string;
     try {
+        if (importedFormatOf(modelJsonPath)) return summariseModelBytes(modelJsonPath, await readFile(modelJsonPath));
         text = await readFile(modelJsonPath, 'utf8');
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -43,6 +51,15 @@ export async function readModelSummary(modelJsonPath: string): Promise<ModelSumm
         return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} cannot be read (${code ?? String(err)})` };
     }
     return summariseModelJson(text, dirname(modelJsonPath));
+}
+
+/** Summarises the bytes of the model file at `path` (its extension says its format). */
+export function summariseModelBytes(path: string, bytes: Uint8Array): ModelSummaryResult {
+    const format = importedFormatOf(path);
+    if (!format) return summariseModelJson(new TextDecoder().decode(bytes), dirname(path));
+    const summary = summariseImportedModel(bytes, format);
+    if (!summary.ok) return summary;
+    return { ok: true, inputWidth: summary.inputWidth, outputWidth: summary.outputWidth, metadata: null, imported: summary.facts };
 }
 
 /**

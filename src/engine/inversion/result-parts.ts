@@ -4,11 +4,10 @@
  * stopped, time, loss curve), the method's settings, and a target as the results file
  * writes it.
  */
-import pkg from '../../../package.json' with { type: 'json' };
-
 import type { Oracle } from '../oracle/oracle.js';
 import { RESULT_SCHEMA, type InvResult, type ResultTarget, type RunSettings, type StopReason } from '../contract/results.js';
 import type { BackendName, RunSpec, TargetSpec } from '../contract/spec.js';
+import { INV_VERSION } from '../contract/version.js';
 import { tf } from '../backend/tf.js';
 
 export interface RunEnd {
@@ -22,7 +21,7 @@ type Header = Omit<InvResult, 'settings' | 'kind' | 'targets' | 'solutions' | 's
 export function resultHeader(spec: RunSpec, oracle: Oracle, end: RunEnd, started: number): Header {
     return {
         schema: RESULT_SCHEMA,
-        inv: pkg.version,
+        inv: INV_VERSION,
         source: spec.source,
         sourceHash: spec.sourceHash,
         name: spec.name,

@@ -10,6 +10,7 @@ import type { LayersModel, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { applyDense, disposeDense, type DenseLayer, type LayerActivation } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelLoader, readModelFile } from './model-files.js';
+import { isImportedModelPath, loadImportedModel } from './imported-model.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import type { ModelSummary } from '../contract/model-summary.js';
 import type { Interval, OracleSpec } from '../contract/spec.js';
@@ -39,6 +40,7 @@ export function oracleDomains(spec: OracleSpec, metadata: InvModelMetadata | nul
 
 export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const path = spec.modelPath;
+    if (isImportedModelPath(path)) return loadImportedOracle(spec);
     const { json, summary } = await readModelFile(path);
     checkWidths(path, summary, spec);
     const metadata = checkMetadata(path, summary.metadata, spec);
@@ -63,7 +65,29 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     }
     // The dense chain holds its own copies of the weights; other models are used as they are.
     if (chain) model.dispose();
-    return new StandardisedOracle(spec, metadata, outputStats, chain, chain ? null : model, inputStats);
+    const forward: Forward | null = chain ? null : { apply: (z) => model.apply(z, { training: false }) as Tensor2D, dispose: () => model.dispose() };
+    return new StandardisedOracle(spec, metadata, outputStats, chain, forward, inputStats);
+}
+
+/**
+ * An ONNX or Keras model, imported into the engine's operations (oracle/graph/). It records
+ * no inv metadata: it is used as it is, its scaling (if any) inside its graph.
+ */
+async function loadImportedOracle(spec: OracleSpec): Promise<Oracle> {
+    const { graph, fn } = await loadImportedModel(spec.modelPath);
+    try {
+        checkWidths(spec.modelPath, { ok: true, inputWidth: graph.inputWidth, outputWidth: graph.outputWidth, metadata: null }, spec);
+    } catch (e) {
+        fn.dispose();
+        throw e;
+    }
+    return new StandardisedOracle(spec, null, null, fn.chain, fn.chain ? null : fn, null);
+}
+
+/** A model run as it is: features [n, inputs] (standardised if it records statistics) -> outputs. */
+interface Forward {
+    apply(x: Tensor2D): Tensor2D;
+    dispose(): void;
 }
 
 class StandardisedOracle implements Oracle {
@@ -82,9 +106,9 @@ class StandardisedOracle implements Oracle {
         spec: OracleSpec,
         readonly metadata: InvModelMetadata | null,
         outputStats: ColumnStats[] | null,
-        /** The model as a dense chain with input standardisation folded in; null: use `model`. */
+        /** The model as a dense chain with input standardisation folded in; null: use `forward`. */
         private readonly chain: DenseLayer[] | null,
-        private readonly model: LayersModel | null,
+        private readonly forward: Forward | null,
         inputStats: ColumnStats[] | null,
     ) {
         this.name = spec.name;
@@ -110,7 +134,7 @@ class StandardisedOracle implements Oracle {
     standardised(x: Tensor2D): Tensor2D {
         if (this.chain) return applyDense(this.chain, x);
         const z = this.inMean && this.inStd ? tf.div(tf.sub(x, this.inMean), this.inStd) : x;
-        return this.model!.apply(z, { training: false }) as Tensor2D;
+        return this.forward!.apply(z as Tensor2D);
     }
 
     predict(x: Tensor2D): Tensor2D {
@@ -119,7 +143,7 @@ class StandardisedOracle implements Oracle {
 
     dispose(): void {
         if (this.chain) disposeDense(this.chain);
-        this.model?.dispose();
+        this.forward?.dispose();
         for (const t of [this.outMean, this.outStd, this.inMean, this.inStd]) t?.dispose();
     }
 }

@@ -29,6 +29,7 @@ import { readDataTable, type DataTable } from './data-table.js';
 import { applyDense, denseVariables, initialWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
+import { isImportedModelPath } from './imported-model.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import { METADATA_KEY } from '../contract/model-metadata.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -90,6 +91,9 @@ export interface TrainOptions {
 export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): Promise<TrainReport> {
     const training = oracle.training;
     if (!training) throw new EngineError(`oracle ${oracle.name} has no \`data\`: nothing to train it on`);
+    if (isImportedModelPath(oracle.modelPath)) {
+        throw new EngineError(`oracle ${oracle.name}'s model ${oracle.modelPathAsWritten} is an ONNX or Keras model, which inv uses as it is: \`inv train\` writes TF.js models (give the oracle a model.json path to train one)`);
+    }
     const started = performance.now();
     const data = await readTrainingData(oracle, training);
     const { table, split, inStats, outStats, classes } = data;

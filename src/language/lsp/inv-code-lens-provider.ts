@@ -9,7 +9,8 @@ import type { LangiumDocument } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
 import type { CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
 import { Commands, type CancelParams, type RunTarget, type TrainTarget } from '../../protocol.js';
-import { oracleData } from '../ast-fields.js';
+import { oracleData, oracleModel } from '../ast-fields.js';
+import { importedFormatOf } from '../../engine/contract/imported-model-summary.js';
 import { isInversion, isOracle, isSynthesis, type InvFile } from '../generated/ast.js';
 import type { InvServices } from '../inv-module.js';
 import type { RunLensState, RunStateSource } from './run-state-source.js';
@@ -28,7 +29,8 @@ export class InvCodeLensProvider implements CodeLensProvider {
         for (const element of root.elements) {
             const range = headerRange(element.$cstNode?.range);
             if (!range || !element.name) continue;
-            if (isOracle(element) && oracleData(element) !== undefined) {
+            // An ONNX or Keras model is used as it is: nothing to train.
+            if (isOracle(element) && oracleData(element) !== undefined && !importedFormatOf(oracleModel(element) ?? '')) {
                 const target: TrainTarget = { uri, oracle: element.name };
                 lenses.push(...this.lensesFor(range, this.runs.trainState(target), { title: '▶ Train', command: Commands.train, arguments: [target] }, null));
             } else if (isInversion(element) || isSynthesis(element)) {

@@ -14,7 +14,7 @@ import { FeatureDecl } from '../generated/ast.js';
 import { reservedWords } from '../inv-keywords.js';
 import { enclosingRunBlock } from '../inv-scope-provider.js';
 import { nameAsSource } from '../name-suggestion.js';
-import { CONSTRAINT_FUNCTIONS } from '../validation/constraint-validator.js';
+import { CONSTRAINT_FUNCTIONS } from '../validation/inv-constraint-validator.js';
 
 export class InvCompletionProvider extends DefaultCompletionProvider {
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {

@@ -91,6 +91,13 @@ function describeModel(oracle: Oracle, facts: OracleFacts): string {
     }
     const shape = `${summary.inputWidth} → ${summary.outputWidth}`;
     const meta = summary.metadata;
+    const imported = summary.imported;
+    if (imported) {
+        const kind = imported.mlp ? `a multilayer perceptron ${imported.mlp}` : shape;
+        const outputs = imported.probabilities ? '; outputs class probabilities' : '';
+        const notes = imported.notes.length > 0 ? ` (${imported.notes.join('; ')})` : '';
+        return `\`${written}\` (${imported.description}: ${kind}${outputs}; used as it is: no recorded domains or standardisation)${notes}`;
+    }
     if (!meta) return `\`${written}\` (${shape}; trained elsewhere: no recorded domains or standardisation)`;
     const when = meta.trainedAt ? `trained ${meta.trainedAt.slice(0, 16).replace('T', ' ')}` : 'trained';
     return `\`${written}\` (${shape}; ${when}${meta.data ? ` on \`${meta.data}\`` : ''})`;

@@ -1,8 +1,8 @@
 /**
  * What the code lenses need to know about runs and trainings in progress or finished. The
- * language server itself runs nothing (the extension helper's run manager does, see
- * src/server/runs/); it plugs its state in by replacing this service, and the lenses
- * become `■ Cancel` while a run goes and show its summary after. By default no run exists.
+ * language runs nothing; the language server's runs module (src/server/inv-server-module.ts)
+ * replaces this service with its own, and the lenses become `■ Cancel` while a run goes
+ * and show its summary after. By default (the CLI, tests) no run exists.
  */
 import type { RunTarget, TrainTarget } from '../../protocol.js';
 

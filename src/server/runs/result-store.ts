@@ -11,15 +11,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InvResult } from '../../engine/contract/results.js';
 import { RESULT_SCHEMA } from '../../engine/contract/results.js';
+import { sourceHash } from '../../language/to-spec.js';
 
 interface StoredDocumentResults {
     uri: string;
     results: InvResult[];
-}
-
-export function textHash(text: string): string {
-    // Same hash as the RunSpec's sourceHash (to-spec.ts).
-    return createHash('sha256').update(text).digest('hex');
 }
 
 export class ResultStore {
@@ -48,7 +44,7 @@ export class ResultStore {
 
     /** True when the result was computed from a different text than `currentText`. */
     static isStale(result: InvResult, currentText: string): boolean {
-        return result.sourceHash !== textHash(currentText);
+        return result.sourceHash !== sourceHash(currentText);
     }
 
     private document(uri: string): Map<string, InvResult> {
