@@ -6,13 +6,16 @@
  * Its start. The paper's generator starts with every solution near one point, and a level
  * set made of separate pieces (the sine wave's closed curves, an arm's elbow-up and
  * elbow-down poses) is then found one piece at a time if at all: the solutions slide to the
- * nearest piece together and the spread term can only spread them along it. Here the raw
- * output is the network's plus a trainable linear map of z (`StartShape`) that starts the
- * solutions spread over where answers may lie: each free feature driven by its own direction
- * in latent space, across its box (about uniformly), or, when the oracle's training data is
- * known, about as its values are spread in the data (median and spread matched through the
- * sigmoid). So from the first step there are solutions near every piece of the level set,
- * each is pulled onto the piece nearest it, and none starts where the oracle knows nothing.
+ * nearest piece together and the spread term can only spread them along it (measured: on
+ * the sine wave all 256 within 0.01 of one point). With a spread term (`diversity` > 0) the
+ * raw output here is the network's plus a trainable linear map of z that starts the
+ * solutions spread across their boxes, about uniformly, each free feature driven by its own
+ * direction in latent space; so from the first step there are solutions near every piece of
+ * the level set, and each is pulled onto the piece nearest it. (Starting them where the
+ * oracle's data is instead, when it is known, gathered them onto one end of the arm's level
+ * set, spread 0.06 rad against 0.6: the spread term widens a narrow start only slowly. The
+ * data is brought in after the spread phase instead: level-set-projection.ts.) With
+ * `diversity 0` it starts as the paper's does.
  */
 import type { Tensor2D, Variable } from '@tensorflow/tfjs';
 
@@ -35,28 +38,22 @@ export const OUTPUT_SCALE = 0.1;
  * sigmoid is about uniform across the box for a standard normal z.
  */
 const UNIFORM_SLOPE = 1.7;
-/** A box start keeps its median off the very edges, where the sigmoid's slope vanishes. */
-const EDGE = 0.02;
-
-/** Where the solutions of a free feature start: centred on `median`, spread like a normal of `spread` (user units). */
-export type StartShape = Array<{ median: number; spread: number } | null>;
 
 export function generatorProgram(
     method: Extract<MethodSpec, { kind: 'generator' }>,
     solutions: number,
     seed: number,
     parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>,
-    /** Per free feature, where the data says its answers start (null: across the box). */
-    shape: StartShape | null = null,
+    /** Start spread across the boxes (with a spread term), or as the paper's generator does. */
+    spreadStart = true,
 ): InversionProgram {
     const free = parts.transforms.free;
     const sizes = [method.latent, ...method.layers, free.length];
     const weights = initialWeights(sizes, new Random(seedFor(seed, 'generator')), OUTPUT_SCALE);
-    const { slopes, offsets } = startMap(free, shape);
-    weights[weights.length - 1].bias.set(offsets);
     const net = denseVariables(weights, method.activation, 'generator');
     const z: Tensor2D = tf.tensor2d(new Random(seedFor(seed, 'latent')).normals(solutions * method.latent), [solutions, method.latent]);
-    const skip = startSkip(slopes, method.latent, seed);
+    if (!spreadStart) return new TapedProgram({ ...parts, raw: () => applyDense(net.layers, z), variables: net.variables, owned: [z] });
+    const skip = startSkip(startSlopes(free), method.latent, seed);
     return new TapedProgram({
         ...parts,
         raw: () => tf.add(applyDense(net.layers, z), tf.matMul(z, skip)) as Tensor2D,
@@ -66,42 +63,23 @@ export function generatorProgram(
 }
 
 /**
- * Per free feature, the raw output's slope on its latent direction and its offset, so that
- * the feature starts spread as `shape` says (or across its box). Soft-bounded features
+ * Per free feature, the raw output's slope on its latent direction: across its box (a
+ * sigmoid's raw value) or across its domain or scale (unbounded). Soft-bounded features
  * (`using`) start at the centre of their box, as the paper's constraint functions expect
  * (LANGUAGE.md), and do not spread at the start.
  */
-function startMap(free: FreeColumn[], shape: StartShape | null): { slopes: number[]; offsets: number[] } {
-    const slopes: number[] = [];
-    const offsets: number[] = [];
-    free.forEach((f, j) => {
-        const s = shape?.[j] ?? null;
+function startSlopes(free: FreeColumn[]): number[] {
+    return free.map((f) => {
         switch (f.feature.transform.kind) {
             case 'constraint':
-                slopes.push(0);
-                offsets.push(0);
-                break;
-            case 'box': {
-                if (!s) {
-                    slopes.push(UNIFORM_SLOPE);
-                    offsets.push(0);
-                    break;
-                }
-                const share = Math.min(1 - EDGE, Math.max(EDGE, (s.median - f.origin) / f.width));
-                offsets.push(Math.log(share / (1 - share)));
-                // Near its median the box maps a raw step du to width * share * (1 - share) du:
-                // a z then spreads the feature by about `spread` (never wider than uniform).
-                slopes.push(Math.min(UNIFORM_SLOPE, s.spread / (f.width * share * (1 - share))));
-                break;
-            }
+                return 0;
+            case 'box':
+                return UNIFORM_SLOPE;
             case 'none':
-                // centre + (width / 2) u, with the centre at origin + width / 2.
-                slopes.push(s ? s.spread / (f.width / 2) : 0.58);
-                offsets.push(s ? (s.median - (f.origin + f.width / 2)) / (f.width / 2) : 0);
-                break;
+                // centre + (width / 2) u: u of standard deviation 0.58 is that of a uniform on [-1, 1].
+                return 0.58;
         }
     });
-    return { slopes, offsets };
 }
 
 /** The trainable linear map z -> raw outputs: free feature j along its own latent direction, at slope slopes[j]. */

@@ -48,7 +48,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         // Where the search keeps to the data, it starts where the data is (generator.ts, adjoint.ts).
         current.program =
             spec.method.kind === 'generator'
-                ? generatorProgram(spec.method, spec.solutions, spec.seed, parts)
+                ? generatorProgram(spec.method, spec.solutions, spec.seed, parts, spec.diversity > 0)
                 : adjointProgram(spec.solutions, spec.seed, parts, keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null);
         const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
         const domains = oracleDomains(spec.oracle, oracle.metadata);

@@ -113,16 +113,6 @@ export class DataSupport {
         return { support: new DataSupport(path, table.rows, dims, mean, std, rows, oracle.training?.seed ?? 0), reason: null };
     }
 
-    /**
-     * Where the data lies along one input (its column among the oracle's inputs): the median,
-     * and a normal-equivalent spread (interquartile range / 1.349), in user units.
-     */
-    marginal(column: number): { median: number; spread: number } {
-        const v = Array.from({ length: this.count }, (_, i) => this.rowsStandardised[i * this.dims + column]).sort((a, b) => a - b);
-        const at = (q: number) => v[Math.min(v.length - 1, Math.floor(q * v.length))] * this.std[column] + this.mean[column];
-        return { median: at(0.5), spread: Math.max((at(0.75) - at(0.25)) / 1.349, 1e-12 * this.std[column]) };
-    }
-
     /** `count` training rows drawn at random (seeded), in user units, row-major [count x dims]. */
     sampleRows(count: number, seed: number): Float64Array {
         const random = new Random(seedFor(seed, 'support-starts'));
