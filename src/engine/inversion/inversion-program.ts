@@ -67,7 +67,7 @@ export interface TapedParts {
     /** The diversity term (the program owns and disposes it); null with `diversity 0` (the paper's loss exactly). */
     spread: SpreadForce | null;
     /** When `refine` is to move each solution onto the targets' level set first (and into the data): level-set-projection.ts. */
-    settle?: { targets: TargetSpec[]; support: SupportForce | null };
+    settle?: { targets: TargetSpec[]; support: SupportForce | null; spread: boolean };
 }
 
 export class TapedProgram implements InversionProgram {
@@ -160,7 +160,7 @@ export class TapedProgram implements InversionProgram {
         // targets gets there as fast as an adjoint's would.
         const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), ADJOINT_STEP_SCALE), true));
         this.dispose();
-        return new TapedProgram({ raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, variables: [start], owned: [], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null } : undefined });
+        return new TapedProgram({ raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, variables: [start], owned: [], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null, spread: false } : undefined });
     }
 
     dispose(): void {

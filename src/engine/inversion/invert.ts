@@ -44,7 +44,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         const keepToData = data.support !== null && spec.support > 0;
         supportForce = keepToData ? new SupportForce(data.support!, spec.support) : null;
         const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-        const parts = { transforms, oracle, loss, spread, settle: { targets: spec.targets, support: supportForce } };
+        const parts = { transforms, oracle, loss, spread, settle: { targets: spec.targets, support: supportForce, spread: spec.diversity > 0 } };
         // Where the search keeps to the data, it starts where the data is (generator.ts, adjoint.ts).
         current.program =
             spec.method.kind === 'generator'
