@@ -1,10 +1,12 @@
 /**
  * The table `inv run` prints after its runs: per inversion the best solution, its outputs
- * and error, how many solutions meet the target, how the run stopped, its time and backend;
+ * and error, how many solutions meet the target, how they spread and cover the level set
+ * and how many the oracle's data backs, how the run stopped, its time and backend;
  * per synthesis what was written and how well it follows the reference.
  */
 import Table from 'cli-table3';
 import type { InvResult } from '../engine/contract/results.js';
+import { formatPercent, formatSpread } from '../engine/contract/number-format.js';
 
 /** A number a person reads: at most 6 significant digits, no trailing zeros. */
 export function readable(v: number | null | undefined): string {
@@ -46,10 +48,25 @@ function inversionRow(r: InvResult): string[] {
         outputs,
         best ? readable(best.error) : '-',
         `${r.summary.meeting}/${r.solutions.length}`,
+        answersText(r),
         `${r.stoppedBecause}\n${r.stepsRun}/${r.steps} steps`,
         `${r.seconds.toFixed(1)} s`,
         r.backend,
     ];
+}
+
+/**
+ * How the answers spread over the level set (mean spread of the free features, the share of
+ * the level set they cover, their families) and how many of them the oracle's data backs.
+ */
+export function answersText(r: InvResult): string {
+    const s = r.summary;
+    const lines: string[] = [];
+    if (s.spread !== undefined) lines.push(`spread ${formatSpread(s.spread)}`);
+    if (s.coverage !== undefined && s.coverage !== null) lines.push(`covers ${formatPercent(s.coverage)}`);
+    if (s.modes) lines.push(`${s.modes.length} ${s.modes.length === 1 ? 'family' : 'families'}`);
+    lines.push(s.supported !== undefined ? `${s.supported} supported` : 'support unknown');
+    return lines.join('\n');
 }
 
 function synthesisRow(r: InvResult): string[] {
@@ -61,6 +78,7 @@ function synthesisRow(r: InvResult): string[] {
         `KS ${readable(s.ks)}\n${s.distinct} distinct`,
         '-',
         `${(100 * s.meeting).toFixed(1)} %`,
+        '-',
         `${r.stoppedBecause}\n${r.stepsRun}/${r.steps} steps`,
         `${r.seconds.toFixed(1)} s`,
         r.backend,
@@ -69,7 +87,7 @@ function synthesisRow(r: InvResult): string[] {
 
 export function summaryTable(results: InvResult[]): string {
     const table = new Table({
-        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'stopped', 'time', 'backend'],
+        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'answers', 'stopped', 'time', 'backend'],
         // No colours: the table is also read from pipes and log files.
         style: { head: [], border: [] },
     });
