@@ -106,6 +106,12 @@ describe('runs through the language server', () => {
         expect(hints.find((h) => h.position.line === oracleLine)?.label).toMatch(/x1 = [0-9.e+-]+ · spread [0-9.e+-]+/);
     });
 
+    it('hover on a feature gives the last run\'s best value, and says the support is unknown when the oracle\'s data is', async () => {
+        const hover = (await server.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(QUICK, 'inputs x1', 'inputs '.length) })) as { contents: { value: string } };
+        // This workspace has the paper's model but not its data (the oracle has no \`data\`).
+        expect(hover.contents.value).toMatch(/last run of \*\*Quick\*\*: best [0-9.e+-]+, spread [0-9.e+-]+ \(\d+\/32 meet, support unknown \(the oracle's data is not known\)/);
+    });
+
     it('completion and hover answer while a run is going, and cancel keeps the partial result within a second', async () => {
         const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Long' });
         await server.until('Long progress', () => server.progress.some((p) => p.runId === runId && p.step > 0), 60_000);

@@ -11,6 +11,24 @@ import { formatSpread, formatValue } from './result-text.js';
 import { featureReading } from './result-reading.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import { ResultStore } from './result-store.js';
+import type { InvResult } from '../../engine/contract/results.js';
+
+/**
+ * How well the oracle's data backs the answers, and their families: `, best answer's support
+ * 0.42, 250/256 supported, 3 families`; an unsupported best answer is marked.
+ */
+function answersHover(result: InvResult): string {
+    const parts: string[] = [];
+    const best = result.solutions[result.summary.best];
+    const threshold = result.summary.supportThreshold ?? 0;
+    if (best?.support !== undefined) {
+        parts.push(`best answer's support ${formatSpread(best.support)}${best.support < threshold ? ' ⚠ where the data is thin: the oracle may be wrong there' : ''}`);
+    }
+    if (result.summary.supported !== undefined) parts.push(`${result.summary.supported}/${result.solutions.length} supported by the data`);
+    else if (result.kind === 'inversion') parts.push('support unknown (the oracle\'s data is not known)');
+    if (result.summary.modes && result.summary.modes.length > 1) parts.push(`${result.summary.modes.length} families`);
+    return parts.map((p) => `, ${p}`).join('');
+}
 
 export class InvResultHoverProvider extends InvHoverProvider {
     private readonly store: ResultStore;
@@ -39,7 +57,7 @@ export class InvResultHoverProvider extends InvHoverProvider {
             const fixed = !result.summary.importance.some((i) => i.feature === feature);
             const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatSpread(reading.spread)}` : ''}`;
             const stale = ResultStore.isStale(result, text) ? ' — stale: the file changed since' : '';
-            lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet)${stale}`);
+            lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet${answersHover(result)})${stale}`);
         }
         return lines;
     }
