@@ -41,7 +41,7 @@ export function spreadOf(rows, columns) {
  * onto the level set by Gauss-Newton steps (numerical Jacobian, minimum-norm step); the
  * points that land on it (miss < 1e-9) and stay in the box mark their cells.
  */
-export function levelSetCells(problem, targets, box, axes, fixed, { starts = 40_000, seed = 1 } = {}) {
+export function levelSetCells(problem, targets, box, axes, fixed, { starts = 40_000, seed = 1, grid = GRID } = {}) {
     const random = randomSource(seed);
     const freeIdx = box.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
     const cells = new Set();
@@ -49,15 +49,15 @@ export function levelSetCells(problem, targets, box, axes, fixed, { starts = 40_
     for (let s = 0; s < starts; s++) {
         for (let i = 0; i < box.length; i++) x[i] = box[i] ? box[i].lo + (box[i].hi - box[i].lo) * random.uniform() : fixed[i];
         if (project(problem, targets, x, freeIdx) && freeIdx.every((i) => x[i] >= box[i].lo && x[i] <= box[i].hi)) {
-            cells.add(cellOf(x, box, axes));
+            cells.add(cellOf(x, box, axes, grid));
         }
     }
     return cells;
 }
 
-export function cellOf(x, box, axes) {
-    const [a, b] = axes.map((i) => Math.min(GRID - 1, Math.max(0, Math.floor((GRID * (x[i] - box[i].lo)) / (box[i].hi - box[i].lo)))));
-    return a * GRID + b;
+export function cellOf(x, box, axes, grid = GRID) {
+    const [a, b] = axes.map((i) => Math.min(grid - 1, Math.max(0, Math.floor((grid * (x[i] - box[i].lo)) / (box[i].hi - box[i].lo)))));
+    return a * grid + b;
 }
 
 function project(problem, targets, x, free) {

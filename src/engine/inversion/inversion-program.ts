@@ -155,12 +155,19 @@ export class TapedProgram implements InversionProgram {
         let values = (await u.data()) as Float32Array;
         const [n, k] = u.shape;
         u.dispose();
-        if (settle) values = await projectOntoLevelSet(values, n, { transforms, oracle, ...settle });
+        let settled: Uint8Array | null = null;
+        if (settle) ({ raw: values, settled } = await projectOntoLevelSet(values, n, { transforms, oracle, ...settle }));
+        this.dispose();
         // Scaled like the adjoint's raw values (adjoint.ts), so a solution still far from its
         // targets gets there as fast as an adjoint's would.
         const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), ADJOINT_STEP_SCALE), true));
-        this.dispose();
-        return new TapedProgram({ raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, variables: [start], owned: [], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null, spread: false } : undefined });
+        const next = { variables: [start], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null, spread: false } : undefined };
+        if (!settled || !settled.some((s) => s === 1)) return new TapedProgram({ ...next, raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, owned: [] });
+        // Solutions the projection left on the level set stay exactly there: Adam would move
+        // them by about its step size even where their gradient is nearly zero.
+        const moving = tf.tensor2d(Float32Array.from(settled, (s) => 1 - s), [n, 1]);
+        const kept = tf.tidy(() => tf.mul(tf.tensor2d(values, [n, k]), tf.sub(1, moving)) as Tensor2D);
+        return new TapedProgram({ ...next, raw: () => tf.add(kept, tf.mul(tf.mul(start, ADJOINT_STEP_SCALE), moving)) as Tensor2D, owned: [moving, kept] });
     }
 
     dispose(): void {

@@ -98,8 +98,12 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         return { state, stepsRun, stoppedBecause, loss: log.curve, notes };
     };
 
+    // Right after the refine program takes over: its solutions may all meet already.
+    let checkNow = false;
     for (let step = 0; ; step++) {
-        if (step % CHECK_EVERY === 0 || step === spec.steps) {
+        if (step % CHECK_EVERY === 0 || step === spec.steps || checkNow) {
+            const regular = !checkNow || step % CHECK_EVERY === 0 || step === spec.steps;
+            checkNow = false;
             const diverged = await log.flush();
             const state = await current.program.state();
             const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
@@ -115,7 +119,8 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
                 if (solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets) meeting++;
                 else allMeet = false;
             }
-            if (outsideRule?.check(step, insideCount(state, free), state.solutions, state)) {
+            // `stop outside bounds` checks at step 0 and every 50 steps (LANGUAGE.md), no others.
+            if (regular && outsideRule?.check(step, insideCount(state, free), state.solutions, state)) {
                 const kept = outsideRule.lastHalfInside!;
                 return finish(kept.state, kept.step, 'outside-bounds');
             }
@@ -133,6 +138,11 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             // The spread is made: from here each solution settles onto its targets on its own.
             spreading = false;
             current.program = await current.program.refine();
+            // Check the refined solutions before any step (this same step number comes round
+            // again: the refine took no step).
+            checkNow = true;
+            step--;
+            continue;
         }
         log.record(step, current.program.step(spec.learningRate, spreading));
         await log.afterStep(step, meeting);

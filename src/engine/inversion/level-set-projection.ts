@@ -58,11 +58,19 @@ export interface ProjectionParts {
     spread: boolean;
 }
 
-export async function projectOntoLevelSet(raw: Float32Array, n: number, parts: ProjectionParts): Promise<Float32Array> {
+export interface Projection {
+    /** The raw values, moved. */
+    raw: Float32Array;
+    /** Per solution: on the level set, within a tenth of every tolerance, where the steps left it. */
+    settled: Uint8Array;
+}
+
+export async function projectOntoLevelSet(raw: Float32Array, n: number, parts: ProjectionParts): Promise<Projection> {
     const { transforms, oracle, support } = parts;
     const targets = levelSetTargets(parts.targets, oracle);
     const k = transforms.free.length;
-    if (targets.length === 0 || n === 0 || k === 0) return raw;
+    const settled = new Uint8Array(n);
+    if (targets.length === 0 || n === 0 || k === 0) return { raw, settled };
     const m = oracle.outputs.length;
     const unit = targets.map((t) => oracle.standardiseLength(t.column, 1));
     const tolerance = targets.map((t, i) => t.target.tolerance * unit[i]);
@@ -79,6 +87,7 @@ export async function projectOntoLevelSet(raw: Float32Array, n: number, parts: P
         for (let i = 0; i < n; i++) {
             const r = targets.map((t, ti) => residual(t.target, y[i * m + t.column]) * unit[ti]);
             const onLevelSet = r.every((v, ti) => Math.abs(v) <= CLOSE_ENOUGH * tolerance[ti]);
+            settled[i] = onLevelSet ? 1 : 0;
             const rows = targets.map((_, ti) => jacobians[ti].subarray(i * k, (i + 1) * k).map((v) => v * unit[ti]));
             const walk = apart ? walkStep(apart.subarray(i * k, (i + 1) * k), denser?.subarray(i * k, (i + 1) * k) ?? null, rows, size, (support?.weight ?? 0) * SUPPORT_PULL) : null;
             if (onLevelSet && !walk) continue;
@@ -105,7 +114,8 @@ export async function projectOntoLevelSet(raw: Float32Array, n: number, parts: P
         }
         if (moving === 0 && !walking) break;
     }
-    return u;
+    // The last step's moves were not checked: a solution that moved is not known to be settled.
+    return { raw: u, settled };
 }
 
 /**
