@@ -11,7 +11,7 @@ import { rowInside } from './stop-rules.js';
 import { solutionMiss } from '../contract/target-miss.js';
 
 /** A feature whose spread is below this share of its bound counts as collapsed. */
-const COLLAPSED = 1e-3;
+const COLLAPSED = 0.01;
 /** Importance needs this many meeting solutions; with fewer it uses the best IMPORTANCE_SHARE. */
 const IMPORTANCE_MIN = 10;
 const IMPORTANCE_SHARE = 0.1;
