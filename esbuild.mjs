@@ -54,13 +54,31 @@ function copyWasmBinaries() {
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
     mkdirSync('out/wasm', { recursive: true });
     for (const f of readdirSync(dist).filter((f) => f.endsWith('.wasm'))) cpSync(join(dist, f), join('out/wasm', f));
+    // HiGHS, the LP solver of `require` relations (src/engine/contract/linear-program.ts).
+    cpSync(require.resolve('highs/runtime'), 'out/wasm/highs.wasm');
 }
 
 
+/**
+ * The fused dense-network kernel (src/engine/nn/fused/assembly/, AssemblyScript) compiled to
+ * out/dense-kernel.wasm: WebAssembly SIMD128, no runtime (the engine lays out its memory).
+ */
+async function buildKernel() {
+    const asc = (await import('assemblyscript/asc')).default;
+    const { error, stderr } = await asc.main([
+        'src/engine/nn/fused/assembly/dense-kernel.ts',
+        '--outFile', 'out/dense-kernel.wasm',
+        '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd',
+        '--initialMemory', '2',
+    ]);
+    if (error) throw new Error(`the fused kernel did not compile:\n${stderr.toString()}`);
+}
+
 if (watch) {
+    await buildKernel();
     for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-    await Promise.all(builds.map((b) => esbuild.build(b)));
+    await Promise.all([...builds.map((b) => esbuild.build(b)), buildKernel()]);
     copyWasmBinaries();
     chmodSync('out/cli.cjs', 0o755);
 }

@@ -102,7 +102,9 @@ function writeOut(text: string): Promise<void> {
 function usageProblem(file: string): string | undefined {
     const path = resolve(file);
     if (!existsSync(path)) return `${file}: file not found`;
-    if (!statSync(path).isFile()) return `${file}: is a folder; give an .inv file`;
+    const info = statSync(path);
+    if (info.isDirectory()) return `${file}: is a folder; give an .inv file`;
+    if (!info.isFile()) return `${file}: is not a regular file (a pipe or a device); give an .inv file`;
     if (extname(path) !== '.inv') return `${file}: not an .inv file; inv reads files ending in .inv`;
     try {
         accessSync(path, constants.R_OK);

@@ -34,8 +34,9 @@ export async function loadCheckedDocument(file: string, out: CommandOutput, opts
         out.err(`${file}: file not found`);
         return { ok: false, exitCode: ExitCode.usage };
     }
-    if (!statSync(path).isFile()) {
-        out.err(`${file}: is a folder; give an .inv file`);
+    const info = statSync(path);
+    if (!info.isFile()) {
+        out.err(`${file}: ${info.isDirectory() ? 'is a folder' : 'is not a regular file (a pipe or a device)'}; give an .inv file`);
         return { ok: false, exitCode: ExitCode.usage };
     }
     if (extname(path) !== '.inv') {

@@ -6,7 +6,7 @@
  */
 import { URI, type LangiumDocument } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
-import { NodeFileSystem } from 'langium/node';
+import { InvNodeFileSystem } from '../language/inv-file-system.js';
 import { resolve } from 'node:path';
 import type { InvFile } from '../language/generated/ast.js';
 import { createInvServices, type InvServices } from '../language/inv-module.js';
@@ -18,7 +18,7 @@ export interface InvDocuments {
 
 /** Parses, links and validates the files (paths relative to the working folder), in order. */
 export async function loadInvDocuments(paths: string[]): Promise<InvDocuments> {
-    const services = createInvServices(NodeFileSystem);
+    const services = createInvServices(InvNodeFileSystem);
     const { LangiumDocuments, DocumentBuilder } = services.shared.workspace;
     const documents: Array<LangiumDocument<InvFile>> = [];
     for (const path of paths) {

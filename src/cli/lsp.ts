@@ -3,7 +3,7 @@
  * Emacs, Helix, …). Stdio is the default; `--node-ipc` and `--socket=N` work too.
  */
 import { startLanguageServer } from 'langium/lsp';
-import { NodeFileSystem } from 'langium/node';
+import { InvNodeFileSystem } from '../language/inv-file-system.js';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createInvServerServices } from '../server/inv-server-module.js';
 
@@ -12,6 +12,6 @@ export function lspCommand(): void {
     const connection = otherTransport
         ? createConnection(ProposedFeatures.all)
         : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-    const { shared } = createInvServerServices({ connection, ...NodeFileSystem });
+    const { shared } = createInvServerServices({ connection, ...InvNodeFileSystem });
     startLanguageServer(shared);
 }

@@ -12,6 +12,7 @@ import { ExitCode } from './exit-codes.js';
 import { describeFailure } from './failure.js';
 import { lspCommand } from './lsp.js';
 import { INV_VERSION } from '../engine/contract/version.js';
+import { BACKEND_CHOICES } from '../engine/contract/spec.js';
 
 // train, run and backends load TensorFlow.js; `check` and `lsp` must not pay for it, so the
 // engine's commands are imported when they are called.
@@ -21,7 +22,7 @@ const engineCommands = {
     backends: () => import('./backends.js'),
 };
 
-const BACKENDS = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'];
+const BACKENDS: string[] = [...BACKEND_CHOICES];
 
 function wholeNumber(value: string): number {
     const n = Number(value);

@@ -5,10 +5,11 @@
  * prints a summary. Nothing is lost: a cancelled (Ctrl-C) or diverged run still writes what
  * it found, and a failing run keeps the results of those before it.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { initBackend, runInversion, runSynthesis, type RunProgressEvent } from '../engine/index.js';
 import { resultsFormatOf, writeResultsFile } from '../engine/contract/results-file.js';
+import { destinationProblem } from '../engine/contract/write-destination.js';
 import type { InvResult } from '../engine/contract/results.js';
 import type { BackendChoice, RunSpec } from '../engine/contract/spec.js';
 import { runOracle, type RunBlock } from '../language/ast-fields.js';
@@ -17,6 +18,7 @@ import { loadCheckedDocument, type CommandOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure, shownPath } from './failure.js';
 import { interruptOnCtrlC } from './interrupt.js';
+import { MemoryWatch } from './memory-watch.js';
 import { ProgressBar } from './progress-bar.js';
 import { summaryTable } from './summary-table.js';
 import { trainWithProgress } from './train.js';
@@ -31,7 +33,7 @@ export interface RunCommandOptions {
 
 export async function runCommand(file: string, opts: RunCommandOptions, out: CommandOutput): Promise<ExitCode> {
     if (opts.out !== undefined) {
-        const problem = outPathProblem(opts.out);
+        const problem = await outPathProblem(opts.out);
         if (problem) {
             out.err(problem);
             return ExitCode.usage;
@@ -52,18 +54,20 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
     }
 
     const interrupt = interruptOnCtrlC((l) => out.err(l));
+    const memory = new MemoryWatch();
+    const signal = AbortSignal.any([interrupt.signal, memory.signal]);
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
     const results: InvResult[] = [];
     let exitCode: ExitCode = ExitCode.ok;
     try {
         const trained = new Set<string>();
         for (const block of blocks) {
-            if (interrupt.interrupted) break;
+            if (interrupt.interrupted || memory.exceeded !== null) break;
             let result: InvResult;
             try {
-                if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, opts.backend ?? null, bar, interrupt.signal, out))) break;
+                if (!(await trainFirstIfNeeded(block, document.uri.fsPath, trained, opts.backend ?? null, bar, signal, out))) break;
                 const spec = withOverrides(toRunSpec(document, block.name), opts);
-                result = await runOne(spec, bar, interrupt.signal, (line) => opts.quiet || out.err(line));
+                result = await runOne(spec, bar, signal, out, (line) => opts.quiet || out.err(line));
             } catch (e) {
                 bar.stop();
                 const failure = describeFailure(e, file, block);
@@ -74,10 +78,18 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
                 if (failure.exitCode === ExitCode.runFailed) continue;
                 break;
             }
+            if (memory.exceeded !== null) {
+                bar.stop();
+                out.err(memory.message(block.name));
+                result.summary.note = [result.summary.note, memory.message('This run')].filter(Boolean).join(' ');
+                exitCode = worse(exitCode, ExitCode.runFailed);
+            }
             results.push(result);
             if (result.stoppedBecause === 'diverged') {
+                // The engine's note names where it happened (a constraint, the generator, the oracle) and the step.
+                const cause = /Diverged: ([^;]*);/.exec(result.summary.note ?? '')?.[1];
                 out.err(
-                    `${block.name} diverged (NaN or Inf) after ${result.stepsRun} steps; its results are the last finite state. ` +
+                    `${block.name} diverged (NaN or Inf)${cause ? `: ${cause}` : ''}; its results are the last finite state (step ${result.stepsRun}). ` +
                         'Try a smaller `learningRate` or `diversity`, or tighter bounds.',
                 );
                 exitCode = worse(exitCode, ExitCode.runFailed);
@@ -86,15 +98,22 @@ export async function runCommand(file: string, opts: RunCommandOptions, out: Com
         }
     } finally {
         interrupt.dispose();
+        memory.dispose();
     }
     if (interrupt.interrupted) exitCode = ExitCode.cancelled;
 
     if (opts.out !== undefined && results.length > 0) {
         try {
-            await writeResultsFile(resolve(opts.out), results);
-            out.err(`wrote ${results.length} result(s) to ${opts.out}`);
+            const kept = await writeResultsFile(resolve(opts.out), results);
+            if (kept.asideBecause === null) {
+                out.err(`wrote ${results.length} result(s) to ${opts.out}`);
+            } else {
+                // Finished runs are never thrown away: they are somewhere, and the user is told where.
+                out.err(`${opts.out}: cannot write the results (${kept.asideBecause}); they are kept in ${kept.path}`);
+                if (exitCode === ExitCode.ok) exitCode = ExitCode.runFailed;
+            }
         } catch (e) {
-            out.err(`${opts.out}: cannot write the results (${(e as Error).message}); check the folder exists and is writable`);
+            out.err(`${opts.out}: cannot write the results (${(e as Error).message})`);
             if (exitCode === ExitCode.ok) exitCode = ExitCode.runFailed;
         }
     }
@@ -109,12 +128,14 @@ function worse(a: ExitCode, b: ExitCode): ExitCode {
     return rank(b) > rank(a) ? b : a;
 }
 
-/** Why `--out PATH` cannot be written, before anything runs (a two-hour run should not fail at the end). */
-function outPathProblem(path: string): string | null {
+/**
+ * Why `--out PATH` cannot be written, before anything runs (a two-hour run should not fail at
+ * the end): not .json/.csv, a folder, a missing folder, a read-only place.
+ */
+async function outPathProblem(path: string): Promise<string | null> {
     if (resultsFormatOf(path) === null) return `--out ${path}: the results file must end in .json or .csv`;
-    const folder = dirname(resolve(path));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) return `--out ${path}: the folder ${folder} does not exist; create it first`;
-    return null;
+    const problem = await destinationProblem(resolve(path));
+    return problem === null ? null : `--out ${path}: ${problem}`;
 }
 
 function describeRun(spec: RunSpec): string {
@@ -150,7 +171,7 @@ async function trainFirstIfNeeded(
     return !report.cancelled;
 }
 
-async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, say: (line: string) => void): Promise<InvResult> {
+async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, out: CommandOutput, say: (line: string) => void): Promise<InvResult> {
     // The engine runs on the backend chosen last; each run may name its own.
     const backend = await initBackend(spec.backend);
     say(`running ${spec.name}: ${describeRun(spec)} on ${backend}`);
@@ -163,7 +184,13 @@ async function runOne(spec: RunSpec, bar: ProgressBar, signal: AbortSignal, say:
         if (spec.kind === 'synthesis') {
             const result = await runSynthesis(spec, options);
             const s = result.synthesis!;
-            say(`${spec.name}: wrote ${s.count} rows to ${shownPath(spec.outputPath)}${s.overwritten ? ' (it existed: overwritten)' : ''}`);
+            if (s.output === spec.outputPathAsWritten) {
+                say(`${spec.name}: wrote ${s.count} rows to ${shownPath(spec.outputPath)}${s.overwritten ? ' (it existed: overwritten)' : ''}`);
+            } else {
+                bar.stop();
+                // Not `say`: with --quiet too, the user must learn where the rows went.
+                out.err(`${spec.name}: could not write ${shownPath(spec.outputPath)}; the ${s.count} rows are kept in ${s.output}`);
+            }
             return result;
         }
         return await runInversion(spec, options);

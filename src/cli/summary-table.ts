@@ -9,8 +9,9 @@ import type { InvResult } from '../engine/contract/results.js';
 import { formatPercent, formatSpread } from '../engine/contract/number-format.js';
 
 /** A number a person reads: at most 6 significant digits, no trailing zeros. */
-export function readable(v: number | null | undefined): string {
+export function readable(v: number | string | null | undefined): string {
     if (v === null || v === undefined) return '-';
+    if (typeof v === 'string') return v; // a label
     if (!Number.isFinite(v)) return String(v);
     if (v !== 0 && (Math.abs(v) >= 1e7 || Math.abs(v) < 1e-4)) return v.toExponential(3);
     return String(Number(v.toPrecision(6)));
@@ -34,7 +35,7 @@ function targetText(r: InvResult): string {
 
 function inversionRow(r: InvResult): string[] {
     const best = r.solutions[r.summary.best];
-    const free = new Set(r.summary.importance.map((i) => i.feature));
+    const free = new Set([...r.summary.importance.map((i) => i.feature), ...(r.summary.labelShares ?? []).map((l) => l.feature)]);
     const inputs = best
         ? Object.entries(best.inputs)
               .map(([k, v]) => `${k} = ${readable(v)}${free.size > 0 && !free.has(k) ? ' (fixed)' : ''}`)

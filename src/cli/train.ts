@@ -13,6 +13,7 @@ import { loadCheckedDocument, type CommandOutput } from './checked-document.js';
 import { ExitCode } from './exit-codes.js';
 import { describeFailure, shownPath } from './failure.js';
 import { interruptOnCtrlC } from './interrupt.js';
+import { MemoryWatch } from './memory-watch.js';
 import { ProgressBar } from './progress-bar.js';
 import { readable } from './summary-table.js';
 
@@ -29,6 +30,8 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, out:
     if (!Array.isArray(oracles)) return oracles;
 
     const interrupt = interruptOnCtrlC((l) => out.err(l));
+    const memory = new MemoryWatch();
+    const signal = AbortSignal.any([interrupt.signal, memory.signal]);
     const bar = ProgressBar.forTerminal(opts.quiet ?? false);
     let current: Oracle | undefined;
     try {
@@ -36,7 +39,11 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, out:
         for (const oracle of oracles) {
             current = oracle;
             const spec = toOracleSpec(oracle, loaded.document.uri.fsPath);
-            const report = await trainWithProgress(spec, bar, interrupt.signal, out);
+            const report = await trainWithProgress(spec, bar, signal, out);
+            if (report.cancelled && memory.exceeded !== null) {
+                out.err(memory.message(`training ${spec.name}`, 'the model was not written (a model half trained is not kept)'));
+                return ExitCode.runFailed;
+            }
             if (report.cancelled) {
                 out.err(`cancelled: ${spec.name} was not written`);
                 return ExitCode.cancelled;
@@ -50,6 +57,7 @@ export async function trainCommand(file: string, opts: TrainCommandOptions, out:
         return failure.exitCode;
     } finally {
         interrupt.dispose();
+        memory.dispose();
     }
 }
 

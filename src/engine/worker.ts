@@ -10,6 +10,7 @@ import { DataDefectError, EngineError } from './contract/errors.js';
 import { initBackend, runInversion, runSynthesis, trainOracle, type RunProgressEvent } from './index.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerProgress } from './contract/worker-protocol.js';
 import { PROGRESS_INTERVAL_MS, WORKER_FAULT_ENV } from './contract/worker-protocol.js';
+import { MEMORY_WATCH_MS } from './contract/resident-memory.js';
 
 const abort = new AbortController();
 let started = false;
@@ -51,9 +52,17 @@ function errorMessage(e: unknown): string {
     return `The engine failed unexpectedly: ${text}. Please report this with the .inv file.`;
 }
 
-function injectFault(): void {
+async function injectFault(): Promise<void> {
     const fault = process.env[WORKER_FAULT_ENV];
     if (fault === 'exit') process.exit(70);
+    if (fault === 'sigkill') process.kill(process.pid, 'SIGKILL');
+    if (fault === 'grow') {
+        const hoard: Buffer[] = [];
+        for (;;) {
+            hoard.push(Buffer.alloc(32 * 2 ** 20, 1));
+            await new Promise((r) => setTimeout(r, 10));
+        }
+    }
     if (fault === 'hang') for (;;);
     if (fault === 'oom') {
         const hoard: number[][] = [];
@@ -62,7 +71,7 @@ function injectFault(): void {
 }
 
 async function runJob(job: WorkerJob): Promise<FromWorker> {
-    injectFault();
+    await injectFault();
     const progress = progressSender();
     if (job.kind === 'train') {
         await initBackend('auto');
@@ -103,6 +112,9 @@ async function runJob(job: WorkerJob): Promise<FromWorker> {
     progress.flush();
     return { type: 'result', result };
 }
+
+// Where the parent cannot read this process's memory from /proc, it reads it here (between steps).
+setInterval(() => void send({ type: 'memory', rssBytes: process.memoryUsage.rss() }), MEMORY_WATCH_MS).unref();
 
 process.on('message', (message: ToWorker) => {
     if (message.type === 'cancel') {

@@ -8,7 +8,8 @@
  * (save dialog, the CLI's writers) and rerun.
  */
 import * as vscode from 'vscode';
-import { resultsToCsv, resultsToJson, writeFileAtomically } from '../engine/contract/results-file.js';
+import { writeFileAtomically } from '../engine/contract/atomic-write.js';
+import { resultsToCsv, resultsToJson } from '../engine/contract/results-file.js';
 import type { InvResult } from '../engine/contract/results.js';
 import type { FromPanel, PanelState, RunFinished, RunProgress, RunTarget, ToPanel } from '../protocol.js';
 import { Commands, resultsRequest } from '../protocol.js';

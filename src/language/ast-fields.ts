@@ -5,17 +5,18 @@
  * its FIRST occurrence; a second one is a `duplicate-field` error reported by the validator.
  */
 import type { AstNode } from 'langium';
+import type { FeatureType } from '../engine/contract/spec.js';
 import {
     isActivationField, isBackendField, isBoundField, isClassifyField, isDataField, isFixField,
     isInputsField, isLayersField, isLikeField, isMethodField, isModelField, isNumberField,
-    isOracleRefField, isOutputPathField, isOutputsField, isSkipMissingField, isStopOutsideField,
+    isOracleRefField, isOutputPathField, isOutputsField, isOverwriteField, isRequireField, isSkipMissingField, isStopOutsideField,
     isTargetField, isTestField,
 } from './generated/ast.js';
 import type {
     Activation, ActivationField, Backend, BackendField, BoundField, ClassifyField, DataField,
     FeatureDecl, FixField, FixItem, GeneratorMethod, InputsField, Interval, Inversion, LayersField,
     LikeField, MethodField, ModelField, NumberField, Oracle, OracleRefField, OutputDecl,
-    OutputPathField, OutputsField, Synthesis, TargetField, TestField,
+    OutputPathField, OutputsField, RequireField, Synthesis, TargetField, TestField,
 } from './generated/ast.js';
 
 /** A block that runs: an inversion or a synthesis. */
@@ -103,6 +104,8 @@ export function runFixItems(block: RunBlock): FixItem[] { return runFixFields(bl
 /** Every `bound … in [lo, hi] (using C)?` in file order. */
 export function runBounds(block: RunBlock): BoundField[] { return all(block.fields, isBoundField); }
 export function runStopOutsideBounds(block: RunBlock): boolean { return block.fields.some(isStopOutsideField); }
+/** Every `require LEFT op RIGHT` in file order. */
+export function runRequires(block: RunBlock): RequireField[] { return all(block.fields, isRequireField); }
 export function runMethodField(block: RunBlock): MethodField | undefined { return first(block.fields, isMethodField); }
 export function runBackendField(block: RunBlock): BackendField | undefined { return first(block.fields, isBackendField); }
 export function runBackend(block: RunBlock): Backend | undefined { return runBackendField(block)?.backend; }
@@ -112,6 +115,8 @@ export function synthesisLike(s: Synthesis): LikeField | undefined { return firs
 export function synthesisOutputField(s: Synthesis): OutputPathField | undefined { return first(s.fields, isOutputPathField); }
 /** A synthesis's `output "…"` as written. */
 export function synthesisOutput(s: Synthesis): string | undefined { return synthesisOutputField(s)?.path; }
+/** `overwrite`: the output may replace a file inv did not write. */
+export function synthesisOverwrite(s: Synthesis): boolean { return first(s.fields, isOverwriteField)?.overwrite === true; }
 
 /** `method generator {…}` (also the default when no `method` is written) or `method adjoint`. */
 export function runMethodKind(block: RunBlock): 'generator' | 'adjoint' {
@@ -121,6 +126,12 @@ export function runMethodKind(block: RunBlock): 'generator' | 'adjoint' {
 export function runGenerator(block: RunBlock): GeneratorMethod | undefined { return runMethodField(block)?.generator; }
 export function generatorLayers(g: GeneratorMethod): number[] | undefined { return first(g.fields, isLayersField)?.widths; }
 export function generatorActivation(g: GeneratorMethod): Activation | undefined { return first(g.fields, isActivationField)?.activation; }
+
+/** A declared input's type (LANGUAGE.md, "Typed inputs and relations"); undefined for a real one. */
+export function featureType(f: FeatureDecl): FeatureType | undefined {
+    if (f.categorical) return { kind: 'categorical', labels: f.labels.map((l) => l.name) };
+    return f.integer ? { kind: 'integer' } : undefined;
+}
 
 /** The oracle input a `fix`/`bound` names, when it resolves. */
 export function featureOf(ref: { ref?: FeatureDecl }): FeatureDecl | undefined { return ref.ref; }

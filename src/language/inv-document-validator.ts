@@ -8,9 +8,10 @@ import {
     DefaultDocumentValidator,
     type LangiumDocument, type LexingDiagnostic, type MultiReference, type ParseResult, type Reference, type ValidationOptions,
 } from 'langium';
+import type { CancellationToken } from 'vscode-jsonrpc';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { oracleInputs, oracleOutputs, runOracleField } from './ast-fields.js';
-import { isBoundField, isConstraint, isFixItem, isLikeField, isOracle, isOracleRefField, isTargetField, type InvFile } from './generated/ast.js';
+import { isBoundField, isConstraint, isFeatureRef, isFixItem, isLikeField, isOracle, isOracleRefField, isTargetField, type InvFile } from './generated/ast.js';
 import { enclosingRunBlock } from './inv-scope-provider.js';
 import { IssueCodes, type IssueCode, type IssueData } from './issue-codes.js';
 import { closestName, didYouMean, quoteName } from './name-suggestion.js';
@@ -20,6 +21,16 @@ import type { CodedLexingDiagnostic } from './inv-lexer.js';
 export const MAX_SYNTAX_DIAGNOSTICS = 100;
 
 export class InvDocumentValidator extends DefaultDocumentValidator {
+    /**
+     * A file saved as UTF-16 reads as noise with a NUL between letters: one diagnostic that
+     * names the encoding, instead of a hundred syntax errors that do not.
+     */
+    override async validateDocument(document: LangiumDocument, options?: ValidationOptions, cancelToken?: CancellationToken): Promise<Diagnostic[]> {
+        const problem = textEncodingProblem(document.textDocument.getText());
+        if (problem) return [this.coded(IssueCodes.Encoding, problem, { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } })];
+        return super.validateDocument(document, options, cancelToken);
+    }
+
     protected override processLexingErrors(parseResult: ParseResult, diagnostics: Diagnostic[], _options: ValidationOptions): void {
         const all: LexingDiagnostic[] = [...parseResult.lexerErrors, ...(parseResult.lexerReport?.diagnostics ?? [])];
         // The nesting guard's reports first: they are few and say the most.
@@ -79,9 +90,21 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
         if (!oracle) return undefined;
         const inputs = oracleInputs(oracle).map((f) => f.name);
         const outputs = oracleOutputs(oracle).map((o) => o.name);
-        if (isFixItem(container) || isBoundField(container)) {
+        if ((isFixItem(container) && reference === container.label) || (isBoundField(container) && container.labels.includes(reference as (typeof container.labels)[number]))) {
+            // A label resolves against its feature's own labels (`fix material = steel`).
+            const feature = isFixItem(container) ? container.feature.ref : container.features[0]?.ref;
+            if (!feature) return undefined;
+            if (!feature.categorical) {
+                return { code: IssueCodes.TypeMismatch, message: `${quoteName(feature.name)} is numeric: ${isFixItem(container) ? 'fix it to a number' : 'bound it with `in [lo, hi]`'}, not a label` };
+            }
+            const labels = feature.labels.map((l) => l.name);
+            const suggestion = closestName(name, labels);
+            return { code: IssueCodes.UnknownLabel, message: `${quoteName(name)} is not a label of ${quoteName(feature.name)} (its labels: ${labels.join(', ')})${didYouMean(suggestion)}`, suggestion };
+        }
+        if (isFixItem(container) || isBoundField(container) || isFeatureRef(container)) {
             const suggestion = closestName(name, inputs);
-            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be fixed or bounded)` : didYouMean(suggestion);
+            const what = isFeatureRef(container) ? 'related by `require`' : 'fixed or bounded';
+            const note = outputs.includes(name) ? ` (${quoteName(name)} is one of its outputs; only inputs can be ${what})` : didYouMean(suggestion);
             return { code: IssueCodes.UnknownFeature, message: `oracle ${oracle.name} has no input ${quoteName(name)}${note}`, suggestion };
         }
         if (isTargetField(container) || isLikeField(container)) {
@@ -105,4 +128,16 @@ export class InvDocumentValidator extends DefaultDocumentValidator {
             : { start: { line: (last.line ?? 1) - 1, character: (last.column ?? 1) - 1 }, end: { line: (last.line ?? 1) - 1, character: (last.column ?? 1) - 1 + last.length } };
         diagnostics.push(this.coded(IssueCodes.Syntax, `… and ${count} more ${what} after this one (not listed)`, range));
     }
+}
+
+/** Why a file's text is not UTF-8 text, or undefined: NUL characters (UTF-16 read as UTF-8), or a UTF-16 byte-order mark read as UTF-8. */
+export function textEncodingProblem(text: string): string | undefined {
+    const head = text.slice(0, 512);
+    const nuls = head.split('\u0000').length - 1;
+    const mark = head.startsWith('\uFFFD\uFFFD');
+    if (nuls === 0 && !mark) return undefined;
+    const utf16 = mark || nuls >= head.length / 4;
+    return utf16
+        ? 'this file is encoded as UTF-16 (a NUL between letters); .inv files are UTF-8: save it as UTF-8 (in VS Code: "Save with Encoding", UTF-8)'
+        : 'this file holds NUL characters: it is not a text file, or not UTF-8; .inv files are UTF-8 text';
 }

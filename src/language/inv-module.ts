@@ -29,11 +29,16 @@ import { InvRenameProvider } from './lsp/inv-rename-provider.js';
 import { InvSemanticTokenProvider } from './lsp/inv-semantic-tokens.js';
 import { NoRunState, type RunStateSource } from './lsp/run-state-source.js';
 import { OracleFiles } from './oracle-files.js';
+import { InvDocumentBuilder } from './lsp/inv-document-builder.js';
+import { InvWorkspaceManager } from './lsp/inv-workspace-manager.js';
 import { InvConstraintValidator } from './validation/inv-constraint-validator.js';
 import { InvNamesValidator } from './validation/inv-names-validator.js';
 import { InvNumbersValidator } from './validation/inv-numbers-validator.js';
 import { InvOracleFilesValidator } from './validation/inv-oracle-files-validator.js';
 import { InvRunValidator } from './validation/inv-run-validator.js';
+import { InvTypedInputsValidator } from './validation/inv-typed-inputs-validator.js';
+import { InvMemoryValidator } from './validation/inv-memory-validator.js';
+import { InvSynthesisOutputValidator } from './validation/inv-synthesis-output-validator.js';
 
 /** Services this language adds to Langium's. */
 export type InvAddedServices = {
@@ -43,6 +48,12 @@ export type InvAddedServices = {
         ConstraintValidator: InvConstraintValidator;
         RunValidator: InvRunValidator;
         OracleFilesValidator: InvOracleFilesValidator;
+        /** Typed inputs and `require` relations (LANGUAGE.md, "Typed inputs and relations"). */
+        TypedInputsValidator: InvTypedInputsValidator;
+        /** Where a synthesis may write (output-outside, output-exists, output-not-csv). */
+        SynthesisOutputValidator: InvSynthesisOutputValidator;
+        /** A job's memory estimate against this machine (memory-limit, memory-high). */
+        MemoryValidator: InvMemoryValidator;
     };
     files: {
         /** model.json summaries, CSV headers and class labels, cached by file stamp. */
@@ -75,6 +86,9 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
         ConstraintValidator: () => new InvConstraintValidator(),
         RunValidator: (services) => new InvRunValidator(services),
         OracleFilesValidator: (services) => new InvOracleFilesValidator(services),
+        TypedInputsValidator: (services) => new InvTypedInputsValidator(services),
+        SynthesisOutputValidator: (services) => new InvSynthesisOutputValidator(services),
+        MemoryValidator: () => new InvMemoryValidator(),
     },
     files: {
         OracleFiles: () => new OracleFiles(),
@@ -95,6 +109,11 @@ export const InvModule: Module<InvServices, PartialLangiumServices & InvAddedSer
 
 /** Shared services this language replaces. */
 export const InvSharedModule: Module<LangiumSharedServices, DeepPartial<LangiumSharedServices>> = {
+    workspace: {
+        // Documents not open in the editor are read, parsed and validated at low priority.
+        WorkspaceManager: (services) => new InvWorkspaceManager(services),
+        DocumentBuilder: (services) => new InvDocumentBuilder(services),
+    },
     lsp: {
         NodeKindProvider: () => new InvNodeKindProvider(),
         DocumentUpdateHandler: (services) => new InvDocumentUpdateHandler(services),

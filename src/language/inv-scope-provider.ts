@@ -2,7 +2,10 @@
  * What each reference may name, all within its own file:
  * - `oracle X`, `using C`: the file's oracles / constraints;
  * - a feature after `fix` / `bound`: the inputs of the block's own oracle;
- * - an output after `target` / `maximize` / `minimize` / `like … column`: its outputs.
+ * - an output after `target` / `maximize` / `minimize` / `like … column`: its outputs;
+ * - a label after `fix FEATURE =` / `bound FEATURE in { … }`: that feature's own labels
+ *   (`bound a, b in { … }`: the labels of its first feature);
+ * - a feature in a `require` relation: the inputs of the block's oracle.
  * When the block's oracle is missing or does not resolve, feature and output names have an
  * empty scope; InvDocumentValidator then reports only the oracle, not every name after it.
  * Where a name is declared twice, the first declaration is the one that links.
@@ -13,7 +16,7 @@ import {
     type NameProvider, type ReferenceInfo, type Scope, type ScopeProvider,
 } from 'langium';
 import { oracleInputs, oracleOutputs, runOracle, type RunBlock } from './ast-fields.js';
-import { Constraint, FeatureDecl, isConstraint, isInversion, isOracle, isSynthesis, Oracle, OutputDecl, type InvFile } from './generated/ast.js';
+import { Constraint, FeatureDecl, isBoundField, isConstraint, isFixItem, isInversion, isOracle, isSynthesis, LabelDecl, Oracle, OutputDecl, type InvFile } from './generated/ast.js';
 
 export class InvScopeProvider implements ScopeProvider {
     private readonly names: NameProvider;
@@ -26,6 +29,8 @@ export class InvScopeProvider implements ScopeProvider {
      * into new nodes, so an entry lives exactly as long as the oracle it describes.
      */
     private readonly columns = new WeakMap<Oracle, { inputs: Scope; outputs: Scope }>();
+    /** Per categorical feature: the scope of its labels. */
+    private readonly labels = new WeakMap<FeatureDecl, Scope>();
 
     constructor(services: LangiumCoreServices) {
         this.names = services.references.NameProvider;
@@ -51,6 +56,10 @@ export class InvScopeProvider implements ScopeProvider {
                 const oracle = blockOracle(context.container);
                 return oracle ? this.columnsOf(oracle).outputs : EMPTY_SCOPE;
             }
+            case LabelDecl.$type: {
+                const feature = labelledFeature(context.container);
+                return feature ? this.labelsOf(feature) : EMPTY_SCOPE;
+            }
             default:
                 return EMPTY_SCOPE;
         }
@@ -63,6 +72,15 @@ export class InvScopeProvider implements ScopeProvider {
             this.columns.set(oracle, scopes);
         }
         return scopes;
+    }
+
+    private labelsOf(feature: FeatureDecl): Scope {
+        let scope = this.labels.get(feature);
+        if (!scope) {
+            scope = this.scopeOf(feature.labels);
+            this.labels.set(feature, scope);
+        }
+        return scope;
     }
 
     /** A scope over `nodes` by name, the first of equal names winning. */
@@ -88,4 +106,11 @@ export function enclosingRunBlock(node: AstNode): RunBlock | undefined {
 export function blockOracle(node: AstNode): Oracle | undefined {
     const block = enclosingRunBlock(node);
     return block ? runOracle(block) : undefined;
+}
+
+/** The feature whose labels a label reference names: the fixed feature, or a bound's first. */
+function labelledFeature(container: AstNode): FeatureDecl | undefined {
+    if (isFixItem(container)) return container.feature?.ref;
+    if (isBoundField(container)) return container.features[0]?.ref;
+    return undefined;
 }

@@ -13,8 +13,9 @@ import type { InvRunValidator } from './validation/inv-run-validator.js';
 
 export function registerValidationChecks(services: InvServices): void {
     const registry = services.validation.ValidationRegistry;
-    const { NamesValidator: names, NumbersValidator: numbers, ConstraintValidator: constraints, RunValidator: runs, OracleFilesValidator: oracleFiles } =
+    const { NamesValidator: names, NumbersValidator: numbers, ConstraintValidator: constraints, RunValidator: runs, OracleFilesValidator: oracleFiles, TypedInputsValidator: typed } =
         services.validation;
+    const { SynthesisOutputValidator: synthesisOutput, MemoryValidator: memory } = services.validation;
 
     const fast: ValidationChecks<InvAstType> = {
         InvFile: (file, accept) => names.checkUniqueBlockNames(file, accept),
@@ -25,22 +26,29 @@ export function registerValidationChecks(services: InvServices): void {
             (o, accept) => names.checkUniqueColumnNames(o, accept),
             (o, accept) => oracleFiles.checkTrainingWithoutData(o, accept),
         ],
-        FeatureDecl: (f, accept) => names.checkNotEmpty(f, accept),
+        FeatureDecl: [
+            (f, accept) => names.checkNotEmpty(f, accept),
+            (f, accept) => typed.checkFeatureDecl(f, accept),
+        ],
+        BoundField: (b, accept) => typed.checkBound(b, accept),
         OutputDecl: (o, accept) => names.checkNotEmpty(o, accept),
         Constraint: [
             (c, accept) => names.checkNotEmpty(c, accept),
             (c, accept) => names.checkConstraintHasPieces(c, accept),
-            (c, accept) => constraints.checkReachablePieces(c, accept),
+            (c, accept, cancelToken) => constraints.checkReachablePieces(c, accept, cancelToken),
         ],
         VarRef: (v, accept) => constraints.checkVariable(v, accept),
         CallExpr: (c, accept) => constraints.checkCall(c, accept),
-        Inversion: runChecks(names, runs),
-        Synthesis: runChecks(names, runs),
+        Inversion: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept), (b, accept) => memory.checkRun(b, accept)],
+        Synthesis: [...runChecks(names, runs), (b, accept) => typed.checkRelations(b, accept), (b, accept) => memory.checkRun(b, accept)],
         GeneratorMethod: (g, accept) => names.checkDuplicateFields(g, accept),
         NumberField: (f, accept) => numbers.checkNumberField(f, accept),
         LayersField: (f, accept) => numbers.checkLayers(f, accept),
         TargetField: (t, accept) => numbers.checkTarget(t, accept),
-        FixItem: (i, accept) => numbers.checkFixItem(i, accept),
+        FixItem: [
+            (i, accept) => numbers.checkFixItem(i, accept),
+            (i, accept) => typed.checkFixItem(i, accept),
+        ],
         NumberLit: (n, accept) => numbers.checkNumberLit(n, accept),
         Interval: (i, accept) => numbers.checkInterval(i, accept),
     };
@@ -51,11 +59,17 @@ export function registerValidationChecks(services: InvServices): void {
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkModel(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkDataFiles(o, accept),
             (o: Oracle, accept: ValidationAcceptor) => oracleFiles.checkClassLabels(o, accept),
+            (o: Oracle, accept: ValidationAcceptor) => memory.checkTraining(o, accept),
         ],
-        Inversion: (b, accept) => runs.checkAgainstOracle(b, accept),
+        Inversion: [
+            (b: Inversion, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
+            (b: Inversion, accept: ValidationAcceptor) => typed.checkRelationsFeasible(b, accept),
+        ],
         Synthesis: [
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkAgainstOracle(b, accept),
             (b: Synthesis, accept: ValidationAcceptor) => runs.checkLikeFile(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => typed.checkRelationsFeasible(b, accept),
+            (b: Synthesis, accept: ValidationAcceptor) => synthesisOutput.checkOutput(b, accept),
         ],
     };
     registry.register(slow, undefined, 'slow');

@@ -7,6 +7,8 @@
 export namespace IssueCodes {
     // ---- reading the file
     export const Syntax = 'syntax';
+    /** Added: the file is not UTF-8 text (UTF-16, NUL characters). */
+    export const Encoding = 'encoding';
     export const TooDeep = 'too-deep';
 
     // ---- names
@@ -32,6 +34,16 @@ export namespace IssueCodes {
     export const ClassLabels = 'class-labels';
     /** Added (warning): a training field (`epochs`, `layers`, …) on an oracle without `data`. */
     export const TrainingWithoutData = 'training-without-data';
+
+    // ---- memory (added): a job's estimate against this machine (engine/contract/memory-estimate.ts)
+    export const MemoryLimit = 'memory-limit';
+    /** Warning: near the limit, or past the wasm heap when `auto` may pick wasm. */
+    export const MemoryHigh = 'memory-high';
+
+    // ---- where a synthesis writes (LANGUAGE.md "Synthesis"; `output-not-csv` added)
+    export const OutputOutside = 'output-outside';
+    export const OutputExists = 'output-exists';
+    export const OutputNotCsv = 'output-not-csv';
 
     // ---- numbers
     export const NonFinite = 'non-finite';
@@ -67,6 +79,23 @@ export namespace IssueCodes {
     /** Added (warning): a `tolerance` on its own line right after a target, read as that target's own. */
     export const TolerancePlacement = 'tolerance-placement';
 
+    // ---- typed inputs and relations (LANGUAGE.md, "Typed inputs and relations")
+    export const RelationNonlinear = 'relation-nonlinear';
+    export const RelationCategorical = 'relation-categorical';
+    export const RelationInfeasible = 'relation-infeasible';
+    export const RelationFalse = 'relation-false';
+    /** Added: a label that is not one of its feature's (`fix material = stel`). */
+    export const UnknownLabel = 'unknown-label';
+    /** Added: the same label twice in `of { .. }`. */
+    export const DuplicateLabel = 'duplicate-label';
+    /**
+     * Added: a value of the wrong type: a categorical feature fixed to a number or bounded by
+     * `[lo, hi]`, a numeric one fixed to a label or bounded by `{ .. }`.
+     */
+    export const TypeMismatch = 'type-mismatch';
+    /** Added: a feature in a `require` relation with a soft bound (`using`): relations need hard bounds. */
+    export const RelationSoftBound = 'relation-soft-bound';
+
     // ---- results (the language server, after a run)
     /** Added (warning): a target the last run did not meet, while its result belongs to the file's text. */
     export const TargetNotMet = 'target-not-met';
@@ -82,4 +111,6 @@ export interface IssueData {
     /** For `unbounded-feature` / `objective-unbounded`: the feature to add a bound for, and a box. */
     feature?: string;
     box?: { lo: number; hi: number };
+    /** For `not-integer` on an integer feature's ends: the whole ends to use instead. */
+    whole?: { lo: number; hi: number };
 }

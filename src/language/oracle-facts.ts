@@ -65,7 +65,7 @@ export async function readOracleFacts(oracle: Oracle, files: OracleFiles): Promi
         },
         recordedInput: (input) => recordedIn.get(input) ?? null,
         testRmse(output) {
-            const value = metadata?.testRmse[output];
+            const value = metadata && Object.hasOwn(metadata.testRmse, output) ? metadata.testRmse[output] : undefined;
             return typeof value === 'number' ? value : null;
         },
     };

@@ -6,13 +6,17 @@
  * Nothing here loads TensorFlow.js.
  */
 import Papa from 'papaparse';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
+import { csvHeader, type CsvHeader } from '../engine/contract/csv-header.js';
+import { FILE_SIZE_LIMITS, FileReadError, openRegularFile, utf16Encoding } from '../engine/contract/regular-file.js';
 import { readModelSummary, type ModelSummaryResult } from '../engine/contract/model-summary.js';
+import {
+    checkSynthesisOutput, writtenRecordPath, wroteIt, type SynthesisOutputProblem, type SynthesisOutputState,
+} from '../engine/contract/synthesis-output.js';
 
 export type CsvHeaderResult =
-    | { ok: true; columns: string[] }
+    | ({ ok: true } & CsvHeader)
     | { ok: false; kind: 'missing' | 'unreadable'; reason: string };
 
 export type ClassLabelsResult =
@@ -29,6 +33,14 @@ interface Stamped<T> {
     value: Promise<T>;
     /** When the stamp was last compared with the file's (performance.now()). */
     lookedAt: number;
+    /** Other files the value was read from (a model's weights), with their stamps then. */
+    also?: { paths: string[]; stamp: string };
+}
+
+/** The stamps (mtime, size) of several files, as one string; a missing file has its own. */
+async function stampsOf(paths: string[]): Promise<string> {
+    const stamps = await Promise.all(paths.map((p) => stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => '-')));
+    return stamps.join('|');
 }
 
 /**
@@ -41,11 +53,13 @@ export class OracleFiles {
     private readonly models = new Map<string, Stamped<ModelSummaryResult>>();
     private readonly headers = new Map<string, Stamped<CsvHeaderResult>>();
     private readonly labels = new Map<string, Stamped<ClassLabelsResult>>();
+    private readonly written = new Map<string, Stamped<boolean>>();
 
     /** model.json at an absolute path, summarised. */
     modelSummary(path: string): Promise<ModelSummaryResult> {
         return this.cached(this.models, path, path, () => readModelSummary(path),
-            (reason, kind) => ({ ok: false, kind, reason }));
+            (reason, kind) => ({ ok: false, kind, reason }),
+            (summary) => (summary.ok ? summary.weightFiles : []));
     }
 
     /** The header row of a CSV (names exactly as written, a byte-order mark removed). */
@@ -61,11 +75,26 @@ export class OracleFiles {
     }
 
     /**
+     * Whether a synthesis may write `path` (contract/synthesis-output.ts); whether inv wrote
+     * a file already there is cached by the stamps of the file and of its record.
+     */
+    synthesisOutput(path: string, invFolder: string, overwrite: boolean): Promise<SynthesisOutputProblem | SynthesisOutputState> {
+        return checkSynthesisOutput(path, invFolder, overwrite, async (file) => {
+            const stamp = await stampsOf([file, writtenRecordPath(file)]);
+            const hit = this.written.get(file);
+            if (hit && hit.stamp === stamp) return hit.value;
+            const value = wroteIt(file);
+            this.written.set(file, { stamp, value, lookedAt: performance.now() });
+            return value;
+        });
+    }
+
+    /**
      * Forgets what is known about these files (absolute paths; a folder forgets what is in
      * it): the editor said they changed, so the next look reads them whatever their stamp.
      */
     forget(paths: string[]): void {
-        for (const cache of [this.models, this.headers, this.labels] as Array<Map<string, unknown>>) {
+        for (const cache of [this.models, this.headers, this.labels, this.written] as Array<Map<string, unknown>>) {
             for (const key of [...cache.keys()]) {
                 const path = key.split('\u0000')[0];
                 if (paths.some((p) => path === p || path.startsWith(p.endsWith(sep) ? p : p + sep))) cache.delete(key);
@@ -76,6 +105,8 @@ export class OracleFiles {
     private async cached<T>(
         cache: Map<string, Stamped<T>>, key: string, path: string, read: () => Promise<T>,
         failure: (reason: string, kind: 'missing' | 'unreadable') => T,
+        /** Other files the value depends on (a model's weight files): a change to them reads it again. */
+        alsoRead?: (value: T) => string[],
     ): Promise<T> {
         const hit = cache.get(key);
         if (hit && performance.now() - hit.lookedAt < STAMP_TRUST_MS) return hit.value;
@@ -90,25 +121,40 @@ export class OracleFiles {
                 ? failure(`there is no file ${path}`, 'missing')
                 : failure(`${path} cannot be read (${code ?? String(err)})`, 'unreadable');
         }
-        if (hit && hit.stamp === stamp) {
+        if (hit && hit.stamp === stamp && (!hit.also || (await stampsOf(hit.also.paths)) === hit.also.stamp)) {
             hit.lookedAt = performance.now();
             return hit.value;
         }
         const value = read().catch((err: unknown) => failure(`${path} cannot be read (${String(err)})`, 'unreadable'));
-        cache.set(key, { stamp, value, lookedAt: performance.now() });
+        const entry: Stamped<T> = { stamp, value, lookedAt: performance.now() };
+        cache.set(key, entry);
+        if (alsoRead) {
+            const v = await value;
+            const paths = alsoRead(v);
+            if (paths.length > 0) entry.also = { paths, stamp: await stampsOf(paths) };
+        }
         return value;
     }
 }
 
-async function readCsvHeader(path: string): Promise<CsvHeaderResult> {
-    let handle;
+/** Opens a CSV as training would read it: a regular file, not too large, never blocking (regular-file.ts). */
+async function openCsv(path: string): Promise<{ handle: FileHandle } | { ok: false; kind: 'missing' | 'unreadable'; reason: string }> {
     try {
-        handle = await open(path, 'r');
+        return await openRegularFile(path, FILE_SIZE_LIMITS.csv);
     } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return { ok: false, kind: 'missing', reason: `there is no file ${path}` };
-        return { ok: false, kind: 'unreadable', reason: `${path} cannot be read (${code ?? String(err)})` };
+        if (err instanceof FileReadError) {
+            return err.problem === 'missing'
+                ? { ok: false, kind: 'missing', reason: `there is no file ${path}` }
+                : { ok: false, kind: 'unreadable', reason: `it ${err.reason}` };
+        }
+        return { ok: false, kind: 'unreadable', reason: `${path} cannot be read (${String(err)})` };
     }
+}
+
+async function readCsvHeader(path: string): Promise<CsvHeaderResult> {
+    const opened = await openCsv(path);
+    if (!('handle' in opened)) return opened;
+    const handle = opened.handle;
     try {
         const chunks: Buffer[] = [];
         let total = 0;
@@ -126,13 +172,15 @@ async function readCsvHeader(path: string): Promise<CsvHeaderResult> {
         if (newline < 0 && total >= HEADER_BYTE_CAP) {
             return { ok: false, kind: 'unreadable', reason: `${path} has no line break in its first MiB: it is not a CSV file` };
         }
-        let line = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const encoding = utf16Encoding(bytes);
+        if (encoding) return { ok: false, kind: 'unreadable', reason: `it is encoded as ${encoding}; save it as UTF-8` };
+        let line = bytes.toString('utf8');
         if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
         line = line.replace(/\r$/, '');
         if (line.trim() === '') return { ok: false, kind: 'unreadable', reason: `${path} is empty: it needs a header row naming its columns` };
         const parsed = Papa.parse<string[]>(line, { header: false });
-        const columns = parsed.data[0] ?? [];
-        return { ok: true, columns };
+        return { ok: true, ...csvHeader(parsed.data[0] ?? []) };
     } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EISDIR') return { ok: false, kind: 'unreadable', reason: `${path} is a folder, not a CSV file` };
         throw err;
@@ -141,17 +189,19 @@ async function readCsvHeader(path: string): Promise<CsvHeaderResult> {
     }
 }
 
-function readColumnLabels(path: string, column: string): Promise<ClassLabelsResult> {
+async function readColumnLabels(path: string, column: string): Promise<ClassLabelsResult> {
+    const opened = await openCsv(path);
+    if (!('handle' in opened)) return { ok: false, reason: opened.reason };
     return new Promise((resolvePromise) => {
         const seen = new Set<string>();
         let index = -1;
         let rows = 0;
         let capped = false;
         let settled = false;
+        const input = opened.handle.createReadStream({ encoding: 'utf8' });
         const finish = (result: ClassLabelsResult) => {
-            if (!settled) { settled = true; resolvePromise(result); }
+            if (!settled) { settled = true; input.destroy(); resolvePromise(result); }
         };
-        const input = createReadStream(path, { encoding: 'utf8' });
         input.on('error', (err) => finish({ ok: false, reason: `${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? err.message})` }));
         Papa.parse<string[]>(input, {
             header: false,
@@ -159,14 +209,14 @@ function readColumnLabels(path: string, column: string): Promise<ClassLabelsResu
             step: (result, parser) => {
                 const row = result.data;
                 if (index < 0) {
-                    const header = row.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
-                    index = header.indexOf(column);
+                    index = csvHeader(row).columns.indexOf(column);
                     if (index < 0) { finish({ ok: false, reason: `${path} has no column "${column}"` }); parser.abort(); }
                     return;
                 }
                 rows++;
-                const label = row[index];
-                if (label !== undefined && label.trim() !== '') seen.add(label);
+                // Trimmed, as training reads a label (data-table.ts).
+                const label = row[index]?.trim();
+                if (label !== undefined && label !== '') seen.add(label);
                 if (rows >= LABEL_ROW_CAP) { capped = true; parser.abort(); }
             },
             complete: () => finish({ ok: true, labels: [...seen], rows, capped }),

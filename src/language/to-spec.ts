@@ -8,13 +8,13 @@
  * silently filled in.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
 import { DEFAULT_DIVERSITY, DEFAULT_SUPPORT } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelBytes, summariseModelJson } from '../engine/contract/model-summary.js';
 import { importedFormatOf } from '../engine/contract/imported-model-summary.js';
+import { FILE_SIZE_LIMITS, readRegularFileSync, readRegularTextFileSync } from '../engine/contract/regular-file.js';
 import type {
     Activation,
     BackendChoice,
@@ -28,6 +28,7 @@ import type {
     MethodSpec,
     OracleSpec,
     ReferenceSpec,
+    RelationSpec,
     RunSpec,
     SynthesisSpec,
     TargetSpec,
@@ -49,11 +50,12 @@ import {
     type TargetField,
 } from './generated/ast.js';
 import {
-    generatorActivation, generatorLayers, interval, numberValue, oracleActivation, oracleClassify, oracleData, oracleInputs,
+    featureType, generatorActivation, generatorLayers, interval, numberValue, oracleActivation, oracleClassify, oracleData, oracleInputs,
     oracleLayers, oracleModel, oracleOutputs, oracleSkipMissing, oracleTest, runBackend, runBounds, runFixItems,
-    runGenerator, runMethodKind, runOracle, runOracleField, runStopOutsideBounds, runTargets, synthesisLike,
-    synthesisOutput, type RunBlock,
+    runGenerator, runMethodKind, runOracle, runOracleField, runRequires, runStopOutsideBounds, runTargets, synthesisLike,
+    synthesisOutput, synthesisOverwrite, type RunBlock,
 } from './ast-fields.js';
+import { relationForm, relationSpec } from './relation-form.js';
 
 /** Defaults of LANGUAGE.md, in one place. */
 export const SPEC_DEFAULTS = {
@@ -137,7 +139,10 @@ export function toOracleSpec(oracle: Oracle, documentPath: string): OracleSpec {
         name: oracle.name,
         modelPath: absolute(base, model),
         modelPathAsWritten: model,
-        inputs: oracleInputs(oracle).map((x) => ({ name: x.name, domain: x.domain ? interval(x.domain) : null })),
+        inputs: oracleInputs(oracle).map((x) => {
+            const type = featureType(x);
+            return { name: x.name, domain: x.domain && !x.categorical ? interval(x.domain) : null, ...(type ? { type } : {}) };
+        }),
         outputs: oracleOutputs(oracle).map((o) => o.name),
         training:
             data === undefined
@@ -185,6 +190,7 @@ function commonSpec(block: RunBlock, documentPath: string, text: string, opts: T
             seed: numberValue(block, 'seed') ?? SPEC_DEFAULTS.seed,
             diversity: numberValue(block, 'diversity') ?? DEFAULT_DIVERSITY,
             backend: (runBackend(block) as BackendChoice | undefined) ?? opts.defaults?.backend ?? SPEC_DEFAULTS.backend,
+            ...relationSpecs(block),
         },
     };
 }
@@ -235,6 +241,7 @@ function synthesisSpec(block: Synthesis, documentPath: string, text: string, opt
         count: numberValue(block, 'count') ?? SPEC_DEFAULTS.count,
         outputPath: absolute(base, outputPath),
         outputPathAsWritten: outputPath,
+        overwrite: synthesisOverwrite(block),
     };
 }
 
@@ -246,25 +253,56 @@ function synthesisSpec(block: Synthesis, documentPath: string, text: string, opt
  * as a hard box (declared, else recorded by training), else nothing.
  */
 function featureSpecs(block: RunBlock, oracle: OracleSpec, recorded: InvModelMetadata | null): FeatureSpec[] {
-    const fixed = new Map<string, number>();
-    for (const item of runFixItems(block)) fixed.set(refName(item.feature, item), item.value);
-    const bounds = new Map<string, { box: SpecInterval; constraint: Constraint | undefined }>();
-    for (const field of runBounds(block)) {
-        for (const ref of field.features) bounds.set(refName(ref, field), { box: interval(field.range), constraint: field.constraint?.ref });
+    const fixed = new Map<string, { value: number; label?: string; node: AstNode }>();
+    for (const item of runFixItems(block)) {
+        const name = refName(item.feature, item);
+        if (item.label) fixed.set(name, { value: NaN, label: refName(item.label, item), node: item });
+        else fixed.set(name, { value: num(item.value, item), node: item });
     }
-    return oracle.inputs.map(({ name, domain: declared }): FeatureSpec => {
+    const bounds = new Map<string, { box: SpecInterval | null; constraint: Constraint | undefined; labels: string[] | null }>();
+    for (const field of runBounds(block)) {
+        const labels = field.range ? null : field.labels.map((l) => refName(l, field));
+        for (const ref of field.features) bounds.set(refName(ref, field), { box: field.range ? interval(field.range) : null, constraint: field.constraint?.ref, labels });
+    }
+    return oracle.inputs.map(({ name, domain: declared, type }): FeatureSpec => {
+        const typed = type ? { type } : {};
+        if (type?.kind === 'categorical') {
+            const fix = fixed.get(name);
+            if (fix) {
+                if (fix.label === undefined) throw new SpecError(`${name} is one of { ${type.labels.join(', ')} }: fix it to a label, not a number`, fix.node);
+                return { role: 'fixed', name, value: type.labels.indexOf(fix.label), label: fix.label, domain: null, ...typed };
+            }
+            const labels = bounds.get(name)?.labels;
+            return { role: 'free', name, domain: null, ...typed, ...(labels ? { allowed: labels } : {}), transform: { kind: 'none' } };
+        }
         const stats = recorded?.inputs.find((c) => c.name === name);
         const domain = declared ?? (stats && Number.isFinite(stats.min) && Number.isFinite(stats.max) ? { lo: stats.min, hi: stats.max } : null);
-        const value = fixed.get(name);
-        if (value !== undefined) return { role: 'fixed', name, value, domain };
-        const bound = bounds.get(name);
-        if (bound?.constraint) {
-            return { role: 'free', name, domain, transform: { kind: 'constraint', box: bound.box, constraint: constraintSpec(bound.constraint) } };
+        const fix = fixed.get(name);
+        if (fix !== undefined) {
+            if (fix.label !== undefined) throw new SpecError(`${name} is numeric: fix it to a number`, fix.node);
+            return { role: 'fixed', name, value: fix.value, domain, ...typed };
         }
-        if (bound) return { role: 'free', name, domain, transform: { kind: 'box', box: bound.box, source: 'bound' } };
-        if (domain) return { role: 'free', name, domain, transform: { kind: 'box', box: domain, source: 'domain' } };
-        return { role: 'free', name, domain, transform: { kind: 'none' } };
+        const bound = bounds.get(name);
+        if (bound?.box && bound.constraint) {
+            return { role: 'free', name, domain, ...typed, transform: { kind: 'constraint', box: bound.box, constraint: constraintSpec(bound.constraint) } };
+        }
+        if (bound?.box) return { role: 'free', name, domain, ...typed, transform: { kind: 'box', box: bound.box, source: 'bound' } };
+        if (domain) return { role: 'free', name, domain, ...typed, transform: { kind: 'box', box: domain, source: 'domain' } };
+        return { role: 'free', name, domain, ...typed, transform: { kind: 'none' } };
     });
+}
+
+/** `require` relations, linear (validation reports the others; here they are an error). */
+function relationSpecs(block: RunBlock): { relations?: RelationSpec[] } {
+    const fields = runRequires(block);
+    if (fields.length === 0) return {};
+    return {
+        relations: fields.map((field) => {
+            const form = relationForm(field);
+            if (!form.linear) throw new SpecError(`\`require\` takes linear relations: ${form.why}`, form.node);
+            return relationSpec(field, form.form);
+        }),
+    };
 }
 
 // ---------------------------------------------------------------- targets
@@ -364,7 +402,8 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
     if (importedFormatOf(modelPath)) return null; // ONNX and Keras models record none
     let text: string;
     try {
-        text = readFileSync(modelPath, 'utf8');
+        // Never blocks (a FIFO as `model` is refused, not waited on): this runs in the language server.
+        text = readRegularTextFileSync(modelPath, FILE_SIZE_LIMITS.modelJson);
     } catch {
         return null;
     }
@@ -376,7 +415,8 @@ function readRecordedMetadata(modelPath: string): InvModelMetadata | null {
 function givesProbabilities(modelPath: string): boolean {
     if (!importedFormatOf(modelPath)) return false;
     try {
-        const summary = summariseModelBytes(modelPath, readFileSync(modelPath));
+        // Never blocks (this runs in the language server): a regular file only, size-limited.
+        const summary = summariseModelBytes(modelPath, readRegularFileSync(modelPath, FILE_SIZE_LIMITS.weights));
         return summary.ok && summary.imported?.probabilities === true;
     } catch {
         return false;

@@ -25,7 +25,7 @@ export function familiesView(result: InvResult): HTMLElement | null {
                     h('span', { class: `family-chip family-${familySlot(i)}`, 'aria-hidden': 'true' }),
                     h('span', { class: 'family-name' }, `Family ${i + 1} · ${formatCount(mode.size)} ${mode.size === 1 ? 'answer' : 'answers'}`),
                     h('span', { class: 'family-best' }, best
-                        ? `best (#${mode.best + 1}): ${free.map((f) => `${f} = ${formatNumber(best.inputs[f])}`).join(', ')}${onThinData(result, best) ? ' ⚠ thin data' : ''}`
+                        ? `best (#${mode.best + 1}): ${free.map((f) => { const v = best.inputs[f]; return `${f} = ${typeof v === 'string' ? v : formatNumber(v)}`; }).join(', ')}${onThinData(result, best) ? ' ⚠ thin data' : ''}`
                         : ''),
                     pins.length > 1
                         ? h('span', { class: 'family-importance' }, `spread within: ${pins.map((p) => `${p.feature} ${formatNumber(p.spread)}`).join(' · ')}`)

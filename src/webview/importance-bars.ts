@@ -24,14 +24,38 @@ export function importanceBars(result: InvResult): HTMLElement {
     }
     const fixed = [...fixedFeatures(result)];
     const best = result.solutions[result.summary.best];
+    const value = (v: number | string | undefined) => (typeof v === 'string' ? v : formatNumber(v));
     return h('div', { class: 'importance-view' },
-        ranked.length ? list : h('p', { class: 'empty' }, 'No free feature to rank.'),
+        ranked.length || result.summary.labelShares?.length ? (ranked.length ? list : null) : h('p', { class: 'empty' }, 'No free feature to rank.'),
+        labelSharesList(result),
         fixed.length
             ? h('p', { class: 'fixed-list' }, 'Fixed, not ranked: ',
-                fixed.map((f) => `${f} = ${formatNumber(best?.inputs[f])}`).join(', '))
+                fixed.map((f) => `${f} = ${value(best?.inputs[f])}`).join(', '))
             : null,
         h('p', { class: 'legend' },
             'Bar = spread of the feature over the solutions that meet the target (standard deviation ÷ width of its bound). ',
             h('strong', null, 'Least spread = most important'),
             ': the target pins that feature down; a wide spread means many values of it will do.'));
+}
+
+/**
+ * A categorical feature's importance (LANGUAGE.md): the share of each label among the
+ * solutions that meet. One label at 100 % means the target needs it.
+ */
+function labelSharesList(result: InvResult): HTMLElement | null {
+    const features = result.summary.labelShares ?? [];
+    if (features.length === 0) return null;
+    return h('div', { class: 'label-shares' },
+        ...features.map((f) => {
+            const list = h('ul', { class: 'shares', 'aria-label': `${f.feature}: share of each label among the meeting solutions` });
+            for (const [label, share] of Object.entries(f.shares)) {
+                const bar = h('span', { class: 'bar' });
+                bar.style.width = `${Math.max(share > 0 ? 1 : 0, 100 * share)}%`;
+                list.append(h('li', { 'data-label': label },
+                    h('span', { class: 'feature' }, label),
+                    h('span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
+                    h('span', { class: 'value' }, `${formatNumber(100 * share)} %`)));
+            }
+            return h('section', { 'data-feature': f.feature }, h('h3', null, `${f.feature} (categorical): share of each label`), list);
+        }));
 }

@@ -13,8 +13,27 @@ export interface SolutionColumn {
     kind: ColumnKind;
     /** A fixed input: the same value in every solution, shown but marked. */
     fixed: boolean;
-    /** Sort key of a solution (its position in `solutions` is `index`). */
+    /** Sort key of a solution (its position in `solutions` is `index`); a label sorts by its place in the feature's labels. */
     key(solution: Solution, index: number): number;
+    /** A categorical input's cell text: its label. Absent for numeric columns. */
+    text?(solution: Solution): string;
+}
+
+/**
+ * A categorical input's labels in order: from the run's label shares (every label, in the
+ * declared order), else the labels its solutions hold, sorted; null for a numeric input.
+ */
+export function labelsOf(result: InvResult, input: string): string[] | null {
+    const shares = result.summary.labelShares?.find((l) => l.feature === input);
+    if (shares) return Object.keys(shares.shares);
+    const held = result.solutions.map((s) => s.inputs[input]).filter((v): v is string => typeof v === 'string');
+    return held.length ? [...new Set(held)].sort() : null;
+}
+
+/** A numeric input's value (NaN for a label or a missing value). */
+export function numericInput(solution: Solution, input: string): number {
+    const v = solution.inputs[input];
+    return typeof v === 'number' ? v : NaN;
 }
 
 /**
@@ -23,7 +42,7 @@ export interface SolutionColumn {
  * rank) an input that holds one value in every solution counts as fixed.
  */
 export function fixedFeatures(result: InvResult): Set<string> {
-    const ranked = new Set(result.summary.importance.map((i) => i.feature));
+    const ranked = new Set([...result.summary.importance.map((i) => i.feature), ...(result.summary.labelShares ?? []).map((l) => l.feature)]);
     const fixed = new Set<string>();
     for (const input of result.oracle.inputs) {
         if (ranked.size > 0 ? !ranked.has(input) : isConstant(result.solutions, input)) fixed.add(input);
@@ -47,9 +66,12 @@ export function solutionColumns(result: InvResult): SolutionColumn[] {
         { id: 'index', label: '#', kind: 'index', fixed: false, key: (_s, i) => i },
         // Meeting first, then in bounds, then by error: the order a reader scans for.
         { id: 'meets', label: 'Target', kind: 'meets', fixed: false, key: (s) => (s.meets ? 0 : 2) + (s.inBounds ? 0 : 1) },
-        ...result.oracle.inputs.map((name): SolutionColumn => ({
-            id: `in:${name}`, label: name, kind: 'input', fixed: fixed.has(name), key: (s) => s.inputs[name] ?? NaN,
-        })),
+        ...result.oracle.inputs.map((name): SolutionColumn => {
+            const labels = labelsOf(result, name);
+            return labels
+                ? { id: `in:${name}`, label: name, kind: 'input', fixed: fixed.has(name), key: (s) => labels.indexOf(String(s.inputs[name])), text: (s) => String(s.inputs[name] ?? '—') }
+                : { id: `in:${name}`, label: name, kind: 'input', fixed: fixed.has(name), key: (s) => numericInput(s, name) };
+        }),
         ...result.oracle.outputs.map((name): SolutionColumn => ({
             id: `out:${name}`, label: name, kind: 'output', fixed: false, key: (s) => s.outputs[name] ?? NaN,
         })),

@@ -1,8 +1,10 @@
 /**
  * How the solutions spread: the families of answers (families-view.ts), a histogram per free
- * feature (meeting and missing solutions stacked) and parallel coordinates over the free
- * features and the outputs (meeting solutions coloured, each family in its own colour when
- * there are families, those where the data is thin dashed, the best one drawn on top).
+ * feature (meeting and missing solutions stacked; for a categorical feature, a bar per
+ * label: its share of the solutions) and parallel coordinates over the free features and the
+ * outputs (meeting solutions coloured, each family in its own colour when there are
+ * families, those where the data is thin dashed, the best one drawn on top; a categorical
+ * feature is an axis of its labels).
  */
 import type { InvResult, Solution } from '../engine/contract/results.js';
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption, type ParallelOption } from './charts.js';
@@ -11,7 +13,7 @@ import { familiesView } from './families-view.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { binEdges, countInBins, suggestedBinCount } from './histogram.js';
 import { formatBin, formatCount, formatTick } from './number-format.js';
-import { freeFeatures, onThinData } from './solution-columns.js';
+import { freeFeatures, labelsOf, numericInput, onThinData } from './solution-columns.js';
 
 export class SpreadView {
     readonly element = h('div', { class: 'spread-view' });
@@ -30,8 +32,14 @@ export class SpreadView {
             this.boxes.push(box);
             histograms.append(h('figure', { class: 'card histogram-card', 'data-feature': feature },
                 h('figcaption', null, feature), box.element));
-            box.show((colours) => histogramOption(colours, feature, meeting, missing),
-                `Histogram of ${feature} over ${formatCount(result.solutions.length)} solutions: ${formatCount(meeting.length)} meet, ${formatCount(missing.length)} miss`);
+            const labels = labelsOf(result, feature);
+            if (labels) {
+                box.show((colours) => labelOption(colours, feature, labels, meeting, missing),
+                    `Share of each label of ${feature} over ${formatCount(result.solutions.length)} solutions: ${labels.map((l) => `${l} ${formatCount(meeting.filter((s) => s.inputs[feature] === l).length)} meeting`).join(', ')}`);
+            } else {
+                box.show((colours) => histogramOption(colours, feature, meeting, missing),
+                    `Histogram of ${feature} over ${formatCount(result.solutions.length)} solutions: ${formatCount(meeting.length)} meet, ${formatCount(missing.length)} miss`);
+            }
         }
 
         const parallel = new ChartBox('parallel-chart', 'Parallel coordinates');
@@ -55,8 +63,8 @@ export class SpreadView {
 }
 
 function histogramOption(colours: ChartColours, feature: string, meeting: Solution[], missing: Solution[]): CartesianOption {
-    const meetValues = meeting.map((s) => s.inputs[feature] ?? NaN);
-    const missValues = missing.map((s) => s.inputs[feature] ?? NaN);
+    const meetValues = meeting.map((s) => numericInput(s, feature));
+    const missValues = missing.map((s) => numericInput(s, feature));
     const edges = binEdges([meetValues, missValues], suggestedBinCount(meetValues.length + missValues.length));
     const labels = edges.slice(0, -1).map((low, i) => formatBin(low, edges[i + 1]!));
     const axis = axisStyle(colours);
@@ -79,8 +87,33 @@ function histogramOption(colours: ChartColours, feature: string, meeting: Soluti
     };
 }
 
+/** A categorical feature: one bar per label, the solutions holding it (meeting and missing stacked). */
+function labelOption(colours: ChartColours, feature: string, labels: string[], meeting: Solution[], missing: Solution[]): CartesianOption {
+    const count = (list: Solution[]) => labels.map((l) => list.filter((s) => s.inputs[feature] === l).length);
+    const axis = axisStyle(colours);
+    const series: CartesianOption['series'] = [
+        { type: 'bar', name: 'meet', stack: 'n', data: count(meeting), itemStyle: { color: colours.accent }, barCategoryGap: '20%' },
+    ];
+    if (missing.length) series.push({ type: 'bar', name: 'miss', stack: 'n', data: count(missing), itemStyle: { color: withAlpha(colours.miss, 0.6) } });
+    return {
+        ...baseOption(colours),
+        grid: { left: 4, right: 12, top: 12, bottom: 4, containLabel: true },
+        tooltip: canvasTooltip(colours, 'axis'),
+        xAxis: { type: 'category', data: labels, ...axis, axisLabel: { color: colours.foreground, hideOverlap: true } },
+        yAxis: { type: 'value', minInterval: 1, ...axis },
+        series,
+    };
+}
+
 function parallelOption(colours: ChartColours, axes: string[], result: InvResult): ParallelOption {
-    const row = (s: Solution) => axes.map((a) => s.inputs[a] ?? s.outputs[a] ?? NaN);
+    const labels = axes.map((a) => labelsOf(result, a));
+    // A label is placed on its axis by its index among the feature's labels.
+    const row = (s: Solution) =>
+        axes.map((a, i) => {
+            const own = labels[i];
+            if (own) return own.indexOf(String(s.inputs[a]));
+            return a in s.inputs ? numericInput(s, a) : (s.outputs[a] ?? NaN);
+        });
     const best = result.solutions[result.summary.best];
     const misses = result.solutions.filter((s) => !s.meets && s !== best).map(row);
     const axis = axisStyle(colours);
@@ -106,12 +139,21 @@ function parallelOption(colours: ChartColours, axes: string[], result: InvResult
         ...baseOption(colours),
         legend: { top: 0, right: 8, textStyle: { color: colours.foreground }, itemWidth: 18, itemHeight: 4 },
         parallel: { left: 48, right: 64, top: 40, bottom: 24 },
-        parallelAxis: axes.map((name, dim) => ({
-            dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
-            axisLine: axis.axisLine, axisTick: axis.axisTick,
-            axisLabel: { color: colours.foreground, formatter: (v: number) => formatTick(v) },
-            scale: true,
-        })),
+        parallelAxis: axes.map((name, dim) => {
+            const own = labels[dim];
+            return own
+                ? {
+                    dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
+                    axisLine: axis.axisLine, axisTick: axis.axisTick, min: 0, max: Math.max(1, own.length - 1), interval: 1,
+                    axisLabel: { color: colours.foreground, formatter: (v: number) => own[v] ?? '' },
+                }
+                : {
+                    dim, name, nameTextStyle: { color: colours.foreground, fontWeight: 'bold' },
+                    axisLine: axis.axisLine, axisTick: axis.axisTick,
+                    axisLabel: { color: colours.foreground, formatter: (v: number) => formatTick(v) },
+                    scale: true,
+                };
+        }),
         series,
     };
 }

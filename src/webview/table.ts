@@ -204,6 +204,7 @@ export class SolutionsTable {
                     solution.inBounds ? null : h('span', { class: 'flag', title: 'a free feature is outside its bound' }, ' ⚠ bounds'),
                     solution.inDomain ? null : h('span', { class: 'flag', title: "an input is outside the oracle's training domain" }, ' ⚠ domain'));
             default: {
+                if (column.text) return h('td', { class: `label kind-${column.kind}${column.fixed ? ' fixed' : ''}` }, column.text(solution));
                 const value = column.key(solution, index);
                 return h('td', { class: `num kind-${column.kind}${column.fixed ? ' fixed' : ''}` }, this.formats.get(column.id)!(value));
             }

@@ -2,7 +2,7 @@
  * The `inv` command as a real process (out/cli.cjs): what a user or a CI script sees.
  * A tiny oracle (y = 2a + b) keeps it fast: it trains in about a second.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +103,7 @@ describe('inv run', () => {
         expect(r.stderr).toContain('running Half: generator, 16 solutions, up to 300 steps, seed 1 on cpu');
         // The oracle learnt y = 2a + b well enough that the best answer is near 1.5 on the true function.
         const best = results[0].solutions[0];
-        expect(Math.abs(2 * best.inputs.a + best.inputs.b - 1.5)).toBeLessThan(0.2);
+        expect(Math.abs(2 * Number(best.inputs.a) + Number(best.inputs.b) - 1.5)).toBeLessThan(0.2);
     });
 
     it('writes one CSV row per solution with --out x.csv; --name runs one; --seed changes the answers', async () => {
@@ -158,8 +158,13 @@ describe('inv run', () => {
     it('exits 3 when the model cannot be read, with what to do and no stack trace', async () => {
         const dir = scratch({ 'tiny.csv': tinyCsv(), 'tiny.inv': TINY_ORACLE + RUNS });
         expect((await inv(['train', 'tiny.inv', '--backend', 'cpu'], dir)).code).toBe(0);
-        const weights = join(dir, 'model', JSON.parse(readFileSync(join(dir, 'model/model.json'), 'utf8')).weightsManifest[0].paths[0]);
-        writeFileSync(weights, Buffer.alloc(7)); // the file is there (so validation passes) but truncated
+        const model = JSON.parse(readFileSync(join(dir, 'model/model.json'), 'utf8'));
+        const weights = join(dir, 'model', model.weightsManifest[0].paths[0]);
+        // A model with no record of its weights (as models written before inv kept one): a
+        // truncated weights file passes validation and fails only when the run loads it.
+        delete model.userDefinedMetadata.inv.weights;
+        writeFileSync(join(dir, 'model/model.json'), JSON.stringify(model));
+        writeFileSync(weights, Buffer.alloc(7));
         const r = await inv(['run', 'tiny.inv', '--name', 'Half', '--backend', 'cpu'], dir);
         expect(r.code).toBe(3);
         // Reported at the run that failed, like a diagnostic.
@@ -168,10 +173,13 @@ describe('inv run', () => {
     });
 
     it('a run that fails on its own is reported at its block; the others still run (exit 3)', async () => {
-        // A second oracle whose weights file is truncated: it loads for validation, not for running.
+        // A second oracle whose weights file is truncated and not recorded (as in models written
+        // before inv kept a record): it passes validation, and fails only when it is loaded.
         mkdirSync(join(trained, 'broken'), { recursive: true });
-        cpSync(join(trained, 'model/model.json'), join(trained, 'broken/model.json'));
-        const weights = JSON.parse(readFileSync(join(trained, 'model/model.json'), 'utf8')).weightsManifest[0].paths[0];
+        const model = JSON.parse(readFileSync(join(trained, 'model/model.json'), 'utf8'));
+        delete model.userDefinedMetadata.inv.weights;
+        writeFileSync(join(trained, 'broken/model.json'), JSON.stringify(model));
+        const weights = model.weightsManifest[0].paths[0];
         writeFileSync(join(trained, 'broken', weights), Buffer.alloc(7));
         writeFileSync(
             join(trained, 'mixed.inv'),

@@ -120,3 +120,45 @@ describe('readDataTable on broken quoting', () => {
         expect(found[0].message).toContain('Quoted field unterminated');
     });
 });
+
+describe('cells and headers read as `inv check` reads them (issue 15)', () => {
+    it('a header with spaces after the commas names the same columns as check', () => {
+        const t = parseDataTable('d.csv', 'x1, x2, y\n1, 2, 3\n', ['x1', 'x2', 'y'], plain);
+        expect(Array.from(t.values[2])).toEqual([3]);
+    });
+
+    it('a declared column given twice is data-column, naming both positions', () => {
+        const [d] = defects('a,y,y\n1,2,3\n', ['a', 'y']);
+        expect(d).toMatchObject({ line: 1, column: 3, code: 'data-column' });
+        expect(d.message).toBe('column `y` appears twice in the header (columns 2 and 3); rename one, so it is clear which one is meant');
+        // A column nobody reads may repeat.
+        expect(parseDataTable('d.csv', 'a,n,n\n1,2,3\n', ['a'], plain).rows).toBe(1);
+    });
+
+    it('hexadecimal, binary and octal cells are data-value, not numbers', () => {
+        const found = defects('a,b\n0x1F4,1\n0b11,2\n0o7,3\nInfinity,4\n', ['a', 'b']);
+        expect(found.map((d) => [d.line, d.column, d.code])).toEqual([[2, 1, 'data-value'], [3, 1, 'data-value'], [4, 1, 'data-value'], [5, 1, 'data-value']]);
+        expect(found[0].message).toBe("'0x1F4' is not a decimal number (hexadecimal, binary and octal cells are not read) (column a)");
+        expect(found[3].message).toBe("'Infinity' is not a number (column a)");
+    });
+
+    it('a number that overflows says so, instead of "not a number"', () => {
+        const [d] = defects('a\n1e400\n', ['a']);
+        expect(d.message).toBe("'1e400' overflows: it is beyond the largest number inv can hold (about 1.8e308) (column a)");
+        expect(Array.from(parseDataTable('d.csv', 'a\n+1.5e3\n-.5\n', ['a'], plain).values[0])).toEqual([1500, -0.5]);
+    });
+
+    it('a CSV saved as UTF-16 is data-missing with its encoding named; a FIFO is refused at once', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'inv-csv-'));
+        writeFileSync(join(dir, 'u16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,y\n1,2\n', 'utf16le')]));
+        const err = await readDataTable(join(dir, 'u16.csv'), ['a'], plain).catch((e: unknown) => e);
+        expect((err as DataDefectError).diagnostics[0]).toMatchObject({ code: 'data-missing' });
+        expect((err as DataDefectError).diagnostics[0].message).toMatch(/encoded as UTF-16LE; save it as UTF-8/);
+        const { execFileSync } = await import('node:child_process');
+        execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+        const started = performance.now();
+        const fifo = await readDataTable(join(dir, 'pipe.csv'), ['a'], plain).catch((e: unknown) => e);
+        expect((fifo as DataDefectError).diagnostics[0].message).toMatch(/named pipe \(FIFO\), not a regular file/);
+        expect(performance.now() - started).toBeLessThan(1000);
+    });
+});

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultsFormatOf, resultsToCsv, writeResultsFile } from '../../src/engine/contract/results-file.js';
 import { makeResult, solution } from './fixtures/make-result.js';
@@ -48,12 +48,14 @@ describe('results file', () => {
         expect(readdirSync(dir)).toEqual([]);
     });
 
-    it('cleans up its temp file when the folder cannot take the rename', async () => {
+    it('keeps the results beside the target when it cannot be written (a folder in the way), and leaves no temp file', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'inv-out-'));
-        // A folder in the way of the target: the rename fails after the temp file was written.
         const { mkdirSync } = await import('node:fs');
         mkdirSync(join(dir, 'r.json'));
-        await expect(writeResultsFile(join(dir, 'r.json'), [a])).rejects.toThrow();
-        expect(readdirSync(dir)).toEqual(['r.json']);
+        const kept = await writeResultsFile(join(dir, 'r.json'), [a]);
+        expect(kept.asideBecause).toBe('it is a folder');
+        expect(kept.path).toMatch(/r\.inv-[0-9T-]+Z\.json$/);
+        expect(JSON.parse(readFileSync(kept.path, 'utf8'))[0].name).toBe(a.name);
+        expect(readdirSync(dir).sort()).toEqual(['r.json', basename(kept.path)].sort());
     });
 });

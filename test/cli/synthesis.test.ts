@@ -76,7 +76,7 @@ describe('inv run on a synthesis', () => {
         expect(s.reference.length).toBeGreaterThan(100);
         // The file's rows are the result's solutions, in order (7 significant digits in the file).
         results[0].solutions.forEach((sol, i) => {
-            expect(rows[i][0]).toBeCloseTo(sol.inputs.x1, 3);
+            expect(rows[i][0]).toBeCloseTo(Number(sol.inputs.x1), 3);
             expect(rows[i][4]).toBeCloseTo(sol.outputs.y, 2);
         });
     });

@@ -23,7 +23,12 @@ const tfjsNode = resolvable('@tensorflow/tfjs-node') || resolvable('@tensorflow/
 describe('backends', () => {
     it('lists every backend, found or with the reason it is not', async () => {
         const reports = await listBackends();
-        expect(reports.map((r) => r.name)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+        expect(reports.map((r) => r.name)).toEqual(['tensorflow', 'webgpu', 'wasm-fused', 'wasm', 'cpu']);
+        expect(reports.find((r) => r.name === 'wasm-fused')).toEqual({
+            name: 'wasm-fused',
+            found: true,
+            detail: "inv's fused kernel for dense networks (WebAssembly SIMD128, one thread); other runs on TF.js wasm",
+        });
         expect(reports.find((r) => r.name === 'wasm')).toEqual({ name: 'wasm', found: true, detail: 'TensorFlow.js WebAssembly (SIMD, one thread)' });
         expect(reports.find((r) => r.name === 'cpu')?.found).toBe(true);
         for (const r of reports) {
@@ -56,7 +61,7 @@ describe('backends', () => {
         expect(name).toBe(first?.name);
     });
 
-    it('agree within float tolerance over the first 100 steps from the same seed (cpu and wasm)', async () => {
+    it('agree within float tolerance over the first 100 steps from the same seed (cpu, wasm and wasm-fused)', async () => {
         const path = join(tempFolder(), 'model.json');
         await initBackend('wasm');
         await writeLinearModel(path, [[2], [-1], [0.5]], [1]);
@@ -67,11 +72,18 @@ describe('backends', () => {
         const wasm = await runInversion(spec);
         await initBackend('cpu');
         const cpu = await runInversion({ ...spec, backend: 'cpu' });
-        expect([wasm.backend, cpu.backend]).toEqual(['wasm', 'cpu']);
+        await initBackend('wasm-fused');
+        const fused = await runInversion({ ...spec, backend: 'wasm-fused' });
+        expect([wasm.backend, cpu.backend, fused.backend]).toEqual(['wasm', 'cpu', 'wasm-fused']);
         // Compared in the order of the generator's rows (the sort may swap near-ties).
-        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c]).sort((p, q) => p[0] - q[0]);
-        const [w, c] = [key(wasm), key(cpu)];
-        for (let i = 0; i < w.length; i++) for (let j = 0; j < 3; j++) expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-3);
+        const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c].map(Number)).sort((p, q) => p[0] - q[0]);
+        const [w, c, f] = [key(wasm), key(cpu), key(fused)];
+        for (let i = 0; i < w.length; i++) {
+            for (let j = 0; j < 3; j++) {
+                expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-3);
+                expect(Math.abs(w[i][j] - f[i][j])).toBeLessThan(1e-3);
+            }
+        }
         await initBackend('wasm');
     });
 

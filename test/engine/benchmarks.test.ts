@@ -37,7 +37,7 @@ function benchOracle(name: string, inputs: Array<[string, { lo: number; hi: numb
 }
 
 const box = (name: string, lo: number, hi: number): FeatureSpec => ({ role: 'free', name, domain: { lo, hi }, transform: { kind: 'box', box: { lo, hi }, source: 'domain' } });
-const rows = (r: InvResult, inputs: string[]) => r.solutions.map((s) => inputs.map((n) => s.inputs[n]!));
+const rows = (r: InvResult, inputs: string[]) => r.solutions.map((s) => inputs.map((n) => Number(s.inputs[n])));
 
 beforeAll(async () => {
     await initBackend('wasm');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
+import { engineTestBackend } from './engine-test-backend.js';
 import { DEFAULT_DIVERSITY } from '../../src/engine/contract/spec.js';
 import { runInversion } from '../../src/engine/inversion/invert.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -18,7 +19,7 @@ let linear: OracleSpec;
 const y1900: TargetSpec = { output: 'y', kind: 'equal', value: 1900, tolerance: 1.9 };
 
 function truth(r: InvResult, i = 0): number {
-    return poly4(X.map((x) => r.solutions[i].inputs[x]));
+    return poly4(X.map((x) => Number(r.solutions[i].inputs[x])));
 }
 
 /** Mean over the free features of std / width of the box. */
@@ -26,7 +27,7 @@ function spread(r: InvResult, features: string[], width: number): number {
     return (
         features
             .map((f) => {
-                const v = r.solutions.map((s) => s.inputs[f]);
+                const v = r.solutions.map((s) => Number(s.inputs[f]));
                 const m = v.reduce((a, b) => a + b, 0) / v.length;
                 return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length) / width;
             })
@@ -35,7 +36,8 @@ function spread(r: InvResult, features: string[], width: number): number {
 }
 
 beforeAll(async () => {
-    await initBackend('wasm');
+    // fused-suites.test.ts runs this suite again on the fused kernel.
+    await initBackend(engineTestBackend());
     const dir = tempFolder();
     mkdirSync(join(dir, 'data'));
     writePaperCsv(join(dir, 'data', 'train.csv'), 3000, 11);
@@ -115,7 +117,7 @@ describe('stop rules in a run', () => {
         expect(r.stoppedBecause).toBe('tolerance');
         expect(r.stepsRun).toBeLessThan(2000);
         expect(r.summary.meeting).toBe(32);
-        expect(r.solutions.every((s) => Math.abs(2 * s.inputs.a + s.inputs.b - 10) <= 0.01 + 1e-4)).toBe(true);
+        expect(r.solutions.every((s) => Math.abs(2 * Number(s.inputs.a) + Number(s.inputs.b) - 10) <= 0.01 + 1e-4)).toBe(true);
     });
 
     it('says so when no check ever had half of the solutions inside', async () => {
@@ -202,7 +204,7 @@ describe('results', () => {
             name: 'Test',
             kind: 'inversion',
             method: 'generator',
-            backend: 'wasm',
+            backend: engineTestBackend(),
             seed: 0,
             steps: 300,
             oracle: { name: 'Oracle', model: 'model.json', inputs: ['a', 'b'], outputs: ['y'], testRmse: null },
@@ -214,7 +216,7 @@ describe('results', () => {
         expect(a.loss.every(([step, loss], i) => step === 10 * i && Number.isFinite(loss))).toBe(true);
         expect(a.seconds).toBeGreaterThan(0);
         // Each solution's output is 2a + 1; inside the range the error is 0.
-        expect(a.solutions.every((s) => Math.abs(s.outputs.y - (2 * s.inputs.a + 1)) < 1e-4)).toBe(true);
+        expect(a.solutions.every((s) => Math.abs(s.outputs.y - (2 * Number(s.inputs.a) + 1)) < 1e-4)).toBe(true);
         expect(a.solutions.every((s) => s.meets === s.error <= 0.006 && (s.error === 0) === (s.outputs.y >= 4 && s.outputs.y <= 6))).toBe(true);
     });
 });

@@ -85,7 +85,7 @@ describe('support: how well the data backs an answer', () => {
         const features: FeatureSpec[] = [boxFeature('a', 0, 3), boxFeature('b', 0, 3)];
         const run = (support: number) => runInversion(inversion(oracle, features, [target], { method: METHOD, solutions: 48, steps: 400, learningRate: 0.005, diversity: DEFAULT_DIVERSITY, support, seed: 2 }));
         const [kept, free] = [await run(DEFAULT_SUPPORT), await run(0)];
-        const inGap = (r: typeof kept) => r.solutions.filter((s) => s.inputs.a! > 1.1 && s.inputs.a! < 1.9).length;
+        const inGap = (r: typeof kept) => r.solutions.filter((s) => Number(s.inputs.a) > 1.1 && Number(s.inputs.a) < 1.9).length;
         expect(kept.summary.meeting).toBe(48);
         expect(inGap(kept)).toBeLessThanOrEqual(2);
         expect(inGap(free)).toBeGreaterThanOrEqual(6);
@@ -115,8 +115,9 @@ describe('families of answers', () => {
         for (const [f, mode] of modes.entries()) {
             const members = r.solutions.filter((s) => s.mode === f);
             expect(members).toHaveLength(mode.size);
-            const side = Math.sign(r.solutions[mode.best]!.inputs.x1!);
-            expect(members.every((s) => Math.sign(s.inputs.x1!) === side && Math.abs(Math.abs(s.inputs.x1!) - 1) < 0.01)).toBe(true);
+            const x1 = (s: (typeof members)[number]) => Number(s.inputs.x1);
+            const side = Math.sign(x1(r.solutions[mode.best]!));
+            expect(members.every((s) => Math.sign(x1(s)) === side && Math.abs(Math.abs(x1(s)) - 1) < 0.01)).toBe(true);
             // Within a family x1 is pinned (rank 1), x2 spread.
             const within = Object.fromEntries(mode.importance.map((i) => [i.feature, i]));
             expect(within.x1!.rank).toBe(1);

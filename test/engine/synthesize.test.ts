@@ -2,12 +2,13 @@
  * Syntheses on a small budget, judged where it matters: on the TRUE function of the paper
  * (with the committed oracle examples/paper/models/poly4), not on the oracle that made them.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
+import { engineTestBackend } from './engine-test-backend.js';
 import { ksDistance } from '../../src/engine/synthesis/ks.js';
 import { Random } from '../../src/engine/nn/random.js';
 import type { InvResult } from '../../src/engine/contract/results.js';
@@ -67,7 +68,8 @@ function readRows(path: string): { header: string[]; rows: number[][] } {
 }
 
 beforeAll(async () => {
-    await initBackend('wasm');
+    // fused-suites.test.ts runs this suite again on the fused kernel.
+    await initBackend(engineTestBackend());
     dir = tempFolder('inv-synthesis-');
     dataY = readFileSync(join(PAPER, 'data/poly4-train.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[4]));
 });
@@ -108,7 +110,7 @@ describe('runSynthesis on the paper oracle', () => {
         expect(result.loss.length).toBeGreaterThan(10);
     });
 
-    it('y in [1500, 1800] with x4 fixed: rows truly in range, x4 exact, distinct; an existing file is overwritten and the summary says so', async () => {
+    it('y in [1500, 1800] with x4 fixed: rows truly in range, x4 exact, distinct; a file inv did not write is replaced only with `overwrite`, and the summary says so', async () => {
         const spec = synthesis({
             features: features({ x4: 250 }),
             reference: { kind: 'range', output: 'y', low: 1500, high: 1800, tolerance: 1.8 },
@@ -116,8 +118,13 @@ describe('runSynthesis on the paper oracle', () => {
             outputPath: join(dir, 'range.csv'),
             outputPathAsWritten: 'range.csv',
         });
-        writeFileSync(spec.outputPath, 'old content\n');
-        const result = await runSynthesis(spec);
+        writeFileSync(spec.outputPath, 'old content\n', { mode: 0o600 });
+        // Refused before anything trains; the file is untouched.
+        await expect(runSynthesis(spec)).rejects.toThrow(/output-exists/);
+        expect(readFileSync(spec.outputPath, 'utf8')).toBe('old content\n');
+        const result = await runSynthesis({ ...spec, overwrite: true });
+        // A replaced file keeps its mode.
+        expect(statSync(spec.outputPath).mode & 0o777).toBe(0o600);
         const { rows } = readRows(spec.outputPath);
         expect(rows.length).toBe(200);
         expect(rows.every((r) => r[3] === 250)).toBe(true);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '../../src/engine/backend/backend.js';
+import { engineTestBackend } from './engine-test-backend.js';
 import { loadOracle } from '../../src/engine/oracle/oracle.js';
 import { Random } from '../../src/engine/nn/random.js';
 import type { OracleSpec, OracleTrainingSpec } from '../../src/engine/contract/spec.js';
@@ -48,7 +49,8 @@ function spec(name: string, training: Partial<OracleTrainingSpec> = {}): OracleS
 }
 
 beforeAll(async () => {
-    await initBackend('wasm');
+    // fused-suites.test.ts runs this suite again on the fused kernel.
+    await initBackend(engineTestBackend());
     dir = tempFolder();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'data'));
@@ -64,7 +66,7 @@ describe('trainOracle', () => {
         expect(tf.memory().numTensors).toBe(before);
         expect(events.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
         expect(events.every((e) => Number.isFinite(e.loss) && e.validationRmse !== null)).toBe(true);
-        expect(report).toMatchObject({ cancelled: false, measuredOn: 'test', trainRows: 720, testRows: 200, epochs: 4, backend: 'wasm' });
+        expect(report).toMatchObject({ cancelled: false, measuredOn: 'test', trainRows: 720, testRows: 200, epochs: 4, backend: engineTestBackend() });
 
         const json = JSON.parse(readFileSync(spec('a').modelPath, 'utf8'));
         const meta = json.userDefinedMetadata.inv;

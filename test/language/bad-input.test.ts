@@ -32,13 +32,24 @@ const TAIL_ISSUES = ['unknown-oracle@2:22', 'no-target@2:11'];
 
 describe('random and large input', () => {
     test('1 MB of random bytes: syntax diagnostics, capped, no crash', async () => {
-        const document = await validate(randomText(1_000_000, 7));
+        // NUL characters would make it "not a text file" (the `encoding` diagnostic, below); without them, syntax.
+        const document = await validate(randomText(1_000_000, 7).replace(/\0/g, ' '));
         const all = document.diagnostics ?? [];
         expect(all.length).toBeGreaterThan(0);
         expect(all.every((d) => d.code === 'syntax' || d.code === 'too-deep')).toBe(true);
         // Each of lexing and parsing lists at most the cap, plus one line saying how many more.
         expect(all.length).toBeLessThanOrEqual(2 * (MAX_SYNTAX_DIAGNOSTICS + 1));
         expect(all.some((d) => /more .* after this one/.test(String(d.message)))).toBe(true);
+    });
+
+    test('random bytes with NUL characters, or UTF-16 text read as UTF-8: one `encoding` diagnostic, not hundreds of syntax errors', async () => {
+        const binary = await validate('oracle P { model "m.json" }\0\0 inputs a outputs y');
+        expect((binary.diagnostics ?? []).map((d) => [d.code, d.message])).toEqual([
+            ['encoding', 'this file holds NUL characters: it is not a text file, or not UTF-8; .inv files are UTF-8 text'],
+        ]);
+        const utf16 = await validate(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('oracle P { model "m.json" inputs a outputs y }', 'utf16le')]).toString('utf8'));
+        expect((utf16.diagnostics ?? []).map((d) => d.code)).toEqual(['encoding']);
+        expect(String(utf16.diagnostics![0].message)).toMatch(/encoded as UTF-16/);
     });
 
     test('a 5 MB file: the error on its last line is reported on that line', async () => {

@@ -91,7 +91,7 @@ describe('the paper example (LANGUAGE.md, "A whole file")', () => {
         expect(runFixItems(inversion).map((i) => [i.feature.ref?.name, i.value])).toEqual([['x4', 100]]);
         const [bound] = runBounds(inversion);
         expect(bound.features.map((f) => f.ref?.name)).toEqual(['x1', 'x2', 'x3']);
-        expect([bound.range.lo, bound.range.hi, bound.constraint?.ref?.name]).toEqual([0, 100, 'paper']);
+        expect([bound.range!.lo, bound.range!.hi, bound.constraint?.ref?.name]).toEqual([0, 100, 'paper']);
         expect(runStopOutsideBounds(inversion)).toBe(true);
         expect(runMethodKind(inversion)).toBe('generator');
         const generator = runGenerator(inversion)!;

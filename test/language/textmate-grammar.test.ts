@@ -71,4 +71,14 @@ describe('the TextMate grammar', () => {
             [')', 'punctuation.section.parens.end.inv']]);
         expect(tokens('activation tanh')[1]).toEqual(['tanh', 'support.constant.inv']);
     });
+
+    test('typed inputs and relations', () => {
+        expect(tokens('inputs n integer in [1, 9], material of { wood, steel }').map(([t, s]) => `${t.trim()}:${s}`)).toEqual([
+            'inputs:keyword.other.field.inv', 'n:source.inv', 'integer:storage.type.feature.inv', 'in:keyword.control.inv',
+            '[:punctuation.section.brackets.begin.inv', '1:constant.numeric.inv', ',:punctuation.separator.comma.inv', '9:constant.numeric.inv',
+            ']:punctuation.section.brackets.end.inv', ',:punctuation.separator.comma.inv', 'material:source.inv', 'of:storage.type.feature.inv',
+            '{:punctuation.section.block.begin.inv', 'wood:source.inv', ',:punctuation.separator.comma.inv', 'steel:source.inv', '}:punctuation.section.block.end.inv']);
+        expect(tokens('require a + 2 * b <= 100')[0]).toEqual(['require', 'keyword.other.field.inv']);
+        expect(tokens('require a + 2 * b <= 100').slice(-2)).toEqual([['<=', 'keyword.operator.comparison.inv'], ['100', 'constant.numeric.inv']]);
+    });
 });

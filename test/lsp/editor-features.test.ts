@@ -105,7 +105,7 @@ describe('hover', () => {
     test('an oracle: model, inputs with domains, outputs with the recorded test error', async () => {
         await hover({
             text: `${FILE}inversion I { oracle Po<|>ly target y = 1 }`, index: 0, ...options(),
-            hover: /oracle Poly[\s\S]*models\/poly\/model\.json` \(4 → 1; trained 2025-01-02 03:04 on `data\/poly\.csv`\)[\s\S]*\| `x1` \| \[0, 500\] \(recorded in the model\) \|[\s\S]*\| `y` \| 2\.1 \|/,
+            hover: /oracle Poly[\s\S]*models\/poly\/model\.json` \(4 → 1; trained 2025-01-02 03:04 on `data\/poly\.csv`\)[\s\S]*\| `x1` \| real \| \[0, 500\] \(recorded in the model\) \|[\s\S]*\| `y` \| 2\.1 \|/,
         });
     });
 
@@ -124,7 +124,7 @@ describe('hover', () => {
     test('a feature: its domain', async () => {
         await hover({
             text: `${FILE}inversion I { oracle Plain target y = 1 fix <|>b = 0.5 }`, index: 0, ...options(),
-            hover: /input `b`\*\* of oracle Plain\n\ndomain: \[0, 1\] \(declared\)/,
+            hover: /input `b`\*\* of oracle Plain\n\ntype: real\n\ndomain: \[0, 1\] \(declared\)/,
         });
     });
 

@@ -92,7 +92,7 @@ describe('runs through the language server', () => {
         expect(quick).toBeDefined();
         expect(Object.keys(quick!).sort()).toEqual(['error', 'hasResult', 'job', 'name', 'runId', 'summary', 'uri']);
         expect(quick).toMatchObject({ job: 'run', hasResult: true, error: null });
-        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · \w+$/);
+        expect(quick!.summary).toMatch(/^[✓⚠] y = [0-9.]+ · \d+\/32 meet · [0-9.]+ s · [\w-]+$/);
     });
 
     it('inlay hints show the achieved output at the target and the free features', async () => {
@@ -204,7 +204,7 @@ inversion OnFresh {
             const trained = await server.until('training finished', () => server.finishedRun(runId), 120_000);
             expect(trained.error).toBeNull();
             expect(trained.job).toBe('train');
-            expect(trained.summary).toMatch(/^Trained Fresh: test RMSE y = [0-9.]+ \(2 epochs, [0-9.]+ s, \w+\)\.$/);
+            expect(trained.summary).toMatch(/^Trained Fresh: test RMSE y = [0-9.]+ \(2 epochs, [0-9.]+ s, [\w-]+\)\.$/);
             expect(existsSync(join(ws.dir, 'models/fresh/model.json'))).toBe(true);
             expect(server.progress.filter((p) => p.runId === runId).every((p) => p.phase === 'training-oracle')).toBe(true);
 
@@ -300,8 +300,45 @@ describe('a worker that dies', () => {
     it('running out of memory becomes an out-of-memory error that says what to do', async () => {
         const { server, done, labels } = await runWithFault({ INV_TEST_WORKER_FAULT: 'oom', INV_WORKER_HEAP_MB: '64' });
         try {
-            expect(done.error).toMatch(/ran out of memory \(the engine's limit is 64 MiB\).*fewer `solutions`/);
+            expect(done.error).toMatch(/ran out of memory \(the engine's limit is 64 MiB of JavaScript heap\) \(its estimate before it started: about \d+ MiB\) and was stopped\. Reduce .*`solutions`/);
             expect(labels).toContain('Poly4');
+        } finally {
+            await server.stop();
+        }
+    });
+});
+
+describe('a worker killed, or past its memory limit (issue 15)', () => {
+    const quick = paperWorkspace({ 'quick.inv': QUICK });
+
+    async function failedRun(env: Record<string, string>) {
+        const server = await LspProcess.start({ workspace: quick.dir, env });
+        const uri = quick.uri('quick.inv');
+        server.open(uri, QUICK);
+        await server.until('diagnostics', () => server.diagnostics.get(uri));
+        const { runId } = await server.rpc.sendRequest(runRequest, { uri, name: 'Quick' });
+        const done = await server.until('the failed run', () => server.finishedRun(runId), 60_000);
+        return { server, done };
+    }
+
+    it('a kill from outside is reported as a kill, not as running out of memory', async () => {
+        const { server, done } = await failedRun({ INV_TEST_WORKER_FAULT: 'sigkill' });
+        try {
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/^The engine worker was killed \(SIGKILL\) from outside inv, by a user or a tool, or by the system when it was short of memory/);
+            expect(done.error).not.toMatch(/ran out of memory/);
+            expect(server.child.exitCode).toBeNull();
+        } finally {
+            await server.stop();
+        }
+    });
+
+    it('memory outside the JavaScript heap (as tensors take) is watched: past the limit the run is stopped and says so', async () => {
+        const { server, done } = await failedRun({ INV_TEST_WORKER_FAULT: 'grow', INV_MEMORY_LIMIT_MB: '400' });
+        try {
+            expect(done.result).toBeNull();
+            expect(done.error).toMatch(/^The run ran out of memory: the engine's resident memory reached \d+ MiB, past its limit of 400 MiB \(INV_MEMORY_LIMIT_MB, else 80 % of this machine's memory\) \(its estimate before it started: about \d+ MiB\), and it was stopped\. Reduce .*`solutions`/);
+            expect(server.child.exitCode).toBeNull();
         } finally {
             await server.stop();
         }

@@ -83,7 +83,7 @@ describe('the webgpu backend on a software adapter', () => {
             expect(lossGap, `${c.name}: largest relative loss difference`).toBeLessThan(1e-4);
             // Solutions are sorted by their error, and near-equal errors may order differently on
             // two backends: compare each column's sorted values.
-            const columns = [...c.oracle.inputs.map((f) => (x: Solution) => x.inputs[f]), ...c.oracle.outputs.map((o) => (x: Solution) => x.outputs[o])];
+            const columns = [...c.oracle.inputs.map((f) => (x: Solution) => Number(x.inputs[f])), ...c.oracle.outputs.map((o) => (x: Solution) => x.outputs[o])];
             for (const column of columns) {
                 const [a, b] = [c, g].map((r) => r.solutions.map(column).sort((p, q) => p - q));
                 const gap = Math.max(...a.map((v, i) => relative(v, b[i])));
@@ -101,7 +101,7 @@ describe('the webgpu backend on a software adapter', () => {
         const [c, g] = [cpu.find((r) => r.name === 'Spread')!, gpu.find((r) => r.name === 'Spread')!];
         expect(relative(c.loss[0][1], g.loss[0][1])).toBeLessThan(1e-5);
         const spread = (r: InvResult) => {
-            const columns = ['x1', 'x2', 'x3', 'x4'].map((f) => r.solutions.map((s) => s.inputs[f]));
+            const columns = ['x1', 'x2', 'x3', 'x4'].map((f) => r.solutions.map((s) => Number(s.inputs[f])));
             return columns.map((v) => Math.sqrt(v.reduce((a, x) => a + (x - v.reduce((p, q) => p + q, 0) / v.length) ** 2, 0) / v.length)).reduce((a, b) => a + b, 0) / 4;
         };
         expect(relative(spread(c), spread(g))).toBeLessThan(0.1);

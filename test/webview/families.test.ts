@@ -35,7 +35,7 @@ describe('families and support in the panel', () => {
         const best = sine.solutions[modes[0]!.best]!;
         expect(items[0]!.text).toContain(`Family 1 · ${modes[0]!.size} answers`);
         expect(items[0]!.text).toContain(`best (#${modes[0]!.best + 1}): x1 = `);
-        expect(items[0]!.text).toContain(String(Number(best.inputs.x1!.toPrecision(6))).replace('-', '−'));
+        expect(items[0]!.text).toContain(String(Number(Number(best.inputs.x1).toPrecision(6))).replace('-', '−'));
         expect(await panel.page.locator('#families-title').innerText()).toBe(`Families of answers (${modes.length})`);
         // The parallel coordinates are drawn (one line per solution, coloured by family).
         expect((await panel.canvasInk('.parallel-chart'))[0]).toBeGreaterThan(0.005);

@@ -29,7 +29,7 @@ describe('histogram bins', () => {
 
 describe('table sort order', () => {
     const solution = (error: number, x: number): Solution => ({ inputs: { x }, outputs: {}, error, meets: true, inBounds: true, inDomain: true });
-    const byX: SolutionColumn = { id: 'in:x', label: 'x', kind: 'input', fixed: false, key: (s) => s.inputs.x ?? NaN };
+    const byX: SolutionColumn = { id: 'in:x', label: 'x', kind: 'input', fixed: false, key: (s) => Number(s.inputs.x ?? NaN) };
     const rows = [solution(0, 2), solution(1, NaN), solution(2, 1), solution(3, 2), solution(4, 0)];
 
     it('sorts both ways, ties in the result order, missing values last', () => {

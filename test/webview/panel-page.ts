@@ -210,7 +210,7 @@ export function usePanelPages(): PanelPages {
 }
 
 /** The fixtures (see fixtures/README.md). */
-export async function fixture(name: 'exp1' | 'exp2' | 'exp3' | 'synth' | 'sine'): Promise<InvResult> {
+export async function fixture(name: 'exp1' | 'exp2' | 'exp3' | 'synth' | 'typed' | 'sine'): Promise<InvResult> {
     return JSON.parse(await readFile(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', `${name}.json`), 'utf8')) as InvResult;
 }
 
@@ -222,7 +222,7 @@ export function scaledUp(result: InvResult, count: number): InvResult {
     const solutions = Array.from({ length: count }, (_, i) => {
         const s = result.solutions[i % result.solutions.length]!;
         const nudge = 1 + ((i * 7919) % 1000) / 1e6;
-        return { ...s, inputs: Object.fromEntries(Object.entries(s.inputs).map(([k, v]) => [k, v * nudge])), error: s.error * nudge };
+        return { ...s, inputs: Object.fromEntries(Object.entries(s.inputs).map(([k, v]) => [k, typeof v === 'number' ? v * nudge : v])), error: s.error * nudge };
     }).sort((a, b) => Number(b.inBounds) - Number(a.inBounds) || a.error - b.error);
     return {
         ...result,

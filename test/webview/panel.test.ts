@@ -115,7 +115,7 @@ describe('results panel', () => {
         expect(await panel.page.locator('.table-scroll').evaluate((el) => el.scrollTop)).toBeCloseTo(1500, -1);
         // The rows in view are those of the restored sort, at the restored place.
         const x2 = await panel.page.$$eval('table.solutions tbody tr[data-index] td.kind-input:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
-        const sortedX2 = exp1.solutions.map((s) => s.inputs.x2!).sort((a, b) => b - a);
+        const sortedX2 = exp1.solutions.map((s) => Number(s.inputs.x2)).sort((a, b) => b - a);
         expect(x2[0]).toBeLessThan(sortedX2[20]!);
         for (let i = 1; i < x2.length; i++) expect(x2[i]!).toBeLessThanOrEqual(x2[i - 1]!);
         expect((await panel.posted()).at(-1)).toEqual({ type: 'ready' });

@@ -48,7 +48,7 @@ describe('solutions table', () => {
         await panel.page.waitForFunction(() => document.querySelector('table.solutions tbody tr[aria-rowindex="3001"]') !== null);
         const last = await renderedRows(3);
         expect(last.at(-1)).toMatchObject({ index: 2999, rowIndex: 3001 });
-        expect(last.at(-1)!.value).toBeCloseTo(big.solutions[2999]!.inputs.x1!, 2);
+        expect(last.at(-1)!.value).toBeCloseTo(Number(big.solutions[2999]!.inputs.x1), 2);
         expect(last.length).toBeLessThan(80);
         expect(last.some((r) => r.index === 0)).toBe(false);
         // The last row is really on screen, not only in the DOM.
@@ -66,7 +66,7 @@ describe('solutions table', () => {
         await openTable(exp1);
         // Columns: #, Target, x1, x2, x3, x4, y, Error.
         for (const [id, column, key] of [
-            ['in:x3', 5, (i: number) => exp1.solutions[i]!.inputs.x3!],
+            ['in:x3', 5, (i: number) => Number(exp1.solutions[i]!.inputs.x3)],
             ['out:y', 7, (i: number) => exp1.solutions[i]!.outputs.y!],
             ['error', 8, (i: number) => exp1.solutions[i]!.error],
         ] as const) {
@@ -102,7 +102,7 @@ describe('solutions table', () => {
         await panel.page.keyboard.press('Space');
         expect(await panel.page.getAttribute('th:has(button[data-column="in:x1"])', 'aria-sort')).toBe('descending');
         const rows = await renderedRows(3);
-        expect(rows[0]!.value).toBeCloseTo(Math.max(...exp1.solutions.map((s) => s.inputs.x1!)), 2);
+        expect(rows[0]!.value).toBeCloseTo(Math.max(...exp1.solutions.map((s) => Number(s.inputs.x1))), 2);
         // Back to the result's own order (best first) through the # column.
         await panel.page.keyboard.press('Shift+Tab');
         await panel.page.keyboard.press('Shift+Tab');

@@ -14,6 +14,7 @@ import { EngineError } from '../contract/errors.js';
 import type { BackendChoice, BackendName } from '../contract/spec.js';
 import { adoptTf, bundledTf, tf, type Tf } from './tf.js';
 import { probeWebgpuAdapter } from './webgpu-adapter-probe.js';
+import { kernelAvailable } from '../nn/fused/kernel.js';
 
 export interface BackendReport {
     name: BackendName;
@@ -23,8 +24,22 @@ export interface BackendReport {
     detail: string;
 }
 
-/** The order `auto` tries them in. */
-const AUTO_ORDER: BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+/**
+ * The order `auto` tries them in. A GPU comes first; on the CPU inv's fused kernel
+ * (`wasm-fused`) runs what it can (dense oracles) and TF.js's wasm the rest.
+ */
+const AUTO_ORDER: BackendName[] = ['tensorflow', 'webgpu', 'wasm-fused', 'wasm', 'cpu'];
+
+/** The backend initBackend chose last. */
+let chosen: BackendName | null = null;
+
+/**
+ * Whether runs go to the fused kernel when they can (the backend chosen is `wasm-fused`);
+ * TF.js is then on its wasm backend for the rest (loading models, runs the kernel cannot do).
+ */
+export function fusedActive(): boolean {
+    return chosen === 'wasm-fused';
+}
 
 /** What a probe learnt: found (with an `activate` that makes it the engine's backend) or why not. */
 type Probe = { found: true; detail: string; activate(): Promise<void> } | { found: false; detail: string };
@@ -45,6 +60,7 @@ const PROBES: Record<BackendName, () => Promise<Probe>> = {
     tensorflow: probeTensorflow,
     webgpu: probeWebgpu,
     wasm: probeWasm,
+    'wasm-fused': probeFused,
     cpu: async () => ({ found: true, detail: 'TensorFlow.js plain JavaScript (always available, slowest)', activate: () => useBundled('cpu') }),
 };
 
@@ -70,6 +86,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendName> {
         // `auto` never picks a software WebGPU adapter; it is usable only when asked for.
         if (p.found && !(choice === 'auto' && name === 'webgpu' && p.detail.startsWith(SOFTWARE))) {
             await p.activate();
+            chosen = name;
             return name;
         }
         reasons.push(`${name}: ${p.detail}`);
@@ -102,6 +119,18 @@ async function probeWasm(): Promise<Probe> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dir.endsWith('/') ? dir : dir + '/');
     return { found: true, detail: 'TensorFlow.js WebAssembly (SIMD, one thread)', activate: () => useBundled('wasm') };
+}
+
+async function probeFused(): Promise<Probe> {
+    const kernel = kernelAvailable();
+    if (!kernel.ok) return { found: false, detail: kernel.why };
+    // TF.js still loads the models and runs what the kernel cannot: on wasm, else cpu.
+    const wasm = await probe('wasm');
+    return {
+        found: true,
+        detail: `inv's fused kernel for dense networks (WebAssembly SIMD128, one thread); other runs on TF.js ${wasm.found ? 'wasm' : 'cpu'}`,
+        activate: () => (wasm.found ? wasm.activate() : useBundled('cpu')),
+    };
 }
 
 /**

@@ -12,6 +12,13 @@ export interface ColumnStats {
     /** Standardisation: z = (v - mean) / std. */
     mean: number;
     std: number;
+    /**
+     * A typed input (LANGUAGE.md, "Typed inputs and relations"): `integer`, or `categorical`
+     * with its `labels` (one one-hot model column each, in that order, not standardised:
+     * min 0, max 1, mean 0, std 1). Absent for a real column.
+     */
+    type?: 'integer' | 'categorical';
+    labels?: string[];
 }
 
 export interface InvModelMetadata {
@@ -28,6 +35,17 @@ export interface InvModelMetadata {
     data: string;
     /** ISO date. */
     trainedAt: string;
+    /**
+     * The weight files as written (all of them, in the manifest's order): their bytes and the
+     * sha256 of those bytes, so a damaged or replaced weights file is found, not used.
+     * Absent in models written before inv recorded it.
+     */
+    weights?: WeightsRecord;
+}
+
+export interface WeightsRecord {
+    bytes: number;
+    sha256: string;
 }
 
 export const METADATA_KEY = 'inv';

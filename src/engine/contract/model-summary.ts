@@ -7,11 +7,12 @@
  * imported-model-summary.ts.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { METADATA_KEY, type ColumnStats, type InvModelMetadata } from './model-metadata.js';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { METADATA_KEY, type ColumnStats, type InvModelMetadata, type WeightsRecord } from './model-metadata.js';
 import { importedFormatOf, summariseImportedModel, type ImportedModelFacts } from './imported-model-summary.js';
+import { FILE_SIZE_LIMITS, FileReadError, hashRest, openRegularFile, readRegularFile, readRegularTextFile } from './regular-file.js';
 
 export interface ModelSummary {
     ok: true;
@@ -21,6 +22,8 @@ export interface ModelSummary {
     outputWidth: number;
     /** What `inv train` recorded; null for a model trained elsewhere. */
     metadata: InvModelMetadata | null;
+    /** The weight files (absolute paths, in the manifest's order); empty when `folder` was not given, or for an imported model. */
+    weightFiles: string[];
     /** An ONNX or Keras model: what it is (absent for a TF.js model.json). */
     imported?: ImportedModelFacts;
 }
@@ -42,15 +45,19 @@ export type ModelSummaryResult = ModelSummary | ModelSummaryFailure;
 export async function readModelSummary(modelJsonPath: string): Promise<ModelSummaryResult> {
     let text: string;
     try {
-        if (importedFormatOf(modelJsonPath)) return summariseModelBytes(modelJsonPath, await readFile(modelJsonPath));
-        text = await readFile(modelJsonPath, 'utf8');
+        // A regular file only, size-limited, never a pipe that would block (regular-file.ts).
+        if (importedFormatOf(modelJsonPath)) return summariseModelBytes(modelJsonPath, await readRegularFile(modelJsonPath, FILE_SIZE_LIMITS.weights));
+        text = await readRegularTextFile(modelJsonPath, FILE_SIZE_LIMITS.modelJson);
     } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return { ok: false, kind: 'missing', reason: `there is no file ${modelJsonPath}` };
-        if (code === 'EISDIR') return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} is a folder, not a model.json file` };
-        return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} cannot be read (${code ?? String(err)})` };
+        if (err instanceof FileReadError) {
+            return { ok: false, kind: err.problem === 'missing' ? 'missing' : 'unreadable', reason: err.message };
+        }
+        return { ok: false, kind: 'unreadable', reason: `${modelJsonPath} cannot be read (${String(err)})` };
     }
-    return summariseModelJson(text, dirname(modelJsonPath));
+    const summary = summariseModelJson(text, dirname(modelJsonPath));
+    if (!summary.ok) return summary;
+    const weights = await checkWeightFiles(summary.weightFiles, summary.metadata?.weights ?? null);
+    return weights === null ? summary : { ok: false, kind: 'unreadable', reason: weights };
 }
 
 /** Summarises the bytes of the model file at `path` (its extension says its format). */
@@ -59,7 +66,7 @@ export function summariseModelBytes(path: string, bytes: Uint8Array): ModelSumma
     if (!format) return summariseModelJson(new TextDecoder().decode(bytes), dirname(path));
     const summary = summariseImportedModel(bytes, format);
     if (!summary.ok) return summary;
-    return { ok: true, inputWidth: summary.inputWidth, outputWidth: summary.outputWidth, metadata: null, imported: summary.facts };
+    return { ok: true, inputWidth: summary.inputWidth, outputWidth: summary.outputWidth, metadata: null, weightFiles: [], imported: summary.facts };
 }
 
 /**
@@ -81,9 +88,11 @@ export function summariseModelJson(text: string, folder: string | null): ModelSu
     if (isObject(topology.model_config)) topology = topology.model_config;
     const widths = modelWidths(topology as Record<string, unknown>);
     if (typeof widths === 'string') return fail(widths);
+    let weightFiles: string[] = [];
     if (folder !== null) {
-        const missing = missingWeightFile(json.weightsManifest, folder);
-        if (missing) return fail(missing);
+        const files = weightFilesOf(json.weightsManifest, folder);
+        if (typeof files === 'string') return fail(files);
+        weightFiles = files;
     }
     const user = json.userDefinedMetadata;
     let metadata: InvModelMetadata | null = null;
@@ -92,7 +101,7 @@ export function summariseModelJson(text: string, folder: string | null): ModelSu
         if (typeof parsed === 'string') return fail(`its userDefinedMetadata.${METADATA_KEY} ${parsed}; train it again with \`inv train\``);
         metadata = parsed;
     }
-    return { ok: true, inputWidth: widths.input, outputWidth: widths.output, metadata };
+    return { ok: true, inputWidth: widths.input, outputWidth: widths.output, metadata, weightFiles };
 }
 
 // ---------------------------------------------------------------- topology
@@ -192,17 +201,68 @@ function outputWidthOfNamed(name: string, byName: Map<string, Json>, hops: numbe
     return undefined;
 }
 
-function missingWeightFile(manifest: unknown, folder: string): string | undefined {
-    if (!Array.isArray(manifest)) return undefined;
+/**
+ * The weight files a manifest names, as absolute paths; a phrase when one is missing or lies
+ * outside the model's folder (an absolute path or `..`: a model.json must not make inv read
+ * files elsewhere).
+ */
+function weightFilesOf(manifest: unknown, folder: string): string[] | string {
+    const files: string[] = [];
+    if (!Array.isArray(manifest)) return files;
     for (const group of manifest) {
         if (!isObject(group) || !Array.isArray(group.paths)) continue;
         for (const p of group.paths) {
-            if (typeof p === 'string' && !existsSync(resolve(folder, p))) {
-                return `its weights file ${p} is missing (next to model.json)`;
-            }
+            if (typeof p !== 'string') continue;
+            const file = weightFilePath(folder, p);
+            if (file === null) return `its weights path "${p}" leads outside the model's folder; weight files must be next to model.json`;
+            if (!existsSync(file)) return `its weights file ${p} is missing (next to model.json)`;
+            files.push(file);
         }
     }
-    return undefined;
+    return files;
+}
+
+/** `folder/p`, or null when `p` is absolute or climbs out of `folder`. The engine's loader asks the same. */
+export function weightFilePath(folder: string, p: string): string | null {
+    if (isAbsolute(p) || /^[a-zA-Z]:|^[\\/]/.test(p)) return null;
+    const file = resolve(folder, p);
+    const rel = relative(folder, file);
+    return rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? null : file;
+}
+
+/**
+ * The weight files against what `inv train` recorded of them (their bytes together, and the
+ * sha256 of those bytes), so that a weights file that was cut short, replaced or half
+ * written is a model that cannot be used, not a silently different oracle. Null when they
+ * match or nothing was recorded; else what is wrong.
+ */
+export async function checkWeightFiles(files: string[], record: WeightsRecord | null): Promise<string | null> {
+    if (record === null) return null;
+    const opened: Array<Awaited<ReturnType<typeof openRegularFile>>> = [];
+    try {
+        for (const file of files) opened.push(await openRegularFile(file, FILE_SIZE_LIMITS.weights));
+        const bytes = opened.reduce((sum, o) => sum + o.size, 0);
+        // Sizes first: a file cut short is found without reading it.
+        if (bytes !== record.bytes) return weightsMismatch(bytes, null, record);
+        const hash = createHash('sha256');
+        for (const { handle } of opened) await hashRest(handle, hash);
+        return weightsMismatch(bytes, hash.digest('hex'), record);
+    } catch (e) {
+        return e instanceof FileReadError ? `its weights file ${e.message}` : `its weights cannot be read (${(e as Error).message})`;
+    } finally {
+        await Promise.all(opened.map((o) => o.handle.close().catch(() => undefined)));
+    }
+}
+
+/** The phrase for weights that differ from the record; null when they match. `sha256` null: not computed (the sizes differ). */
+export function weightsMismatch(bytes: number, sha256: string | null, record: WeightsRecord): string | null {
+    if (bytes !== record.bytes) {
+        return `its weights are ${bytes} bytes but ${record.bytes} were written when it was trained (a damaged or replaced weights file); train it again with \`inv train\``;
+    }
+    if (sha256 !== null && sha256 !== record.sha256) {
+        return 'its weights are not the ones written when it was trained (their sha256 differs: a damaged or replaced weights file); train it again with `inv train`';
+    }
+    return null;
 }
 
 // ---------------------------------------------------------------- metadata
@@ -219,17 +279,25 @@ export function parseInvMetadata(value: unknown): InvModelMetadata | string {
         if (!Array.isArray(value.classes) || !value.classes.every((c) => typeof c === 'string')) return 'has `classes` that is not a list of strings';
         classes = value.classes as string[];
     }
-    const testRmse: Record<string, number> = {};
+    let testRmse: Record<string, number> = {};
     if (value.testRmse !== undefined && value.testRmse !== null) {
         if (!isObject(value.testRmse)) return 'has `testRmse` that is not an object';
-        for (const [k, v] of Object.entries(value.testRmse)) {
-            if (typeof v !== 'number') return `has testRmse.${k} that is not a number`;
-            testRmse[k] = v;
-        }
+        const entries = Object.entries(value.testRmse);
+        for (const [k, v] of entries) if (typeof v !== 'number') return `has testRmse.${k} that is not a number`;
+        // fromEntries defines own properties: an output named `__proto__` is kept, not taken for the prototype.
+        testRmse = Object.fromEntries(entries) as Record<string, number>;
     }
     const data = typeof value.data === 'string' ? value.data : '';
     const trainedAt = typeof value.trainedAt === 'string' ? value.trainedAt : '';
     const metadata: InvModelMetadata = { inputs, outputs, classes, testRmse, data, trainedAt };
+    if (value.weights !== undefined) {
+        const w = value.weights;
+        if (!isObject(w) || typeof w.bytes !== 'number' || !Number.isInteger(w.bytes) || w.bytes < 0
+            || typeof w.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(w.sha256)) {
+            return 'has `weights` that is not { bytes, sha256 }';
+        }
+        metadata.weights = { bytes: w.bytes, sha256: w.sha256 };
+    }
     // A classifier's scores (optional: older models and regressors have none).
     if (typeof value.accuracy === 'number') metadata.accuracy = value.accuracy;
     if (typeof value.logLoss === 'number') metadata.logLoss = value.logLoss;
@@ -245,7 +313,14 @@ function parseColumns(value: unknown, field: string): ColumnStats[] | string {
         for (const key of ['min', 'max', 'mean', 'std'] as const) {
             if (typeof c[key] !== 'number' || !Number.isFinite(c[key])) return `has ${field}[${i}].${key} that is not a finite number`;
         }
-        columns.push({ name: c.name, min: c.min as number, max: c.max as number, mean: c.mean as number, std: c.std as number });
+        const column: ColumnStats = { name: c.name, min: c.min as number, max: c.max as number, mean: c.mean as number, std: c.std as number };
+        if (c.type === 'integer') column.type = 'integer';
+        if (c.type === 'categorical' || c.labels !== undefined) {
+            if (!Array.isArray(c.labels) || c.labels.length === 0 || !c.labels.every((l) => typeof l === 'string')) return `has ${field}[${i}].labels that is not a list of labels`;
+            column.type = 'categorical';
+            column.labels = c.labels as string[];
+        }
+        columns.push(column);
     }
     return columns;
 }

@@ -2,13 +2,12 @@
  * `inv run --out PATH`: the results of every run, as a JSON array of results objects
  * (CLI-AND-RESULTS.md) or as a CSV with one row per solution. Written atomically (a temp
  * file beside the target, then a rename), so a reader never sees half a file, even when
- * the run is cancelled while writing.
+ * the run is cancelled while writing, and a failed write loses nothing.
  */
 import Papa from 'papaparse';
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { InvResult } from './results.js';
+import { writeOrKeepAside, type KeptFile } from './write-destination.js';
 
 export type ResultsFormat = 'json' | 'csv';
 
@@ -37,8 +36,8 @@ export function resultsToCsv(results: InvResult[]): string {
         for (const s of r.solutions) {
             rows.push([
                 r.name,
-                ...inputs.map((f) => cell(s.inputs[f])),
-                ...outputs.map((o) => cell(s.outputs[o])),
+                ...inputs.map((f) => cell(own(s.inputs, f))),
+                ...outputs.map((o) => cell(own(s.outputs, o))),
                 s.error,
                 s.meets,
             ]);
@@ -49,25 +48,24 @@ export function resultsToCsv(results: InvResult[]): string {
     return Papa.unparse({ fields: header, data: rows }, { newline: '\n' }) + '\n';
 }
 
-export async function writeResultsFile(path: string, results: InvResult[]): Promise<void> {
+/**
+ * Writes the results (atomically, src/engine/contract/atomic-write.ts). Finished runs are not
+ * thrown away: when `path` cannot be written, they are kept beside it or in the system's
+ * temporary folder, and the answer says where (write-destination.ts).
+ */
+export async function writeResultsFile(path: string, results: InvResult[]): Promise<KeptFile> {
     const format = resultsFormatOf(path);
     if (format === null) throw new Error(`${path}: --out must end in .json or .csv`);
-    await writeFileAtomically(path, format === 'json' ? resultsToJson(results) : resultsToCsv(results));
+    return writeOrKeepAside(path, format === 'json' ? resultsToJson(results) : resultsToCsv(results));
 }
 
-/** Write to a temp file in the same folder (so the rename stays on one file system), then rename. */
-export async function writeFileAtomically(path: string, text: string): Promise<void> {
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-        await writeFile(temp, text, 'utf8');
-        await rename(temp, path);
-    } catch (e) {
-        await rm(temp, { force: true });
-        throw e;
-    }
+/** A column's value, only when the run has that column: a name like `toString` is not Object's. */
+function own(values: Record<string, number | string>, name: string): number | string | undefined {
+    return Object.hasOwn(values, name) ? values[name] : undefined;
 }
 
-function cell(v: number | undefined): number | string {
+/** A number, or a categorical input's label as it is. */
+function cell(v: number | string | undefined): number | string {
     return v === undefined ? '' : v;
 }
 

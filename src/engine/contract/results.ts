@@ -22,7 +22,8 @@ export interface ResultTarget {
 }
 
 export interface Solution {
-    inputs: Record<string, number>;
+    /** Every input's value: a number, a whole number for an integer input, the label (a string) for a categorical one. */
+    inputs: Record<string, number | string>;
     outputs: Record<string, number>;
     /** Largest absolute miss over the =, in, >=, <= targets (0 inside a range or goal). */
     error: number;
@@ -63,7 +64,18 @@ export interface ResultSummary {
     best: number;
     meeting: number;
     meanAbsError: number;
+    /** Numeric free features, ranked. */
     importance: FeatureImportance[];
+    /**
+     * Categorical free features: the share of each label among the solutions importance is
+     * taken over (those that meet). Present when the run has a categorical free feature.
+     */
+    labelShares?: LabelShares[];
+    /**
+     * Written solutions that break a `require` relation, a bound, a whole number or a label
+     * (always 0). Present whenever the run has any of them.
+     */
+    violations?: number;
     note: string | null;
     /** Mean over the free features of the solutions' standard deviation / width of the bound (0: one point). */
     spread?: number;
@@ -78,6 +90,12 @@ export interface ResultSummary {
     supportThreshold?: number;
     /** The solutions that meet, grouped into separate regions of the level set, largest first. */
     modes?: SolutionFamily[];
+}
+
+export interface LabelShares {
+    feature: string;
+    /** Label -> share (0..1), in the feature's label order. */
+    shares: Record<string, number>;
 }
 
 /** Every value the run used, defaults included, so a result can be reproduced. */

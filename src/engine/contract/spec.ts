@@ -7,7 +7,12 @@
  * standardisation happens inside the oracle wrapper only.
  */
 
-export type BackendChoice = 'auto' | 'cpu' | 'wasm' | 'webgpu' | 'tensorflow';
+/**
+ * `wasm-fused` is inv's own kernel for dense networks (src/engine/nn/fused/); the others are
+ * TF.js backends.
+ */
+export const BACKEND_CHOICES = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow', 'wasm-fused'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 /** A backend that actually ran (never 'auto'). */
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'selu' | 'swish';
@@ -17,6 +22,27 @@ export interface Interval {
     hi: number;
 }
 
+/**
+ * What values a feature takes (LANGUAGE.md, "Typed inputs and relations"). Absent means
+ * `real`. A categorical feature is one model column per label, one-hot, in `labels` order.
+ */
+export type FeatureType =
+    | { kind: 'real' }
+    | { kind: 'integer' }
+    | { kind: 'categorical'; labels: string[] };
+
+/**
+ * `require LINEAR op LINEAR`, brought to sum(coefficient * feature) op constant, each
+ * feature named once (numeric features only). Hard: every written solution satisfies it.
+ */
+export interface RelationSpec {
+    /** The relation as written, for messages. */
+    text: string;
+    terms: Array<{ feature: string; coefficient: number }>;
+    op: '<=' | '>=' | '=';
+    constant: number;
+}
+
 /** A trained forward model (features -> outputs) as the `.inv` file declares it. */
 export interface OracleSpec {
     name: string;
@@ -24,8 +50,11 @@ export interface OracleSpec {
     modelPath: string;
     /** The path as written in the .inv file (relative to it); shown in results. */
     modelPathAsWritten: string;
-    /** The model's input columns, in order; `domain` only where the file declares one. */
-    inputs: Array<{ name: string; domain: Interval | null }>;
+    /**
+     * The declared inputs, in order; `domain` only where the file declares one; `type` absent
+     * for a real input. A categorical input takes one model column per label.
+     */
+    inputs: Array<{ name: string; domain: Interval | null; type?: FeatureType }>;
     /** The model's output units, in order (class names for a classifier). */
     outputs: string[];
     /** Present when the oracle has `data`: how `inv train` fits it. */
@@ -83,8 +112,13 @@ export type FeatureSpec = FixedFeature | FreeFeature;
 export interface FixedFeature {
     role: 'fixed';
     name: string;
+    /** For a categorical feature: the index of `label` in its labels. */
     value: number;
     domain: Interval | null;
+    /** Absent for a real feature. */
+    type?: FeatureType;
+    /** A categorical feature's label (`fix material = steel`). */
+    label?: string;
 }
 
 export interface FreeFeature {
@@ -92,6 +126,10 @@ export interface FreeFeature {
     name: string;
     /** Where the oracle is valid (declared, else recorded in the model's metadata). */
     domain: Interval | null;
+    /** Absent for a real feature. An integer's relaxation ends whole; a categorical's in one label. */
+    type?: FeatureType;
+    /** A categorical feature's labels the search may choose (`bound material in { a, c }`); all when absent. */
+    allowed?: string[];
     /**
      * How the generator's raw output u becomes the feature:
      * - `box`: hard bound, lo + (hi - lo) * sigmoid(u); `source` says whether the box came
@@ -99,6 +137,7 @@ export interface FreeFeature {
      * - `constraint`: soft bound, the constraint function applied to u (in feature units),
      *   `box` is the declared bound that `stop outside bounds` and `inBounds` check;
      * - `none`: unbounded, u itself.
+     * A categorical feature's transform is `none` (its labels are its values).
      */
     transform:
         | { kind: 'box'; box: Interval; source: 'bound' | 'domain' }
@@ -132,14 +171,16 @@ interface RunCommon {
     seed: number;
     diversity: number;
     backend: BackendChoice;
+    /** `require` relations; absent or empty when the block has none. */
+    relations?: RelationSpec[];
 }
 
 export interface InversionSpec extends RunCommon {
     kind: 'inversion';
     targets: TargetSpec[];
     solutions: number;
-    /** Weight of the term that keeps the search inside the oracle's training data; 0 = off (engine/inversion/support.ts). */
-    support: number;
+    /** Weight of the term that keeps the search inside the oracle's training data; 0 = off; absent: DEFAULT_SUPPORT (engine/inversion/support.ts). */
+    support?: number;
 }
 
 /** Where a synthesis draws the targets its conditional generator is trained on. */
@@ -156,6 +197,8 @@ export interface SynthesisSpec extends RunCommon {
     /** Absolute path of the CSV to write. */
     outputPath: string;
     outputPathAsWritten: string;
+    /** `overwrite`: the output may replace a file inv did not write (LANGUAGE.md, "Synthesis"). */
+    overwrite?: boolean;
 }
 
 export type RunSpec = InversionSpec | SynthesisSpec;

@@ -49,7 +49,9 @@ export type FromWorker =
     /** An oracle was trained (the `train` job). */
     | { type: 'trained'; summary: WorkerTrainSummary }
     /** The job failed; `message` says what went wrong and what to do. */
-    | { type: 'failed'; message: string };
+    | { type: 'failed'; message: string }
+    /** The worker's resident memory, sent every MEMORY_WATCH_MS (where the parent cannot read /proc). */
+    | { type: 'memory'; rssBytes: number };
 
 /**
  * Test hook (never set in production): `INV_TEST_WORKER_FAULT` in the worker's environment
@@ -59,6 +61,9 @@ export type FromWorker =
  *   oom   -> allocates until V8 runs out of heap (use with a small INV_WORKER_HEAP_MB)
  *   hang  -> computes forever without yielding, so a cancel message is never read (the
  *            run manager must kill it after the grace period)
+ *   grow  -> allocates memory outside the JavaScript heap (as tensors do) until stopped
+ *            (use with a small INV_MEMORY_LIMIT_MB: the run manager's watch must stop it)
+ *   sigkill -> is killed by SIGKILL from outside the run manager (as by a user, or the system)
  */
 export const WORKER_FAULT_ENV = 'INV_TEST_WORKER_FAULT';
 

@@ -2,10 +2,12 @@
  * The neural-adjoint baseline (`method adjoint`): the solutions' raw values themselves are
  * optimised, no generator. They start at seeded random points inside the bounds (for a box,
  * uniform across it; for a constraint or an unbounded feature, the raw value uniform across
- * the box or domain before the constraint applies) or, when the search keeps to the
- * oracle's training data, at randomly drawn training rows (clipped into the bounds), and go
- * through the same transforms, loss and stop rules as the generator's.
+ * the box or domain before the constraint applies) and go through the same transforms,
+ * loss and stop rules as the generator's. (The starts are the transforms' own: a
+ * categorical feature starts with no label favoured, a relation's features spread inside
+ * their polytope.)
  */
+import type { FeatureTransforms } from './feature-transform.js';
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -13,35 +15,38 @@ import { ADJOINT_STEP_SCALE } from './adjoint-scale.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor2D } from '@tensorflow/tfjs';
 
-/** A box start keeps off the box's very edges, where the sigmoid's slope vanishes. */
-const EDGE = 0.02;
+// The refine phase moves raw values at the same scale (inversion-program.ts): one constant for both.
+export { ADJOINT_STEP_SCALE } from './adjoint-scale.js';
 
-
-export function adjointProgram(
-    solutions: number,
-    seed: number,
-    parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>,
-    /** Starting points drawn from the oracle's training data: inputs in user units [solutions x inputs]; null: uniform over the bounds. */
-    dataStarts: Float64Array | null = null,
-): InversionProgram {
-    const free = parts.transforms.free;
-    const inputs = parts.transforms.inputs;
-    const random = new Random(seedFor(seed, 'adjoint-starts'));
-    const start = new Float32Array(solutions * free.length);
-    for (let i = 0; i < solutions; i++) {
-        free.forEach((f, j) => {
-            const fromData = dataStarts ? dataStarts[i * inputs + f.column] : null;
-            if (f.feature.transform.kind === 'box') {
-                const p = fromData === null ? random.uniform(EDGE, 1 - EDGE) : Math.min(1 - EDGE, Math.max(EDGE, (fromData - f.origin) / f.width));
-                start[i * free.length + j] = Math.log(p / (1 - p));
-            } else if (f.feature.transform.kind === 'none' && fromData !== null) {
-                start[i * free.length + j] = (fromData - (f.origin + f.width / 2)) / (f.width / 2);
-            } else {
-                start[i * free.length + j] = random.uniform(-1, 1);
-            }
-        });
-    }
-    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, free.length]), ADJOINT_STEP_SCALE), true));
+export function adjointProgram(solutions: number, seed: number, parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>, dataRows: Float64Array | null = null): InversionProgram {
+    const width = parts.transforms.rawWidth;
+    const start = adjointStarts(solutions, seed, parts.transforms, dataRows);
+    const v = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(start, [solutions, width]), ADJOINT_STEP_SCALE), true));
     // raw() is always called inside a tidy or a tape, which disposes the product.
     return new TapedProgram({ ...parts, raw: () => tf.mul(v, ADJOINT_STEP_SCALE) as Tensor2D, variables: [v], owned: [] });
 }
+
+/**
+ * The seeded starting raw values [solutions x raw width], row-major (shared with the fused
+ * kernel's adjoint); from `dataRows` (oracle inputs in user units [solutions x inputs], the
+ * training rows drawn) when given and every part is a number of its own.
+ */
+export function adjointStarts(solutions: number, seed: number, transforms: FeatureTransforms, dataRows: Float64Array | null = null): Float32Array {
+    const random = new Random(seedFor(seed, 'adjoint-starts'));
+    const width = transforms.rawWidth;
+    const start = new Float32Array(solutions * width);
+    const fromData = dataRows !== null && transforms.scalarOnly;
+    for (let i = 0; i < solutions; i++) {
+        if (!fromData) {
+            start.set(transforms.randomRaw(random), i * width);
+            continue;
+        }
+        // One raw value per free column (scalarOnly): the box's interior, or the linear part's pre-image.
+        const x = transforms.free.map((f) => (f.box ? Math.min(f.box.hi - EDGE * f.width, Math.max(f.box.lo + EDGE * f.width, dataRows[i * transforms.inputs + f.column])) : dataRows[i * transforms.inputs + f.column]));
+        start.set(transforms.rawRow(x, i), i * width);
+    }
+    return start;
+}
+
+/** A start from the data keeps off the box's very edges, where the sigmoid's slope vanishes. */
+const EDGE = 0.02;

@@ -4,7 +4,7 @@
  * and in the oracle's domain; the solutions sorted best first; and the summary with the
  * paper's feature importance. Plain arithmetic on numbers read back from the backend.
  */
-import type { FeatureImportance, ResultSummary, Solution, SolutionFamily } from '../contract/results.js';
+import type { FeatureImportance, LabelShares, ResultSummary, Solution, SolutionFamily } from '../contract/results.js';
 import type { FeatureSpec, Interval, TargetSpec } from '../contract/spec.js';
 import type { FreeColumn } from './feature-transform.js';
 import { rowInside } from './stop-rules.js';
@@ -48,12 +48,10 @@ const PARTIAL_COVERAGE = 0.7;
 
 export function analyse(input: AnalysisInput): { solutions: Solution[]; summary: ResultSummary } {
     const { features, free, domains, outputs, targets } = input;
-    const k = free.length;
     const m = outputs.length;
     const outputIndex = (name: string) => outputs.indexOf(name);
     const entries = Array.from({ length: input.solutions }, (_, i) => {
-        const values = features.map((f) => (f.role === 'fixed' ? f.value : NaN));
-        free.forEach((f, j) => (values[f.column] = input.freeValues[i * k + j]));
+        const values = featureValues(features, free, input.freeValues, i);
         const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, input.outputValues, i, m);
         const solution: Solution = {
             inputs: Object.fromEntries(features.map((f, c) => [f.name, values[c]])),
@@ -61,7 +59,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
             error,
             meets,
             inBounds: rowInside(input.freeValues, i, free),
-            inDomain: values.every((v, c) => domains[c] === null || (v >= domains[c]!.lo && v <= domains[c]!.hi)),
+            inDomain: values.every((v, c) => typeof v === 'string' || domains[c] === null || (v >= domains[c]!.lo && v <= domains[c]!.hi)),
         };
         if (input.support) solution.support = input.support.scores[i];
         return { solution, family: input.families ? input.families[i] : -1 };
@@ -94,6 +92,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
         notes.push(`Only ${meeting.length} solution${meeting.length === 1 ? '' : 's'} meet the targets: feature importance is taken over the best 10 % (${count} solutions).`);
     }
     const importance = featureImportance(basis, free);
+    const labelShares = labelSharesOf(basis, features);
     if (rows.length > 1 && importance.length > 0 && importance.every((f) => f.spread < COLLAPSED)) {
         notes.push(`All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; a positive \`diversity\` spreads them.`);
     }
@@ -109,6 +108,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
         meeting: meeting.length,
         meanAbsError: finiteErrors.length ? finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length : NaN,
         importance,
+        ...(labelShares.length > 0 ? { labelShares } : {}),
         note: null,
         spread: meanSpread(rows, free),
     };
@@ -158,8 +158,8 @@ function compareNumbers(a: number, b: number): number {
  * rank 1 = least spread.
  */
 export function featureImportance(solutions: Solution[], free: FreeColumn[]): FeatureImportance[] {
-    const spreads = free.map((f) => {
-        const v = solutions.map((s) => s.inputs[f.feature.name]);
+    const spreads = free.filter((f) => f.label === undefined).map((f) => {
+        const v = solutions.map((s) => Number(s.inputs[f.feature.name]));
         const mean = v.reduce((s, x) => s + x, 0) / v.length;
         const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
         const scale = f.box ? f.box.hi - f.box.lo : Math.abs(mean);
@@ -169,4 +169,41 @@ export function featureImportance(solutions: Solution[], free: FreeColumn[]): Fe
     const ranks = new Array<number>(spreads.length);
     order.forEach((j, r) => (ranks[j] = r + 1));
     return spreads.map((s, j) => ({ ...s, rank: ranks[j] }));
+}
+
+/**
+ * Each feature's value in row `row`: a fixed one's own (its label for a categorical one); a
+ * free numeric one's column; a free categorical one's label, the one-hot column that is set
+ * (the largest, should a relaxed state be read).
+ */
+function featureValues(features: FeatureSpec[], free: FreeColumn[], freeValues: ArrayLike<number>, row: number): Array<number | string> {
+    const k = free.length;
+    const values: Array<number | string> = features.map((f) => (f.role === 'fixed' ? (f.type?.kind === 'categorical' ? (f.label ?? f.type.labels[f.value]) : f.value) : NaN));
+    const index = new Map(features.map((f, c) => [f.name, c]));
+    const bestLabel = new Map<string, { label: number; value: number }>();
+    free.forEach((f, j) => {
+        const v = freeValues[row * k + j];
+        if (f.label === undefined) {
+            values[index.get(f.feature.name)!] = v;
+            return;
+        }
+        const current = bestLabel.get(f.feature.name);
+        if (!current || v > current.value) bestLabel.set(f.feature.name, { label: f.label, value: v });
+    });
+    for (const [name, { label }] of bestLabel) {
+        const f = features[index.get(name)!];
+        if (f.type?.kind === 'categorical') values[index.get(name)!] = f.type.labels[label];
+    }
+    return values;
+}
+
+/** A categorical free feature's share of each label among `solutions` (LANGUAGE.md: its importance). */
+export function labelSharesOf(solutions: Solution[], features: FeatureSpec[]): LabelShares[] {
+    return features
+        .filter((f) => f.role === 'free' && f.type?.kind === 'categorical')
+        .map((f) => {
+            const labels = f.type?.kind === 'categorical' ? f.type.labels : [];
+            const shares = Object.fromEntries(labels.map((l) => [l, solutions.length ? solutions.filter((s) => s.inputs[f.name] === l).length / solutions.length : 0]));
+            return { feature: f.name, shares };
+        });
 }

@@ -16,7 +16,7 @@ import type { FeatureTransforms } from './feature-transform.js';
 import { leastMove, levelSetTargets, outputGradients, outputsAt, residual } from './level-set.js';
 import type { Oracle } from '../oracle/oracle.js';
 import { Random, seedFor } from '../nn/random.js';
-import type { FeatureSpec, TargetSpec } from '../contract/spec.js';
+import type { TargetSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 
 const PROBES = 512;
@@ -27,7 +27,6 @@ export interface CoverageInput {
     transforms: FeatureTransforms;
     oracle: Oracle;
     targets: TargetSpec[];
-    features: FeatureSpec[];
     /** Free features [n x free] of the answers, user units, and which of them meet. */
     answers: ArrayLike<number>;
     solutions: number;
@@ -45,7 +44,7 @@ export interface CoverageReport {
 }
 
 export async function levelSetCoverage(input: CoverageInput): Promise<CoverageReport> {
-    const { transforms, oracle, features } = input;
+    const { transforms, oracle } = input;
     const targets = levelSetTargets(input.targets, oracle);
     const free = transforms.free;
     const k = free.length;
@@ -74,10 +73,13 @@ export async function levelSetCoverage(input: CoverageInput): Promise<CoverageRe
     }
     let samples = landed.flatMap((ok, i) => (ok ? [i] : []));
     if (input.support && samples.length > 0) {
-        const inputs = new Float64Array(samples.length * features.length);
+        const width = transforms.inputs;
+        const inputs = new Float64Array(samples.length * width);
         const x = toFeatures(p, PROBES, transforms);
-        samples.forEach((i, s) => features.forEach((f, c) => (inputs[s * features.length + c] = f.role === 'fixed' ? f.value : 0)));
-        samples.forEach((i, s) => free.forEach((f, j) => (inputs[s * features.length + f.column] = x[i * k + j])));
+        samples.forEach((i, s) => {
+            inputs.set(transforms.fixedValues, s * width);
+            free.forEach((f, j) => (inputs[s * width + f.column] = x[i * k + j]));
+        });
         const scores = input.support.scores(inputs, samples.length);
         samples = samples.filter((_, s) => scores[s] >= SUPPORTED_AT);
     }

@@ -10,6 +10,7 @@
 import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
 import type { FreeColumn } from './feature-transform.js';
+import type { ProgramState } from './inversion-program.js';
 import { tf } from '../backend/tf.js';
 
 /** The probe of one forward pass, [1 + free + outputs]: raw outputs u, free features x, oracle outputs y. */
@@ -29,4 +30,23 @@ export function describeHealth(probe: ArrayLike<number>, step: number, free: Fre
         return `${source} produced ${kind} at step ${step} (feature ${f.feature.name})`;
     }
     return `the oracle produced ${kind} for ${outputs[bad - 1 - free.length]} at step ${step}`;
+}
+
+/**
+ * The cause a non-finite state shows, read at a check (where no step's probe has caught it
+ * yet, e.g. at step 0: a constraint that is NaN where the generator starts): the first
+ * stage whose values are not all finite, named as describeHealth names it.
+ */
+export function describeState(state: ProgramState, step: number, free: FreeColumn[], outputs: string[]): string | null {
+    const k = free.length;
+    const m = outputs.length;
+    const probe = new Float64Array(1 + k + m);
+    for (let i = 0; i < state.solutions; i++) {
+        for (let j = 0; j < k; j++) {
+            probe[0] += state.raw[i * k + j];
+            probe[1 + j] += state.features[i * k + j];
+        }
+        for (let o = 0; o < m; o++) probe[1 + k + o] += state.outputs[i * m + o];
+    }
+    return describeHealth(probe, step, free, outputs);
 }

@@ -8,19 +8,20 @@
  * elbow-down poses) is then found one piece at a time if at all: the solutions slide to the
  * nearest piece together and the spread term can only spread them along it (measured: on
  * the sine wave all 256 within 0.01 of one point). With a spread term (`diversity` > 0) the
- * raw output here is the network's plus a trainable linear map of z that starts the
- * solutions spread across their boxes, about uniformly, each free feature driven by its own
- * direction in latent space; so from the first step there are solutions near every piece of
- * the level set, and each is pulled onto the piece nearest it. (Starting them where the
- * oracle's data is instead, when it is known, gathered them onto one end of the arm's level
- * set, spread 0.06 rad against 0.6: the spread term widens a narrow start only slowly. The
- * data is brought in after the spread phase instead: level-set-projection.ts.) With
- * `diversity 0` it starts as the paper's does.
+ * generator here starts spread instead (spreadStartWeights): each free feature driven by its
+ * own direction in latent space, across its box about uniformly; so from the first step
+ * there are solutions near every piece of the level set, and each is pulled onto the piece
+ * nearest it. It is the same network, only its first weights differ, so the fused kernel
+ * runs it as it is. (Starting the solutions where the oracle's data is instead, when it is
+ * known, gathered the arm's answers onto one end of its level set, spread 0.06 rad against
+ * 0.6: the spread term widens a narrow start only slowly. The data is brought in after the
+ * spread phase instead: level-set-projection.ts.) With `diversity 0` it starts as the
+ * paper's does.
  */
-import type { Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Tensor2D } from '@tensorflow/tfjs';
 
-import { applyDense, denseVariables, initialWeights } from '../nn/dense-net.js';
-import type { FreeColumn } from './feature-transform.js';
+import { applyDense, denseVariables, initialWeights, type DenseWeights } from '../nn/dense-net.js';
+import type { FeatureTransforms } from './feature-transform.js';
 import type { InversionProgram, TapedParts } from './inversion-program.js';
 import { TapedProgram } from './inversion-program.js';
 import { Random, seedFor } from '../nn/random.js';
@@ -28,8 +29,9 @@ import type { MethodSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 
 /**
- * The generator network's last layer starts this much smaller than Glorot: at the start it
- * adds little to the start shape, and it learns from there.
+ * The generator's last layer starts this much smaller than Glorot, so that (without the
+ * spread start) its solutions start near the centre of their boxes (u near 0), as the
+ * paper's do.
  */
 export const OUTPUT_SCALE = 0.1;
 
@@ -45,31 +47,28 @@ export function generatorProgram(
     seed: number,
     parts: Omit<TapedParts, 'raw' | 'variables' | 'owned'>,
     /** Start spread across the boxes (with a spread term), or as the paper's generator does. */
-    spreadStart = true,
+    spreadStart = false,
 ): InversionProgram {
-    const free = parts.transforms.free;
-    const sizes = [method.latent, ...method.layers, free.length];
-    const weights = initialWeights(sizes, new Random(seedFor(seed, 'generator')), OUTPUT_SCALE);
-    const net = denseVariables(weights, method.activation, 'generator');
+    const net = denseVariables(generatorWeights(method, seed, parts.transforms, spreadStart), method.activation, 'generator');
     const z: Tensor2D = tf.tensor2d(new Random(seedFor(seed, 'latent')).normals(solutions * method.latent), [solutions, method.latent]);
-    if (!spreadStart) return new TapedProgram({ ...parts, raw: () => applyDense(net.layers, z), variables: net.variables, owned: [z] });
-    const skip = startSkip(startSlopes(free), method.latent, seed);
-    return new TapedProgram({
-        ...parts,
-        raw: () => tf.add(applyDense(net.layers, z), tf.matMul(z, skip)) as Tensor2D,
-        variables: [...net.variables, skip],
-        owned: [z],
-    });
+    return new TapedProgram({ ...parts, raw: () => applyDense(net.layers, z), variables: net.variables, owned: [z] });
+}
+
+/** The generator's first weights (both programs, TF.js and the fused kernel, start from these). */
+export function generatorWeights(method: Extract<MethodSpec, { kind: 'generator' }>, seed: number, transforms: FeatureTransforms, spreadStart: boolean): DenseWeights[] {
+    const weights = initialWeights([method.latent, ...method.layers, transforms.rawWidth], new Random(seedFor(seed, 'generator')), OUTPUT_SCALE);
+    if (spreadStart && transforms.scalarOnly) spreadStartWeights(weights, startSlopes(transforms), seed);
+    return weights;
 }
 
 /**
- * Per free feature, the raw output's slope on its latent direction: across its box (a
- * sigmoid's raw value) or across its domain or scale (unbounded). Soft-bounded features
- * (`using`) start at the centre of their box, as the paper's constraint functions expect
- * (LANGUAGE.md), and do not spread at the start.
+ * Per raw output (one per free feature: scalarOnly), its slope on its latent direction:
+ * across its box (a sigmoid's raw value) or its domain or scale (unbounded). Soft-bounded
+ * features (`using`) start at the centre of their box, as the paper's constraint functions
+ * expect (LANGUAGE.md).
  */
-function startSlopes(free: FreeColumn[]): number[] {
-    return free.map((f) => {
+function startSlopes(transforms: FeatureTransforms): number[] {
+    return transforms.free.map((f) => {
         switch (f.feature.transform.kind) {
             case 'constraint':
                 return 0;
@@ -82,14 +81,22 @@ function startSlopes(free: FreeColumn[]): number[] {
     });
 }
 
-/** The trainable linear map z -> raw outputs: free feature j along its own latent direction, at slope slopes[j]. */
-function startSkip(slopes: number[], latent: number, seed: number): Variable {
+/**
+ * Makes the network's first weights carry raw output j = slopes[j] * (d_j . z), d_j a unit
+ * direction in latent space (the j-th coordinate while there are enough), besides what the
+ * rest of the network adds: two units of every hidden layer per output carry +d_j . z and
+ * -d_j . z (their own inputs only, weight 1 from layer to layer), and the output adds
+ * slopes[j] times their difference. With ReLU (the default) relu(a) - relu(-a) = a and
+ * relu(relu(a)) = relu(a), so the map is exactly linear (swish: the same odd difference,
+ * about linear; tanh, sigmoid, elu, selu: monotone, spread but less evenly). Outputs for
+ * which the narrowest hidden layer has no two units left keep the paper's start.
+ */
+function spreadStartWeights(weights: DenseWeights[], slopes: number[], seed: number): void {
+    const latent = weights[0].inputs;
+    const room = Math.floor(Math.min(...weights.slice(0, -1).map((w) => w.outputs)) / 2);
     const random = new Random(seedFor(seed, 'start-directions'));
-    const k = slopes.length;
-    const w = new Float32Array(latent * k);
-    slopes.forEach((slope, j) => {
-        if (slope === 0) return;
-        // The j-th latent coordinate while there are enough, else a random unit direction.
+    const spread = slopes.map((s, j) => ({ j, s })).filter((c) => c.s !== 0).slice(0, room);
+    spread.forEach(({ j, s }, pair) => {
         const d = new Float64Array(latent);
         if (j < latent) d[j] = 1;
         else {
@@ -97,7 +104,24 @@ function startSkip(slopes: number[], latent: number, seed: number): Variable {
             const norm = Math.hypot(...d);
             for (let i = 0; i < latent; i++) d[i] /= norm;
         }
-        for (let i = 0; i < latent; i++) w[i * k + j] = slope * d[i];
+        const [plus, minus] = [2 * pair, 2 * pair + 1];
+        weights.forEach((w, l) => {
+            const k = w.kernel;
+            if (l === 0) {
+                for (let i = 0; i < latent; i++) {
+                    k[i * w.outputs + plus] = d[i];
+                    k[i * w.outputs + minus] = -d[i];
+                }
+            } else if (l + 1 < weights.length) {
+                for (let i = 0; i < w.inputs; i++) {
+                    k[i * w.outputs + plus] = i === plus ? 1 : 0;
+                    k[i * w.outputs + minus] = i === minus ? 1 : 0;
+                }
+            } else {
+                k[plus * w.outputs + j] += s;
+                k[minus * w.outputs + j] -= s;
+            }
+            if (l + 1 < weights.length) w.bias[plus] = w.bias[minus] = 0;
+        });
     });
-    return tf.tidy(() => tf.variable(tf.tensor2d(w, [latent, k]), true));
 }

@@ -24,8 +24,8 @@ export interface ProgramState {
     solutions: number;
     /** Raw outputs u [solutions x free]. */
     raw: Float32Array;
-    /** Free features in user units [solutions x free]. */
-    features: Float32Array;
+    /** Free features in user units [solutions x free] (float64 once the finish has made them exact). */
+    features: Float32Array | Float64Array;
     /** Oracle outputs in user units [solutions x outputs]. */
     outputs: Float32Array;
 }
@@ -33,12 +33,15 @@ export interface ProgramState {
 /** Steps between two computations of the spread term's coefficients. */
 export const SPREAD_EVERY = 4;
 
-/** Scalars of one step, left on the backend (the caller reads them when it needs them, and disposes them). */
+/**
+ * Scalars of one step: on TF.js left on the backend (the caller reads them when it needs
+ * them, and disposes them); on the fused kernel plain numbers, already read.
+ */
 export interface StepResult {
     /** The accuracy loss before the step. */
-    loss: Scalar;
+    loss: Scalar | number;
     /** Where NaN/Inf first appeared in the step's forward pass, if anywhere (divergence.ts). */
-    health: Tensor1D;
+    health: Tensor1D | Float32Array;
 }
 
 export interface InversionProgram {
@@ -118,7 +121,7 @@ export class TapedProgram implements InversionProgram {
                 learningRate,
             );
         });
-        return { loss: accuracy!, health: health! };
+        return { loss: accuracy!, health: health! } as { loss: Scalar; health: Tensor1D };
     }
 
     /**
@@ -158,16 +161,17 @@ export class TapedProgram implements InversionProgram {
         let settled: Uint8Array | null = null;
         if (settle) ({ raw: values, settled } = await projectOntoLevelSet(values, n, { transforms, oracle, ...settle }));
         this.dispose();
-        // Scaled like the adjoint's raw values (adjoint.ts), so a solution still far from its
-        // targets gets there as fast as an adjoint's would.
-        const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), ADJOINT_STEP_SCALE), true));
-        const next = { variables: [start], transforms, oracle, loss, spread: null, settle: settle ? { targets: settle.targets, support: null, spread: false } : undefined };
-        if (!settled || !settled.some((s) => s === 1)) return new TapedProgram({ ...next, raw: () => tf.mul(start, ADJOINT_STEP_SCALE) as Tensor2D, owned: [] });
+        // After the projection, at the adjoint's scale (adjoint.ts): a solution still far from
+        // its targets gets there as fast as an adjoint's would.
+        const scale = settle ? ADJOINT_STEP_SCALE : 1;
+        const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), scale) as Tensor2D, true));
+        const next = { variables: [start], transforms, oracle, loss, spread: null };
+        if (!settled || !settled.some((s) => s === 1)) return new TapedProgram({ ...next, raw: () => (scale === 1 ? start : (tf.mul(start, scale) as Tensor2D)), owned: [] });
         // Solutions the projection left on the level set stay exactly there: Adam would move
         // them by about its step size even where their gradient is nearly zero.
         const moving = tf.tensor2d(Float32Array.from(settled, (s) => 1 - s), [n, 1]);
         const kept = tf.tidy(() => tf.mul(tf.tensor2d(values, [n, k]), tf.sub(1, moving)) as Tensor2D);
-        return new TapedProgram({ ...next, raw: () => tf.add(kept, tf.mul(tf.mul(start, ADJOINT_STEP_SCALE), moving)) as Tensor2D, owned: [moving, kept] });
+        return new TapedProgram({ ...next, raw: () => tf.add(kept, tf.mul(tf.mul(start, scale), moving)) as Tensor2D, owned: [moving, kept] });
     }
 
     dispose(): void {

@@ -3,12 +3,20 @@
  * adjoint), run it step by step under the stop rules, and evaluate the state it ends with
  * into an InvResult (CLI-AND-RESULTS.md). Runs on whatever backend initBackend chose.
  */
-import { adjointProgram } from './adjoint.js';
+import { adjointProgram, adjointStarts } from './adjoint.js';
+import { fusedActive } from '../backend/backend.js';
+import { fusedAdjointProgram, fusedGeneratorProgram, type FusedParts } from './fused-program.js';
+import { fusedSupport } from './fused-support.js';
+import type { BackendName } from '../contract/spec.js';
+import { tf } from '../backend/tf.js';
 import { analyse } from './analysis.js';
 import { levelSetCoverage } from './coverage.js';
 import { findFamilies } from './families.js';
 import { DataSupport, SUPPORTED_AT, SupportForce } from './support.js';
 import { EngineError } from '../contract/errors.js';
+import { describeState } from './divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { FeatureTransforms } from './feature-transform.js';
 import { generatorProgram } from './generator.js';
 import type { InversionProgram, ProgramState } from './inversion-program.js';
@@ -18,9 +26,11 @@ import { SpreadForce } from './spread-force.js';
 import { assembleResult, commonSettings, resultHeader, resultTarget } from './result-parts.js';
 import type { InvResult, RunSettings, StopReason } from '../contract/results.js';
 import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
-import type { InversionSpec } from '../contract/spec.js';
+import { DEFAULT_SUPPORT, type InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
+import { FINISH_SHARE, finishOutcome, finishRefines, type RowJudge } from './typed-finish.js';
+import type { TargetSpec } from '../contract/spec.js';
 
 export type { RunProgressEvent } from './run-log.js';
 
@@ -32,25 +42,44 @@ export interface RunOptions {
 export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     let supportForce: SupportForce | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
-        transforms = await FeatureTransforms.create(spec.features);
-        const loss = targetLoss(spec.targets, oracle);
+        transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
+        const notes: string[] = [];
         const data = await DataSupport.forOracle(spec.oracle, oracle.metadata, spec.source);
-        const keepToData = data.support !== null && spec.support > 0;
-        supportForce = keepToData ? new SupportForce(data.support!, spec.support) : null;
-        const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-        const parts = { transforms, oracle, loss, spread, settle: { targets: spec.targets, support: supportForce, spread: spec.diversity > 0 } };
-        // Where the search keeps to the data, it starts where the data is (generator.ts, adjoint.ts).
-        current.program =
-            spec.method.kind === 'generator'
-                ? generatorProgram(spec.method, spec.solutions, spec.seed, parts, spec.diversity > 0)
-                : adjointProgram(spec.solutions, spec.seed, parts, keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null);
-        const run = await loop(spec, current as { program: InversionProgram }, transforms, oracle, opts, started);
+        // The search keeps to the data (support.ts) where it is known and the run spreads.
+        const supportWeight = spec.support ?? DEFAULT_SUPPORT;
+        const keepToData = data.support !== null && supportWeight > 0 && spec.diversity > 0;
+        supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
+        const opened = openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
+        current.program = opened.program;
+        const backend = opened.backend;
+        const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current as { program: InversionProgram }, transforms, oracle, opts, started, notes);
+        let violations: number | undefined;
+        if (transforms.typed) {
+            // Whole numbers, one label each, relations to 1e-9: the answers as written, and the oracle there.
+            current.program.dispose();
+            current.program = null;
+            const loss = targetLoss(spec.targets, oracle);
+            violations = await finishOutcome(run, {
+                transforms,
+                oracle,
+                judge: inversionJudge(spec.targets, oracle.outputs),
+                lossFor: () => ({ loss, dispose: () => undefined }),
+                relations: spec.relations ?? [],
+                seed: spec.seed,
+                objectives: spec.targets.some((t) => !hasTolerance(t)),
+                steps: finishSteps,
+                learningRate: spec.learningRate,
+                signal: opts.signal,
+            }, { steps: spec.steps, started, onProgress: opts.onProgress });
+        }
         const domains = oracleDomains(spec.oracle, oracle.metadata);
         const reading = await readAnswers(spec, run, transforms, oracle, data.support, keepToData);
         if (data.reason) run.notes.push(`No support figures: ${data.reason}.`);
@@ -66,7 +95,8 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             notes: run.notes,
             ...reading,
         });
-        return assembleResult(resultHeader(spec, oracle, run, started), {
+        if (violations !== undefined) summary.violations = violations;
+        return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec),
             kind: 'inversion',
             targets: spec.targets.map(resultTarget),
@@ -82,14 +112,60 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
 }
 
 
-async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number): Promise<RunOutcome> {
+/**
+ * The program an inversion starts with: on the fused kernel when the `wasm-fused` backend
+ * is chosen and it can run the inversion (fused-support.ts), else on TF.js (a note says
+ * why when the fused kernel was asked for). Also what the benchmark steps (bench/).
+ */
+export function openProgram(
+    spec: InversionSpec,
+    oracle: Oracle,
+    transforms: FeatureTransforms,
+    notes: string[],
+    /** The pull into the data and the training rows the adjoint starts from, when the search keeps to the data (support.ts). */
+    search: { support: SupportForce | null; dataRows: Float64Array | null } = { support: null, dataRows: null },
+): { program: InversionProgram; backend: BackendName } {
+    // With a spread term: the generator starts spread (generator.ts), and when the spread
+    // phase ends the solutions are walked along the level set and settled onto it
+    // (level-set-projection.ts). Typed runs have a finish of their own (typed-finish.ts).
+    const spreading = spec.diversity > 0;
+    const settle = transforms.scalarOnly ? { targets: spec.targets, support: search.support, spread: spreading } : undefined;
+    const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+    if (fused?.ok) {
+        const parts: FusedParts = {
+            transforms,
+            oracle,
+            oracleLayers: fused.oracleLayers,
+            targets: { kind: 'targets', targets: spec.targets },
+            diversity: spec.diversity,
+            spreadTargets: spec.targets,
+            settle,
+        };
+        const program =
+            spec.method.kind === 'generator'
+                ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
+                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms, search.dataRows), parts);
+        return { program, backend: 'wasm-fused' };
+    }
+    const backend = tf.getBackend() as BackendName;
+    if (fused) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
+    const loss = targetLoss(spec.targets, oracle);
+    const spread = spreading ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
+    const parts = { transforms, oracle, loss, spread, settle };
+    const program =
+        spec.method.kind === 'generator'
+            ? generatorProgram(spec.method, spec.solutions, spec.seed, parts, spreading)
+            : adjointProgram(spec.solutions, spec.seed, parts, search.dataRows);
+    return { program, backend };
+}
+
+async function loop(spec: InversionSpec, current: { program: InversionProgram }, transforms: FeatureTransforms, oracle: Oracle, opts: RunOptions, started: number, notes: string[]): Promise<RunOutcome> {
     const free = transforms.free;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
     const earlyStop = new EarlyStopRule(spec.diversity, spec.steps, spec.targets.some((t) => !hasTolerance(t)));
     const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
-    const notes: string[] = [];
     let spreading = earlyStop.spreadingAt(0);
     const outputIndex = (name: string) => oracle.outputs.indexOf(name);
 
@@ -106,7 +182,7 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             checkNow = false;
             const diverged = await log.flush();
             const state = await current.program.state();
-            const cause = diverged ?? (finite(state) ? null : `the solutions became non-finite by step ${step}`);
+            const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the solutions became non-finite by step ${step}`);
             if (cause !== null) {
                 if (!lastFinite) throw new EngineError(`inversion ${spec.name} diverged before its first finite state: ${cause}`);
                 notes.push(`Diverged: ${cause}; the result is the last finite state (step ${lastFinite.step}).`);
@@ -144,35 +220,47 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             step--;
             continue;
         }
+        transforms.setProgress(step / spec.steps);
         log.record(step, current.program.step(spec.learningRate, spreading));
         await log.afterStep(step, meeting);
     }
 }
 
+/** An inversion's answers judged: meets and error over the targets, then the objectives (smaller is better). */
+export function inversionJudge(targets: TargetSpec[], outputs: string[]): RowJudge {
+    const index = (name: string) => outputs.indexOf(name);
+    const objectives = targets.filter((t) => !hasTolerance(t));
+    return (_row, y) => ({
+        ...solutionMiss(targets, index, y, 0, outputs.length),
+        objectives: objectives.map((t) => (t.kind === 'maximize' ? -1 : 1) * y[index(t.output)]),
+    });
+}
+
 /**
  * What the run's answers say beyond their errors: each one's support (when the data is
- * known), their families, and how much of the level set they cover.
+ * known), and for runs of plain numbers their families and how much of the level set they
+ * cover.
  */
 async function readAnswers(spec: InversionSpec, run: RunOutcome, transforms: FeatureTransforms, oracle: Oracle, data: DataSupport | null, keepToData: boolean) {
     const { state } = run;
+    const k = transforms.free.length;
     const outputIndex = (name: string) => oracle.outputs.indexOf(name);
     const meets = Array.from({ length: state.solutions }, (_, i) => solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets);
     let support: { scores: Float64Array; threshold: number } | undefined;
-    if (data) {
-        const k = transforms.free.length;
-        const inputs = new Float64Array(state.solutions * spec.features.length);
+    if (data && data.dims === transforms.inputs) {
+        const inputs = new Float64Array(state.solutions * transforms.inputs);
         for (let i = 0; i < state.solutions; i++) {
-            spec.features.forEach((f, c) => f.role === 'fixed' && (inputs[i * spec.features.length + c] = f.value));
-            transforms.free.forEach((f, j) => (inputs[i * spec.features.length + f.column] = state.features[i * k + j]));
+            inputs.set(transforms.fixedValues, i * transforms.inputs);
+            transforms.free.forEach((f, j) => (inputs[i * transforms.inputs + f.column] = state.features[i * k + j]));
         }
         support = { scores: data.scores(inputs, state.solutions), threshold: SUPPORTED_AT };
     }
+    if (!transforms.scalarOnly) return { support };
     const families = await findFamilies({ transforms, oracle, targets: spec.targets, features: state.features, solutions: state.solutions, meets });
     const { coverage } = await levelSetCoverage({
         transforms,
         oracle,
         targets: spec.targets,
-        features: spec.features,
         answers: state.features,
         solutions: state.solutions,
         meets,
@@ -193,7 +281,7 @@ function checkSpec(spec: InversionSpec): void {
 function settingsOf(spec: InversionSpec): RunSettings {
     const { steps, learningRate, diversity, latent, layers, activation, backend, stopOutsideBounds } = commonSettings(spec);
     const tolerance = Object.fromEntries(spec.targets.filter(hasTolerance).map((t) => [t.output, t.tolerance]));
-    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds, support: spec.support };
+    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds, support: spec.support ?? DEFAULT_SUPPORT };
 }
 
 function finite(state: ProgramState): boolean {

@@ -18,7 +18,8 @@ export interface RunEnd {
 
 type Header = Omit<InvResult, 'settings' | 'kind' | 'targets' | 'solutions' | 'summary' | 'synthesis'>;
 
-export function resultHeader(spec: RunSpec, oracle: Oracle, end: RunEnd, started: number): Header {
+/** `backend`: the one that ran (the fused kernel's name, else TF.js's backend). */
+export function resultHeader(spec: RunSpec, oracle: Oracle, end: RunEnd, started: number, backend: BackendName = tf.getBackend() as BackendName): Header {
     return {
         schema: RESULT_SCHEMA,
         inv: INV_VERSION,
@@ -33,7 +34,7 @@ export function resultHeader(spec: RunSpec, oracle: Oracle, end: RunEnd, started
             testRmse: oracle.metadata ? oracle.metadata.testRmse : null,
         },
         method: spec.method.kind,
-        backend: tf.getBackend() as BackendName,
+        backend,
         seed: spec.seed,
         steps: spec.steps,
         stepsRun: end.stepsRun,

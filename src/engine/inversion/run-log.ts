@@ -43,8 +43,8 @@ export interface RunProgressEvent {
 export class RunLog {
     readonly curve: Array<[number, number]> = [];
     private readonly lossEvery: number;
-    private pending: Array<[number, Scalar]> = [];
-    private health: Array<[number, Tensor1D]> = [];
+    private pending: Array<[number, Scalar | number]> = [];
+    private health: Array<[number, Tensor1D | Float32Array]> = [];
     private lastLoss = NaN;
     private lastProgress = -Infinity;
 
@@ -60,9 +60,10 @@ export class RunLog {
 
     /** Takes a step's loss and health (disposing what it does not keep). */
     record(step: number, result: StepResult): void {
-        this.health.push([step, result.health]);
+        // A fused step's probe is read already: look at it now, keep only a bad one.
+        if (!(result.health instanceof Float32Array) || !result.health.every(Number.isFinite)) this.health.push([step, result.health]);
         if (step % this.lossEvery === 0) this.pending.push([step, result.loss]);
-        else result.loss.dispose();
+        else if (typeof result.loss !== 'number') result.loss.dispose();
     }
 
     /**
@@ -70,17 +71,12 @@ export class RunLog {
      * returns the cause of the first divergence among them, or null.
      */
     async flush(): Promise<string | null> {
-        const losses = this.pending.map(([, t]) => t);
-        const probes = this.health.map(([, t]) => t);
-        const [lossValues, probeValues] = await Promise.all([readAll(losses), readAll(probes)]);
+        const [lossValues, probeValues] = await Promise.all([readAll(this.pending.map(([, t]) => t)), readAll(this.health.map(([, t]) => t))]);
         this.pending.forEach(([step], i) => this.curve.push([step, lossValues[i]]));
         if (lossValues.length > 0) this.lastLoss = lossValues[lossValues.length - 1];
         let cause: string | null = null;
-        const width = probes.length > 0 ? probes[0].size : 0;
-        for (let i = 0; i < probes.length && cause === null; i++) {
-            cause = describeHealth(probeValues.slice(i * width, (i + 1) * width), this.health[i][0], this.free, this.outputs);
-        }
-        tf.dispose([...losses, ...probes]);
+        for (let i = 0; i < probeValues.length && cause === null; i++) cause = describeHealth(probeValues[i], this.health[i][0], this.free, this.outputs);
+        tf.dispose([...this.pending, ...this.health].map(([, t]) => t).filter((t): t is Scalar | Tensor1D => typeof t !== 'number' && !(t instanceof Float32Array)));
         this.pending = [];
         this.health = [];
         return cause;
@@ -94,17 +90,32 @@ export class RunLog {
             this.lastProgress = now;
             // The newest sampled loss: one scalar read at most every PROGRESS_MS.
             const latest = this.pending[this.pending.length - 1];
-            if (latest) this.lastLoss = (await latest[1].data())[0];
+            if (latest) this.lastLoss = typeof latest[1] === 'number' ? latest[1] : (await latest[1].data())[0];
             this.onProgress({ step: step + 1, steps: this.steps, loss: this.lastLoss, meeting, elapsedSeconds: (now - this.started) / 1000 });
         }
     }
 }
 
-/** The values of same-shaped tensors, concatenated, read back in one transfer. */
-async function readAll(tensors: Tensor[]): Promise<number[]> {
-    if (tensors.length === 0) return [];
-    const stacked = tf.stack(tensors);
-    const values = Array.from(await stacked.data());
-    stacked.dispose();
-    return values;
+/**
+ * The values of same-shaped tensors (read back in one transfer) or plain values, one entry
+ * per item: a scalar's number, or a vector's values.
+ */
+async function readAll<T extends Scalar | Tensor1D | number | Float32Array>(items: T[]): Promise<Array<T extends Scalar | number ? number : ArrayLike<number>>> {
+    type Out = T extends Scalar | number ? number : ArrayLike<number>;
+    const tensors = items.filter((t): t is Extract<T, Tensor> => typeof t !== 'number' && !(t instanceof Float32Array));
+    let values: Float32Array | null = null;
+    let width = 0;
+    if (tensors.length > 0) {
+        const stacked = tf.stack(tensors);
+        values = (await stacked.data()) as Float32Array;
+        width = tensors[0].size;
+        stacked.dispose();
+    }
+    let next = 0;
+    return items.map((t) => {
+        if (typeof t === 'number' || t instanceof Float32Array) return t as unknown as Out;
+        const at = next++;
+        const row = values!.subarray(at * width, (at + 1) * width);
+        return (t.rank === 0 ? row[0] : row) as Out;
+    });
 }

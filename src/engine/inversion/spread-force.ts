@@ -36,10 +36,11 @@ import type { FeatureTransforms } from './feature-transform.js';
 import type { Oracle } from '../oracle/oracle.js';
 import type { TargetSpec } from '../contract/spec.js';
 import { hasTolerance } from '../contract/target-miss.js';
+import { nearestNeighbours } from './nearest-neighbour.js';
 import { tf } from '../backend/tf.js';
 
 /** Squared distance (in box-normalised units) below which two solutions count as one point. */
-const EPSILON = 1e-8;
+export const EPSILON = 1e-8;
 
 /**
  * Scale. The push on a solution is `weight` x (the accuracy term's pull on it when it misses
@@ -48,13 +49,46 @@ const EPSILON = 1e-8;
  * sizes of the outputs, tolerances and boxes: at weight w a solution settles where the pull
  * of a miss of about w tolerances balances the part of the push that leaks off the level set.
  */
+/** Per target: its output column, whether the push is projected off its gradient, and its pull. */
+export interface SpreadTerm {
+    column: number;
+    project: boolean;
+    pull: number;
+}
+
+/**
+ * The numbers that scale the term (shared by this TF.js form and the fused kernel's,
+ * fused-spread.ts): per target its pull, and the spacing of uniformly spread solutions on
+ * the level set, n^(-1/dimension).
+ */
+export function spreadScale(solutions: number, free: number, oracle: Oracle, targets: TargetSpec[]): { terms: SpreadTerm[]; spacing: number } {
+    // `=` targets and objectives are level sets to move along; ranges and one-sided goals
+    // are regions to move within (their hinge keeps solutions inside).
+    const terms = targets.map((t) => {
+        const column = oracle.outputs.indexOf(t.output);
+        // The pull of the accuracy term on a miss of one tolerance, per unit output gradient:
+        // d/dy (y/std - t)^2 = 2 tolerance/std; an objective pulls with 1.
+        const pull = hasTolerance(t) ? 2 * oracle.standardiseLength(column, t.tolerance) : 1;
+        return { column, project: t.kind === 'equal' || t.kind === 'maximize' || t.kind === 'minimize', pull };
+    });
+    const equalities = terms.filter((t) => t.project).length;
+    return { terms, spacing: solutions ** (-1 / Math.max(1, free - equalities)) };
+}
+
+/**
+ * Up to this many solutions the nearest neighbours are found on the backend from blocks of
+ * the distance matrix (DISTANCE_BLOCK entries at most at a time); beyond, the solutions are
+ * read back and searched with a k-d tree (nearest-neighbour.ts), whose time grows as
+ * n log n rather than n^2. Either way memory grows linearly with the solutions.
+ */
+export const ON_DEVICE_NEIGHBOURS = 4096;
+const DISTANCE_BLOCK = 1 << 22;
+
 export class SpreadForce {
     private readonly lo: Tensor2D;
     private readonly width: Tensor2D;
-    private readonly notSelf: Tensor2D;
-    /** The spacing of uniformly spread solutions on the level set: n^(-1/dimension). */
     private readonly spacing: number;
-    private readonly terms: Array<{ column: number; project: boolean; pull: number }>;
+    private readonly terms: SpreadTerm[];
 
     constructor(
         private readonly weight: number,
@@ -66,19 +100,7 @@ export class SpreadForce {
         const free = transforms.free;
         this.lo = tf.tensor2d(free.map((f) => f.origin), [1, free.length]);
         this.width = tf.tensor2d(free.map((f) => f.width), [1, free.length]);
-        // Added to the distance matrix so that no solution is its own nearest neighbour.
-        this.notSelf = tf.tidy(() => tf.mul(tf.eye(solutions), 1e9) as Tensor2D);
-        // `=` targets and objectives are level sets to move along; ranges and one-sided goals
-        // are regions to move within (their hinge keeps solutions inside).
-        this.terms = targets.map((t) => {
-            const column = oracle.outputs.indexOf(t.output);
-            // The pull of the accuracy term on a miss of one tolerance, per unit output gradient:
-            // d/dy (y/std - t)^2 = 2 tolerance/std; an objective pulls with 1.
-            const pull = hasTolerance(t) ? 2 * oracle.standardiseLength(column, t.tolerance) : 1;
-            return { column, project: t.kind === 'equal' || t.kind === 'maximize' || t.kind === 'minimize', pull };
-        });
-        const equalities = this.terms.filter((t) => t.project).length;
-        this.spacing = solutions ** (-1 / Math.max(1, free.length - equalities));
+        ({ terms: this.terms, spacing: this.spacing } = spreadScale(solutions, free.length, oracle, targets));
     }
 
     /**
@@ -106,15 +128,34 @@ export class SpreadForce {
 
     /** d/dp of sum_i 0.5 log(r_i^2 + eps), r_i the distance to i's nearest neighbour. */
     private entropyGradient(p: Tensor2D): Tensor2D {
-        const sq = tf.sum(tf.square(p), 1);
-        const d = tf.add(tf.sub(tf.add(tf.reshape(sq, [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(tf.matMul(p, p, false, true), 2)), this.notSelf);
-        const nearest = tf.argMin(d, 1) as Tensor1D;
+        const nearest = this.nearest(p);
         const diff = tf.sub(p, tf.gather(p, nearest));
         const r2 = tf.sum(tf.square(diff), 1, true);
         const own = tf.div(diff, tf.add(r2, EPSILON));
-        // Solution j is the nearest neighbour of others: their terms push it the other way.
-        const neighbourOf = tf.oneHot(nearest, this.solutions).toFloat();
-        return tf.sub(own, tf.matMul(neighbourOf, own, true, false)) as Tensor2D;
+        // Solution j is the nearest neighbour of others: their terms push it the other way
+        // (scatterND sums the rows that land on one index).
+        const pushedBack = tf.scatterND(tf.reshape(nearest, [-1, 1]), own, own.shape);
+        return tf.sub(own, pushedBack) as Tensor2D;
+    }
+
+    /** Each solution's nearest other solution [n] (int32), in memory linear in n. */
+    private nearest(p: Tensor2D): Tensor1D {
+        const n = this.solutions;
+        if (n > ON_DEVICE_NEIGHBOURS) {
+            return tf.tensor1d(nearestNeighbours(p.dataSync(), n, p.shape[1]), 'int32');
+        }
+        const sq = tf.sum(tf.square(p), 1);
+        const rows = Math.max(1, Math.floor(DISTANCE_BLOCK / n));
+        const parts: Tensor1D[] = [];
+        for (let first = 0; first < n; first += rows) {
+            const count = Math.min(rows, n - first);
+            const block = tf.slice(p, [first, 0], [count, -1]);
+            const d = tf.sub(tf.add(tf.reshape(tf.slice(sq, [first], [count]), [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(tf.matMul(block, p, false, true), 2));
+            // No solution is its own nearest neighbour.
+            const self = tf.mul(tf.oneHot(tf.range(first, first + count, 1, 'int32'), n), 1e9);
+            parts.push(tf.argMin(tf.add(d, self), 1) as Tensor1D);
+        }
+        return parts.length === 1 ? parts[0] : (tf.concat(parts) as Tensor1D);
     }
 
     /** Per target: the gradient of its output w.r.t. p [n, free]. */
@@ -126,7 +167,7 @@ export class SpreadForce {
     }
 
     dispose(): void {
-        tf.dispose([this.lo, this.width, this.notSelf]);
+        tf.dispose([this.lo, this.width]);
     }
 }
 

@@ -12,6 +12,11 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-7; // TF.js's and Keras's default
 
+/** The step size of update t (from 1): the learning rate with the bias correction folded in. */
+export function adamStepSize(learningRate: number, t: number): number {
+    return (learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t);
+}
+
 export class Adam {
     private readonly m: Variable[];
     private readonly v: Variable[];
@@ -26,8 +31,8 @@ export class Adam {
     apply(grads: Tensor[], learningRate: number): void {
         this.t++;
         const t = this.t;
-        // Bias correction folded into the step size, as in the paper's section 2.
-        const step = (learningRate * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t);
+        // Bias correction folded into the step size, as in the paper's section 2 (and the fused kernel).
+        const step = adamStepSize(learningRate, t);
         tf.tidy(() => {
             for (let i = 0; i < this.variables.length; i++) {
                 const g = grads[i];

@@ -5,6 +5,7 @@
  * is used only to read and write model files.
  */
 import type { Activation } from '../contract/spec.js';
+import type { LayerWeights } from './fused/kernel-net.js';
 import type { Random } from './random.js';
 import { tf } from '../backend/tf.js';
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
@@ -103,6 +104,17 @@ let nameCounter = 0;
 /** TF.js variable names are global to the engine: two programs must never share one. */
 function uniqueName(base: string): string {
     return `inv_${base}_${nameCounter++}`;
+}
+
+/** The layers' weights read back as plain arrays (what the fused kernel and model files take). */
+export function layerWeights(layers: DenseLayer[]): LayerWeights[] {
+    return layers.map((l) => ({
+        inputs: l.kernel.shape[0],
+        outputs: l.kernel.shape[1],
+        kernel: l.kernel.dataSync() as Float32Array,
+        bias: l.bias.dataSync() as Float32Array,
+        activation: l.activation,
+    }));
 }
 
 export function disposeDense(layers: DenseLayer[]): void {

@@ -5,9 +5,10 @@
  * the user can open the file at the cell.
  */
 import Papa from 'papaparse';
-import { readFile } from 'node:fs/promises';
 
+import { csvHeader, csvNumber, duplicateColumnMessage } from '../contract/csv-header.js';
 import { DataDefectError, MAX_DATA_DIAGNOSTICS, type DataDiagnostic } from '../contract/errors.js';
+import { FILE_SIZE_LIMITS, FileReadError, readRegularTextFile } from '../contract/regular-file.js';
 
 export interface DataTable {
     path: string;
@@ -18,6 +19,8 @@ export interface DataTable {
     rows: number;
     /** The label column's values (classification), when one was asked for. */
     labels?: string[];
+    /** Per categorical column asked for: each row's label, as its index in the declared labels. */
+    categories?: Record<string, Int32Array>;
     /** Rows skipped for an empty cell (`skip missing`); null when none was. */
     skipped: { count: number; firstLine: number } | null;
 }
@@ -27,24 +30,32 @@ export interface ReadDataOptions {
     skipMissing: boolean;
     /** `classify COLUMN`: a column read as text labels instead of numbers. */
     labelColumn?: string;
+    /**
+     * Categorical inputs (`ID of { A, B }`): columns read as labels, each one of its declared
+     * list (another is a `data-value` defect naming it).
+     */
+    categorical?: Record<string, string[]>;
+    /** Integer inputs (`ID integer in [..]`): numeric columns whose values must be whole. */
+    integer?: string[];
 }
 
 export async function readDataTable(path: string, columns: string[], opts: ReadDataOptions): Promise<DataTable> {
     let text: string;
     try {
-        text = await readFile(path, 'utf8');
+        // A regular file only, of a size a string can hold, never a pipe that would block (regular-file.ts).
+        text = await readRegularTextFile(path, FILE_SIZE_LIMITS.csv);
     } catch (e) {
-        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read it (${(e as Error).message})`;
-        throw new DataDefectError([
-            { file: path, line: 0, column: 0, code: 'data-missing', message: `${why}; check the path (it is relative to the .inv file)` },
-        ]);
+        const why = e instanceof FileReadError
+            ? (e.problem === 'missing' ? 'file not found; check the path (it is relative to the .inv file)' : `the file ${e.reason}`)
+            : `cannot read it (${(e as Error).message}); check the path (it is relative to the .inv file)`;
+        throw new DataDefectError([{ file: path, line: 0, column: 0, code: 'data-missing', message: why }]);
     }
     return parseDataTable(path, text, columns, opts);
 }
 
 /** The parsing half of readDataTable, for text already in memory. */
 export function parseDataTable(path: string, text: string, columns: string[], opts: ReadDataOptions): DataTable {
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not part of the first header
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark is not part of the first header (readRegularTextFile removes it too)
     const lines = new LineCounter(text);
     const defects = new DefectList(path);
 
@@ -53,6 +64,10 @@ export function parseDataTable(path: string, text: string, columns: string[], op
     let labelIndex = -1;
     const values: number[][] = columns.map(() => []);
     const labels: string[] = [];
+    const categorical = Object.entries(opts.categorical ?? {});
+    let categoryIndices: number[] = [];
+    const categories: number[][] = categorical.map(() => []);
+    const integer = new Set(opts.integer ?? []);
     let skipped: { count: number; firstLine: number } | null = null;
     let rowStart = 0;
 
@@ -71,8 +86,13 @@ export function parseDataTable(path: string, text: string, columns: string[], op
             if (unreadable) return;
             const fields = result.data;
             if (header === null) {
-                header = fields.map((f) => f.trim());
-                const wanted = opts.labelColumn === undefined ? columns : [...columns, opts.labelColumn];
+                // The header as `inv check` reads it (csv-header.ts): trimmed names, none twice.
+                const read = csvHeader(fields);
+                header = read.columns;
+                const wanted = [...columns, ...categorical.map(([name]) => name), ...(opts.labelColumn === undefined ? [] : [opts.labelColumn])];
+                for (const d of read.duplicates) {
+                    if (wanted.includes(d.name)) defects.add({ line, column: d.positions[1], code: 'data-column', message: duplicateColumnMessage(d) });
+                }
                 for (const name of wanted) {
                     if (!header.includes(name)) {
                         defects.add({
@@ -85,6 +105,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                 }
                 indices = columns.map((c) => header!.indexOf(c));
                 if (opts.labelColumn !== undefined) labelIndex = header.indexOf(opts.labelColumn);
+                categoryIndices = categorical.map(([name]) => header!.indexOf(name));
                 if (defects.count > 0) parser.abort();
                 return;
             }
@@ -97,13 +118,35 @@ export function parseDataTable(path: string, text: string, columns: string[], op
                     if (emptyAt < 0) emptyAt = indices[k];
                     continue;
                 }
-                const v = Number(cell);
-                if (!Number.isFinite(v)) {
-                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a number (column ${columns[k]})` });
+                const v = csvNumber(cell);
+                if (!v.ok) {
+                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `${v.why} (column ${columns[k]})` });
+                    bad = true;
+                } else if (integer.has(columns[k]) && !Number.isInteger(v)) {
+                    defects.add({ line, column: indices[k] + 1, code: 'data-value', message: `'${cell}' is not a whole number (column ${columns[k]} is declared \`integer\`)` });
                     bad = true;
                 }
-                row.push(v);
+                row.push(v.ok ? v.value : NaN);
             }
+            const rowCategories: number[] = [];
+            categorical.forEach(([name, declared], c) => {
+                const cell = (fields[categoryIndices[c]] ?? '').trim();
+                if (cell === '') {
+                    if (emptyAt < 0) emptyAt = categoryIndices[c];
+                    return;
+                }
+                const index = declared.indexOf(cell);
+                if (index < 0) {
+                    defects.add({
+                        line,
+                        column: categoryIndices[c] + 1,
+                        code: 'data-value',
+                        message: `'${cell}' is not a label of ${name} (declared: ${declared.join(', ')}); add it to \`${name} of { .. }\` or fix the cell`,
+                    });
+                    bad = true;
+                }
+                rowCategories.push(index);
+            });
             let label = '';
             if (labelIndex >= 0) {
                 label = (fields[labelIndex] ?? '').trim();
@@ -124,6 +167,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
             }
             if (bad) return;
             for (let k = 0; k < columns.length; k++) values[k].push(row[k]);
+            rowCategories.forEach((index, c) => categories[c].push(index));
             if (labelIndex >= 0) labels.push(label);
         },
     });
@@ -131,7 +175,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
     if (header === null) {
         defects.add({ line: 1, column: 0, code: 'data-no-rows', message: 'the file is empty; it needs a header row naming the columns, then data rows' });
     }
-    const rows = values.length > 0 ? values[0].length : labels.length;
+    const rows = values.length > 0 ? values[0].length : categories.length > 0 ? categories[0].length : labels.length;
     if (defects.count === 0 && header !== null && rows === 0) {
         const why = skipped ? `every row has an empty cell (${(skipped as { count: number }).count} skipped)` : 'only a header row';
         defects.add({ line: 1, column: 0, code: 'data-no-rows', message: `no data rows: ${why}` });
@@ -140,6 +184,7 @@ export function parseDataTable(path: string, text: string, columns: string[], op
 
     const table: DataTable = { path, columns: [...columns], values: values.map((v) => Float64Array.from(v)), rows, skipped };
     if (opts.labelColumn !== undefined) table.labels = labels;
+    if (categorical.length > 0) table.categories = Object.fromEntries(categorical.map(([name], c) => [name, Int32Array.from(categories[c])]));
     return table;
 }
 

@@ -4,9 +4,8 @@
  * (the same checks the editor runs, op-analysis.ts), then build (graph-function.ts).
  * Whatever goes wrong is an EngineError naming the file and the reason.
  */
-import { readFile } from 'node:fs/promises';
-
 import { EngineError } from '../contract/errors.js';
+import { FILE_SIZE_LIMITS, FileReadError, readRegularFile } from '../contract/regular-file.js';
 import { importedFormatOf } from '../contract/imported-model-summary.js';
 import { analyseGraph } from './graph/op-analysis.js';
 import { UnreadableModelError, UnsupportedModelError, type OpGraph, type RawGraph } from './graph/op-graph.js';
@@ -32,10 +31,11 @@ export async function readImportedGraph(path: string): Promise<OpGraph> {
     if (!format) throw new EngineError(`${path}: not an .onnx or .keras model`);
     let bytes: Buffer;
     try {
-        bytes = await readFile(path);
+        // A regular file only, size-limited, never a pipe that would block (regular-file.ts).
+        bytes = await readRegularFile(path, FILE_SIZE_LIMITS.weights);
     } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new EngineError(code === 'ENOENT' ? `${path}: model file not found (fix the \`model\` path)` : `${path}: cannot read the model file (${code ?? (e as Error).message})`);
+        if (e instanceof FileReadError && e.problem === 'missing') throw new EngineError(`${path}: model file not found (fix the \`model\` path)`);
+        throw new EngineError(`cannot use the model file: ${(e as Error).message}`);
     }
     try {
         let raw: RawGraph;

@@ -7,17 +7,20 @@
  */
 import type { LayersModel, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
-import { applyDense, disposeDense, type DenseLayer, type LayerActivation } from '../nn/dense-net.js';
+import { applyDense, disposeDense, layerWeights, type DenseLayer, type LayerActivation } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
+import { describeType, modelColumnNames, modelInputWidth } from '../contract/feature-types.js';
 import { fileModelLoader, readModelFile } from './model-files.js';
 import { isImportedModelPath, loadImportedModel } from './imported-model.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import type { ModelSummary } from '../contract/model-summary.js';
 import type { Interval, OracleSpec } from '../contract/spec.js';
+import type { LayerWeights } from '../nn/fused/kernel-net.js';
 import { tf } from '../backend/tf.js';
 
 export interface Oracle {
     readonly name: string;
+    /** The model's input columns (a categorical input's one-hot columns are `name=label`). */
     readonly inputs: string[];
     readonly outputs: string[];
     /** The training record, or null for a model trained elsewhere. */
@@ -30,12 +33,22 @@ export interface Oracle {
     standardised(x: Tensor2D): Tensor2D;
     /** Features [n, inputs] in user units -> outputs [n, outputs] in user units. */
     predict(x: Tensor2D): Tensor2D;
+    /** A standardised output value in user units (predict's arithmetic, for one value). */
+    userOutput(column: number, standardised: number): number;
+    /**
+     * The network as plain dense layers taking user units (input standardisation folded
+     * in) and giving standardised outputs — what the fused kernel runs; null when the model
+     * is not a chain of dense layers.
+     */
+    denseLayers(): LayerWeights[] | null;
     dispose(): void;
 }
 
 /** Where the oracle is valid, per input: the declaration, else the recorded data min/max. */
 export function oracleDomains(spec: OracleSpec, metadata: InvModelMetadata | null): Array<Interval | null> {
-    return spec.inputs.map((input, i) => input.domain ?? (metadata ? { lo: metadata.inputs[i].min, hi: metadata.inputs[i].max } : null));
+    return spec.inputs.map((input, i) =>
+        input.type?.kind === 'categorical' ? null : (input.domain ?? (metadata ? { lo: metadata.inputs[i].min, hi: metadata.inputs[i].max } : null)),
+    );
 }
 
 export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
@@ -46,12 +59,12 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
     const metadata = checkMetadata(path, summary.metadata, spec);
     let model: LayersModel;
     try {
-        model = await tf.loadLayersModel(fileModelLoader(path, json));
+        model = await tf.loadLayersModel(fileModelLoader(path, json, summary.metadata));
     } catch (e) {
         if (e instanceof EngineError) throw e;
         throw new EngineError(`${path}: the model cannot be read (${(e as Error).message.split('\n')[0]})`);
     }
-    const inputStats = metadata?.inputs ?? null;
+    const inputStats = metadata ? modelColumnStats(metadata.inputs) : null;
     const outputStats = metadata && metadata.classes === null ? metadata.outputs : null;
     let chain: DenseLayer[] | null;
     try {
@@ -76,7 +89,7 @@ export async function loadOracle(spec: OracleSpec): Promise<Oracle> {
 async function loadImportedOracle(spec: OracleSpec): Promise<Oracle> {
     const { graph, fn } = await loadImportedModel(spec.modelPath);
     try {
-        checkWidths(spec.modelPath, { ok: true, inputWidth: graph.inputWidth, outputWidth: graph.outputWidth, metadata: null }, spec);
+        checkWidths(spec.modelPath, { ok: true, inputWidth: graph.inputWidth, outputWidth: graph.outputWidth, metadata: null, weightFiles: [] }, spec);
     } catch (e) {
         fn.dispose();
         throw e;
@@ -112,7 +125,7 @@ class StandardisedOracle implements Oracle {
         inputStats: ColumnStats[] | null,
     ) {
         this.name = spec.name;
-        this.inputs = spec.inputs.map((i) => i.name);
+        this.inputs = modelColumnNames(spec.inputs);
         this.outputs = [...spec.outputs];
         this.outputMean = outputStats ? outputStats.map((s) => s.mean) : spec.outputs.map(() => 0);
         this.outputStd = outputStats ? outputStats.map((s) => s.std) : spec.outputs.map(() => 1);
@@ -141,6 +154,14 @@ class StandardisedOracle implements Oracle {
         return tf.tidy(() => tf.add(tf.mul(this.standardised(x), this.outStd), this.outMean));
     }
 
+    userOutput(column: number, standardised: number): number {
+        return Math.fround(Math.fround(standardised * Math.fround(this.outputStd[column])) + Math.fround(this.outputMean[column]));
+    }
+
+    denseLayers(): LayerWeights[] | null {
+        return this.chain ? layerWeights(this.chain) : null;
+    }
+
     dispose(): void {
         if (this.chain) disposeDense(this.chain);
         this.forward?.dispose();
@@ -149,8 +170,10 @@ class StandardisedOracle implements Oracle {
 }
 
 function checkWidths(path: string, summary: ModelSummary, spec: OracleSpec): void {
-    if (summary.inputWidth !== spec.inputs.length) {
-        throw new EngineError(`${path}: the model takes ${summary.inputWidth} inputs but oracle ${spec.name} declares ${spec.inputs.length} (${spec.inputs.map((i) => i.name).join(', ')})`);
+    const width = modelInputWidth(spec.inputs);
+    if (summary.inputWidth !== width) {
+        const typed = spec.inputs.some((i) => i.type?.kind === 'categorical') ? ' columns (a categorical input takes one per label)' : '';
+        throw new EngineError(`${path}: the model takes ${summary.inputWidth} inputs but oracle ${spec.name} declares ${width}${typed} (${spec.inputs.map((i) => i.name).join(', ')})`);
     }
     if (summary.outputWidth !== spec.outputs.length) {
         throw new EngineError(`${path}: the model gives ${summary.outputWidth} outputs but oracle ${spec.name} declares ${spec.outputs.length} (${spec.outputs.join(', ')})`);
@@ -164,7 +187,27 @@ function checkMetadata(path: string, metadata: InvModelMetadata | null, spec: Or
     if (!fits(metadata.inputs, spec.inputs.length) || (metadata.classes === null && !fits(metadata.outputs, spec.outputs.length))) {
         throw new EngineError(`${path}: its "userDefinedMetadata.inv" record does not match oracle ${spec.name}'s ${spec.inputs.length} inputs and ${spec.outputs.length} outputs; retrain with \`inv train\``);
     }
+    // A categorical input's labels are its model columns: the declaration and the record must agree.
+    spec.inputs.forEach((input, i) => {
+        const recorded = metadata.inputs[i];
+        const declared = input.type?.kind === 'categorical' ? input.type.labels : null;
+        const labels = recorded.labels ?? null;
+        if (JSON.stringify(declared) !== JSON.stringify(labels)) {
+            const was = labels ? `one of { ${labels.join(', ')} }` : 'numeric';
+            throw new EngineError(`${path}: input ${input.name} was trained as ${was} but oracle ${spec.name} declares it ${describeType(input.type)}; make them agree, or retrain with \`inv train\``);
+        }
+    });
     return metadata;
+}
+
+/**
+ * The recorded statistics per model column: a categorical input's one-hot columns are used
+ * as they are (mean 0, std 1), whatever its record says.
+ */
+export function modelColumnStats(inputs: ColumnStats[]): ColumnStats[] {
+    return inputs.flatMap((c) =>
+        c.labels ? c.labels.map((label) => ({ name: `${c.name}=${label}`, min: 0, max: 1, mean: 0, std: 1 })) : [c],
+    );
 }
 
 const CHAIN_LAYERS = new Set(['InputLayer', 'Dense', 'Dropout', 'Activation']);

@@ -19,6 +19,7 @@
  * its `testRmse` is per class the RMSE of the probability against the 0/1 indicator, with
  * the accuracy and log-loss beside it.
  */
+import { stat } from 'node:fs/promises';
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
@@ -26,14 +27,19 @@ import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { Adam } from '../nn/adam.js';
 import { classIndices, classStats, oneHot, scoreClassifier } from './class-labels.js';
 import { readDataTable, type DataTable } from './data-table.js';
-import { applyDense, denseVariables, initialWeights, type DenseLayer } from '../nn/dense-net.js';
+import { applyDense, denseVariables, initialWeights, layerWeights, type DenseLayer } from '../nn/dense-net.js';
 import { EngineError } from '../contract/errors.js';
 import { fileModelSaver } from './model-files.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
 import { isImportedModelPath } from './imported-model.js';
+import { modelColumnStats } from './oracle.js';
 import type { ColumnStats, InvModelMetadata } from '../contract/model-metadata.js';
 import { METADATA_KEY } from '../contract/model-metadata.js';
 import { Random, seedFor } from '../nn/random.js';
 import type { BackendName, OracleSpec, OracleTrainingSpec } from '../contract/spec.js';
+import { fusedActive } from '../backend/backend.js';
+import { FusedFit, type FitScore } from './fused-fit.js';
+import type { LayerWeights } from '../nn/fused/kernel-net.js';
 import { tf } from '../backend/tf.js';
 
 const PEAK_FACTOR = 10;
@@ -95,47 +101,41 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         throw new EngineError(`oracle ${oracle.name}'s model ${oracle.modelPathAsWritten} is an ONNX or Keras model, which inv uses as it is: \`inv train\` writes TF.js models (give the oracle a model.json path to train one)`);
     }
     const started = performance.now();
+    refuseIfOverMemory(`training oracle ${oracle.name}`, {
+        kind: 'training',
+        csvBytes: await fileBytes(training.dataPath) + (training.testPath ? await fileBytes(training.testPath) : 0),
+        inputs: oracle.inputs.length,
+        outputs: oracle.outputs.length,
+        layers: training.layers,
+        batch: training.batch,
+    });
     const data = await readTrainingData(oracle, training);
     const { table, split, inStats, outStats, classes } = data;
-    const nIn = inStats.length;
+    const nIn = modelColumnStats(inStats).length;
     const nOut = oracle.outputs.length;
 
-    const fit = new OracleFit(training, nIn, nOut, classes !== null);
-    const trainX = tf.tensor2d(standardisedRows(table, inStats, 0, split.train), [split.train.length, nIn]);
-    const trainY = tf.tensor2d(data.fitTargets(split.train), [split.train.length, nOut]);
+    const trainX = modelInputRows(table, inStats, split.train);
+    const trainY = data.fitTargets(split.train);
     const valRows = split.validation.length > 0 ? split.validation : null;
-    const valX = valRows ? tf.tensor2d(standardisedRows(table, inStats, 0, valRows), [valRows.length, nIn]) : null;
-    const valY = valRows ? tf.tensor2d(data.scoredTargets(table, valRows), [valRows.length, nOut]) : null;
+    const valX = valRows ? modelInputRows(table, inStats, valRows) : null;
+    const valY = valRows ? data.scoredTargets(table, valRows) : null;
+    const classifier = classes !== null;
+    const fused = fusedActive();
+    const fit: EpochFit = fused
+        ? new FusedEpochFit(training, nIn, nOut, classifier, trainX, trainY, split.train.length)
+        : new TfEpochFit(training, nIn, nOut, classifier, trainX, trainY, split.train.length);
 
     let cancelled = false;
     try {
         const shuffle = new Random(seedFor(training.seed, 'oracle-shuffle'));
         const batchesPerEpoch = Math.ceil(split.train.length / training.batch);
         const totalBatches = batchesPerEpoch * training.epochs;
-        let done = 0;
         for (let epoch = 1; epoch <= training.epochs && !cancelled; epoch++) {
-            const order = tf.tensor1d(shuffle.permutation(split.train.length), 'int32');
-            const xe = tf.gather(trainX, order);
-            const ye = tf.gather(trainY, order);
-            order.dispose();
-            const losses: Tensor[] = [];
-            for (let b = 0; b < batchesPerEpoch; b++) {
-                if (opts.signal?.aborted) {
-                    cancelled = true;
-                    break;
-                }
-                const start = b * training.batch;
-                const size = Math.min(training.batch, split.train.length - start);
-                const lr = learningRateAt(training.learningRate, done / totalBatches);
-                losses.push(fit.step(xe.slice([start, 0], [size, -1]), ye.slice([start, 0], [size, -1]), lr));
-                done++;
-                if (done % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
-            }
-            xe.dispose();
-            ye.dispose();
-            const lossTensor = tf.tidy(() => (losses.length ? tf.mean(tf.stack(losses)) : tf.scalar(NaN)));
-            const loss = (await lossTensor.data())[0];
-            tf.dispose([lossTensor, ...losses]);
+            const order = shuffle.permutation(split.train.length);
+            const rates = Array.from({ length: batchesPerEpoch }, (_, b) => learningRateAt(training.learningRate, ((epoch - 1) * batchesPerEpoch + b) / totalBatches));
+            const result = await fit.epoch(order, rates, opts.signal);
+            cancelled = result.cancelled;
+            const loss = result.loss;
             if (!cancelled && !Number.isFinite(loss)) {
                 throw new EngineError(`oracle ${oracle.name}: training diverged at epoch ${epoch} (loss ${loss}); lower \`learningRate\` (now ${training.learningRate})`);
             }
@@ -148,18 +148,13 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
         if (data.testTable) {
             const testTable = data.testTable;
             const all = [...Array(testTable.rows).keys()];
-            const tx = tf.tensor2d(standardisedRows(testTable, inStats, 0, all), [testTable.rows, nIn]);
-            const ty = tf.tensor2d(data.scoredTargets(testTable, all), [testTable.rows, nOut]);
-            score = await fit.score(tx, ty, outStats, oracle.outputs);
-            tf.dispose([tx, ty]);
+            score = await fit.score(modelInputRows(testTable, inStats, all), data.scoredTargets(testTable, all), outStats, oracle.outputs);
             measuredOn = 'test';
         } else if (valX && valY) {
             score = await fit.score(valX, valY, outStats, oracle.outputs);
             measuredOn = 'validation';
         } else {
-            const ty = tf.tensor2d(data.scoredTargets(table, split.train), [split.train.length, nOut]);
-            score = await fit.score(trainX, ty, outStats, oracle.outputs);
-            ty.dispose();
+            score = await fit.score(trainX, data.scoredTargets(table, split.train), outStats, oracle.outputs);
             measuredOn = 'training';
         }
 
@@ -173,7 +168,7 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
                 data: relativeDataPath(oracle, training),
                 trainedAt: new Date().toISOString(),
             };
-            await fit.save(oracle.modelPath, metadata);
+            await saveDenseModel(oracle.modelPath, metadata, training, nIn, fit.weights(), classifier);
         }
         return {
             oracle: oracle.name,
@@ -188,12 +183,9 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
             skipped: table.skipped,
             epochs: training.epochs,
             seconds: (performance.now() - started) / 1000,
-            backend: tf.getBackend() as BackendName,
+            backend: fused ? 'wasm-fused' : (tf.getBackend() as BackendName),
         };
     } finally {
-        tf.dispose([trainX, trainY]);
-        if (valX) valX.dispose();
-        if (valY) valY.dispose();
         fit.dispose();
     }
 }
@@ -216,15 +208,20 @@ interface TrainingData {
 }
 
 async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec): Promise<TrainingData> {
-    const inputs = oracle.inputs.map((i) => i.name);
+    // Numeric inputs are the table's first columns (then the outputs); categorical ones are read as labels.
+    const inputs = oracle.inputs.filter((i) => i.type?.kind !== 'categorical').map((i) => i.name);
+    const categorical = Object.fromEntries(oracle.inputs.flatMap((i) => (i.type?.kind === 'categorical' ? [[i.name, i.type.labels]] : [])));
+    const integer = oracle.inputs.filter((i) => i.type?.kind === 'integer').map((i) => i.name);
     const classify = training.classify;
     const columns = classify === null ? [...inputs, ...oracle.outputs] : inputs;
-    const read = (path: string) => readDataTable(path, columns, { skipMissing: training.skipMissing, ...(classify === null ? {} : { labelColumn: classify }) });
+    const read = (path: string) =>
+        readDataTable(path, columns, { skipMissing: training.skipMissing, categorical, integer, ...(classify === null ? {} : { labelColumn: classify }) });
     const table = await read(training.dataPath);
     const testTable = training.testPath ? await read(training.testPath) : null;
     if (table.rows < 2) throw new EngineError(`${training.dataPath}: ${table.rows} usable row(s); an oracle needs at least 2`);
     const split = splitRows(table.rows, training.validation, training.seed);
     const nIn = inputs.length;
+    const inputStats = (numeric: ColumnStats[]) => declaredInputStats(oracle, numeric);
     if (classify === null) {
         const stats = columnStats(table, columns, split.train);
         const outStats = stats.slice(nIn);
@@ -232,7 +229,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
             table,
             testTable,
             split,
-            inStats: stats.slice(0, nIn),
+            inStats: inputStats(stats.slice(0, nIn)),
             outStats,
             classes: null,
             fitTargets: (rows) => standardisedRows(table, outStats, nIn, rows),
@@ -247,7 +244,7 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
         table,
         testTable,
         split,
-        inStats: columnStats(table, inputs, split.train),
+        inStats: inputStats(columnStats(table, inputs, split.train)),
         outStats: classStats(classes, labels.get(table)!, split.train),
         classes,
         fitTargets: (rows) => labelled(table, rows),
@@ -255,18 +252,23 @@ async function readTrainingData(oracle: OracleSpec, training: OracleTrainingSpec
     };
 }
 
-interface FitScore {
-    rmse: Record<string, number>;
-    /** A classifier's; null for a regressor. */
-    accuracy: number | null;
-    logLoss: number | null;
+/** One way to fit the network (TF.js, or the fused kernel): epochs, scores, the weights. */
+interface EpochFit {
+    /** One epoch over the rows in `order`, batch b at `rates[b]`; its mean batch loss. */
+    epoch(order: Int32Array, rates: number[], signal: AbortSignal | undefined): Promise<{ loss: number; cancelled: boolean }>;
+    /** x standardised [rows x nIn]; y in user units (a regressor) or one-hot (a classifier). */
+    score(x: Float32Array, y: Float32Array, outStats: ColumnStats[], names: string[]): Promise<FitScore>;
+    weights(): LayerWeights[];
+    dispose(): void;
 }
 
-/** The network being fitted, its optimizer, and how it is written as a Layers model. */
-class OracleFit {
+/** The network on TF.js: plain tensors, automatic differentiation, Adam (nn/adam.ts). */
+class TfEpochFit implements EpochFit {
     private readonly layers: DenseLayer[];
     private readonly variables;
     private readonly adam: Adam;
+    private readonly trainX: Tensor2D;
+    private readonly trainY: Tensor2D;
 
     constructor(
         private readonly training: OracleTrainingSpec,
@@ -274,16 +276,46 @@ class OracleFit {
         private readonly nOut: number,
         /** A softmax head with cross-entropy; else linear outputs with squared error. */
         private readonly classifier: boolean,
+        x: Float32Array,
+        y: Float32Array,
+        private readonly rows: number,
     ) {
         const sizes = [nIn, ...training.layers, nOut];
         const net = denseVariables(initialWeights(sizes, new Random(seedFor(training.seed, 'oracle-init'))), training.activation, 'oracle');
         this.layers = net.layers;
         this.variables = net.variables;
         this.adam = new Adam(this.variables);
+        this.trainX = tf.tensor2d(x, [rows, nIn]);
+        this.trainY = tf.tensor2d(y, [rows, nOut]);
+    }
+
+    async epoch(order: Int32Array, rates: number[], signal: AbortSignal | undefined): Promise<{ loss: number; cancelled: boolean }> {
+        const indices = tf.tensor1d(order, 'int32');
+        const xe = tf.gather(this.trainX, indices);
+        const ye = tf.gather(this.trainY, indices);
+        indices.dispose();
+        const losses: Tensor[] = [];
+        let cancelled = false;
+        for (let b = 0; b < rates.length; b++) {
+            if (signal?.aborted) {
+                cancelled = true;
+                break;
+            }
+            const start = b * this.training.batch;
+            const size = Math.min(this.training.batch, this.rows - start);
+            losses.push(this.step(xe.slice([start, 0], [size, -1]), ye.slice([start, 0], [size, -1]), rates[b]));
+            if ((b + 1) % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+        }
+        xe.dispose();
+        ye.dispose();
+        const lossTensor = tf.tidy(() => (losses.length ? tf.mean(tf.stack(losses)) : tf.scalar(NaN)));
+        const loss = (await lossTensor.data())[0];
+        tf.dispose([lossTensor, ...losses]);
+        return { loss, cancelled };
     }
 
     /** One minibatch; returns its loss (a scalar the caller disposes). Disposes x and y. */
-    step(x: Tensor2D, y: Tensor2D, learningRate: number) {
+    private step(x: Tensor2D, y: Tensor2D, learningRate: number) {
         const { value, grads } = tf.variableGrads(() => {
             const out = applyDense(this.layers, x);
             // Cross-entropy on logits: -sum(y * logSoftmax) per row, averaged.
@@ -295,53 +327,95 @@ class OracleFit {
         return value;
     }
 
-    /**
-     * x standardised; y in user units (a regressor) or one-hot (a classifier). RMSE per
-     * output in user units, or a classifier's score (class-labels.ts).
-     */
-    async score(x: Tensor2D, y: Tensor2D, outStats: ColumnStats[], names: string[]): Promise<FitScore> {
-        if (this.classifier) {
-            const p = tf.tidy(() => tf.softmax(applyDense(this.layers, x)));
-            const [probabilities, labels] = await Promise.all([p.data(), y.data()]);
-            p.dispose();
-            const s = scoreClassifier(probabilities, labels, names);
-            return { rmse: s.rmse, accuracy: s.accuracy, logLoss: s.logLoss };
+    async score(xValues: Float32Array, yValues: Float32Array, outStats: ColumnStats[], names: string[]): Promise<FitScore> {
+        const rows = xValues.length / this.nIn;
+        const x = tf.tensor2d(xValues, [rows, this.nIn]);
+        const y = tf.tensor2d(yValues, [rows, this.nOut]);
+        try {
+            if (this.classifier) {
+                const p = tf.tidy(() => tf.softmax(applyDense(this.layers, x)));
+                const [probabilities, labels] = await Promise.all([p.data(), y.data()]);
+                p.dispose();
+                const s = scoreClassifier(probabilities, labels, names);
+                return { rmse: s.rmse, accuracy: s.accuracy, logLoss: s.logLoss };
+            }
+            const r = tf.tidy(() => {
+                const pred = tf.add(tf.mul(applyDense(this.layers, x), outStats.map((s) => s.std)), outStats.map((s) => s.mean));
+                return tf.sqrt(tf.mean(tf.squaredDifference(pred, y), 0));
+            });
+            const values = await r.data();
+            r.dispose();
+            return { rmse: Object.fromEntries(names.map((n, i) => [n, values[i]])), accuracy: null, logLoss: null };
+        } finally {
+            tf.dispose([x, y]);
         }
-        const r = tf.tidy(() => {
-            const pred = tf.add(tf.mul(applyDense(this.layers, x), outStats.map((s) => s.std)), outStats.map((s) => s.mean));
-            return tf.sqrt(tf.mean(tf.squaredDifference(pred, y), 0));
-        });
-        const values = await r.data();
-        r.dispose();
-        return { rmse: Object.fromEntries(names.map((n, i) => [n, values[i]])), accuracy: null, logLoss: null };
     }
 
-    /** Writes the network as a Layers model that takes standardised values and gives standardised values or probabilities. */
-    async save(modelPath: string, metadata: InvModelMetadata): Promise<void> {
-        const t = this.training;
-        const model = tf.sequential();
-        const sizes = [...t.layers, this.nOut];
-        const head = this.classifier ? 'softmax' : 'linear';
-        sizes.forEach((units, l) =>
-            model.add(
-                tf.layers.dense({
-                    units,
-                    activation: l + 1 === sizes.length ? head : t.activation,
-                    ...(l === 0 ? { inputShape: [this.nIn] } : {}),
-                }),
-            ),
-        );
-        model.setWeights(this.layers.flatMap((l) => [l.kernel, l.bias]));
-        try {
-            await model.save(fileModelSaver(modelPath, { [METADATA_KEY]: metadata }));
-        } finally {
-            model.dispose();
-        }
+    weights(): LayerWeights[] {
+        return layerWeights(this.layers);
     }
 
     dispose(): void {
         this.adam.dispose();
-        for (const v of this.variables) v.dispose();
+        tf.dispose([...this.variables, this.trainX, this.trainY]);
+    }
+}
+
+/** The network on the fused kernel (fused-fit.ts): YIELD_EVERY batches a call. */
+class FusedEpochFit implements EpochFit {
+    private readonly fit: FusedFit;
+
+    constructor(training: OracleTrainingSpec, nIn: number, nOut: number, classifier: boolean, x: Float32Array, y: Float32Array, rows: number) {
+        this.fit = new FusedFit(training, nIn, nOut, classifier, x, y, rows);
+    }
+
+    async epoch(order: Int32Array, rates: number[], signal: AbortSignal | undefined): Promise<{ loss: number; cancelled: boolean }> {
+        this.fit.startEpoch(order, rates);
+        let sum = 0;
+        let done = 0;
+        for (let first = 0; first < rates.length; first += YIELD_EVERY) {
+            if (signal?.aborted) return { loss: done > 0 ? sum / done : NaN, cancelled: true };
+            const losses = this.fit.trainBatches(first, Math.min(YIELD_EVERY, rates.length - first));
+            for (const l of losses) sum += l;
+            done += losses.length;
+            await new Promise((r) => setImmediate(r));
+        }
+        return { loss: sum / done, cancelled: false };
+    }
+
+    async score(x: Float32Array, y: Float32Array, outStats: ColumnStats[], names: string[]): Promise<FitScore> {
+        return this.fit.score(x, y, outStats, names);
+    }
+
+    weights(): LayerWeights[] {
+        return this.fit.weights();
+    }
+
+    dispose(): void {
+        // The kernel's memory goes with the fit.
+    }
+}
+
+/** Writes the network as a Layers model that takes standardised values and gives standardised values or probabilities. */
+async function saveDenseModel(modelPath: string, metadata: InvModelMetadata, training: OracleTrainingSpec, nIn: number, weights: LayerWeights[], classifier: boolean): Promise<void> {
+    const model = tf.sequential();
+    const head = classifier ? 'softmax' : 'linear';
+    weights.forEach((w, l) =>
+        model.add(
+            tf.layers.dense({
+                units: w.outputs,
+                activation: l + 1 === weights.length ? head : training.activation,
+                ...(l === 0 ? { inputShape: [nIn] } : {}),
+            }),
+        ),
+    );
+    const tensors = weights.flatMap((w) => [tf.tensor2d(w.kernel, [w.inputs, w.outputs]), tf.tensor1d(w.bias)]);
+    try {
+        model.setWeights(tensors);
+        await model.save(fileModelSaver(modelPath, { [METADATA_KEY]: metadata }));
+    } finally {
+        tf.dispose(tensors);
+        model.dispose();
     }
 }
 
@@ -373,6 +447,42 @@ function columnStats(table: DataTable, columns: string[], trainRows: number[]): 
     });
 }
 
+/**
+ * The metadata's record per declared input: a numeric one's statistics (with `type:
+ * 'integer'` for a whole-number one), a categorical one's labels (its one-hot columns are
+ * not standardised: mean 0, std 1).
+ */
+function declaredInputStats(oracle: OracleSpec, numeric: ColumnStats[]): ColumnStats[] {
+    let next = 0;
+    return oracle.inputs.map((input) => {
+        if (input.type?.kind === 'categorical') return { name: input.name, min: 0, max: 1, mean: 0, std: 1, type: 'categorical', labels: [...input.type.labels] };
+        const stats = numeric[next++];
+        return input.type?.kind === 'integer' ? { ...stats, type: 'integer' } : stats;
+    });
+}
+
+/**
+ * The model's input rows [rows x model columns]: numeric inputs standardised (the table's
+ * first columns, in declaration order), a categorical input one-hot.
+ */
+function modelInputRows(table: DataTable, inStats: ColumnStats[], rows: number[]): Float32Array {
+    const width = modelColumnStats(inStats).length;
+    const out = new Float32Array(rows.length * width);
+    rows.forEach((r, i) => {
+        let column = 0;
+        let numeric = 0;
+        for (const s of inStats) {
+            if (s.labels) {
+                out[i * width + column + table.categories![s.name][r]] = 1;
+                column += s.labels.length;
+            } else {
+                out[i * width + column++] = (table.values[numeric++][r] - s.mean) / s.std;
+            }
+        }
+    });
+    return out;
+}
+
 function standardisedRows(table: DataTable, stats: ColumnStats[], firstColumn: number, rows: number[]): Float32Array {
     const out = new Float32Array(rows.length * stats.length);
     rows.forEach((r, i) => stats.forEach((s, c) => (out[i * stats.length + c] = (table.values[firstColumn + c][r] - s.mean) / s.std)));
@@ -396,4 +506,9 @@ function relativeDataPath(oracle: OracleSpec, training: OracleTrainingSpec): str
     if (isAbsolute(written) || !oracle.modelPath.endsWith(written)) return training.dataPath;
     const invFolder = oracle.modelPath.slice(0, oracle.modelPath.length - written.length);
     return relative(invFolder, training.dataPath).split(sep).join('/');
+}
+
+/** A file's size, 0 when it cannot be looked at (reading it reports that). */
+async function fileBytes(path: string): Promise<number> {
+    return (await stat(path).catch(() => null))?.size ?? 0;
 }

@@ -78,9 +78,8 @@ export class ConditionalProgram {
         private readonly source: TargetSource,
         private readonly parts: ConditionalParts,
     ) {
-        const free = parts.transforms.free.length;
         // One more input than the paper's generator: the target.
-        const sizes = [method.latent + 1, ...method.layers, free];
+        const sizes = [method.latent + 1, ...method.layers, parts.transforms.rawWidth];
         const net = denseVariables(initialWeights(sizes, new Random(seedFor(seed, 'conditional-generator')), OUTPUT_SCALE), method.activation, 'conditional');
         this.net = net.layers;
         this.random = new Random(seedFor(seed, 'conditional-batches'));

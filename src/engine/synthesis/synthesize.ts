@@ -21,9 +21,17 @@
  */
 import type { Tensor1D } from '@tensorflow/tfjs';
 
-import { adjointProgram } from '../inversion/adjoint.js';
+import { adjointProgram, adjointStarts } from '../inversion/adjoint.js';
+import { describeState } from '../inversion/divergence.js';
+import { refuseIfOverMemory } from '../backend/memory-check.js';
+import { runSizes } from '../contract/memory-estimate.js';
 import { analyse } from '../inversion/analysis.js';
 import { ConditionalProgram, type TargetSource } from './conditional-generator.js';
+import { FusedConditionalProgram } from './fused-conditional.js';
+import { fusedActive } from '../backend/backend.js';
+import { fusedAdjointProgram } from '../inversion/fused-program.js';
+import { fusedSupport } from '../inversion/fused-support.js';
+import type { BackendName } from '../contract/spec.js';
 import { EngineError } from '../contract/errors.js';
 import { FeatureTransforms } from '../inversion/feature-transform.js';
 import type { InversionProgram, ProgramState } from '../inversion/inversion-program.js';
@@ -38,9 +46,10 @@ import type { InvResult, ResultTarget, RunSettings, StopReason, SynthesisReport 
 import { RunLog, type RunOutcome } from '../inversion/run-log.js';
 import type { SynthesisSpec } from '../contract/spec.js';
 import { CHECK_EVERY, insideCount, OutsideBoundsRule } from '../inversion/stop-rules.js';
-import { distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
+import { checkSyntheticCsvTarget, distinctRows, syntheticCsv, writeSyntheticCsv } from './synthetic-csv.js';
 import { targetMiss } from '../contract/target-miss.js';
 import { tf } from '../backend/tf.js';
+import { FINISH_SHARE, finishOutcome, finishRefines } from '../inversion/typed-finish.js';
 
 /** Rows in a batch of the conditional generator's training. */
 export const SYNTHESIS_BATCH = 256;
@@ -50,12 +59,16 @@ export const GENERATOR_SHARE = 0.75;
 export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): Promise<InvResult> {
     const started = performance.now();
     checkSpec(spec);
+    refuseIfOverMemory(`synthesis ${spec.name}`, runSizes(spec));
+    const csvTarget = { path: spec.outputPath, source: spec.source, name: spec.name, overwrite: spec.overwrite ?? false };
+    // Before anything trains: a run whose rows could not be written is refused now, not after an hour.
+    await checkSyntheticCsvTarget(csvTarget);
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
     let written: Tensor1D | null = null;
     const current: Programs = { generator: null, rows: null };
     try {
-        transforms = await FeatureTransforms.create(spec.features);
+        transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
         const column = oracle.outputs.indexOf(spec.reference.output);
         const recorded = oracle.metadata && oracle.metadata.classes === null ? oracle.metadata.outputs[column] : null;
         const reference = await Reference.load(spec.reference, {
@@ -69,12 +82,25 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         // The written rows: their targets (stratified over the reference) and latent rows.
         const assigned = reference.stratified(new Random(seedFor(spec.seed, 'synthesis-targets')), spec.count);
         written = tf.tensor1d(source.standardise(assigned));
+        const notes: string[] = [];
+        let backend = tf.getBackend() as BackendName;
         const targets = written;
+        const standardisedTargets = source.standardise(assigned);
         const loss = (rowTargets: () => Tensor1D) => assignedTargetLoss(column, oracle.standardiseLength(column, reference.tolerance), rowTargets);
-        if (spec.method.kind === 'generator') {
-            const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
-            // The spread term sees one target per row: rows move along the level sets of the output.
-            const spreadTarget = [{ output: spec.reference.output, kind: 'equal' as const, value: 0, tolerance: reference.tolerance }];
+        const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
+        // The spread term sees one target per row: rows move along the level sets of the output.
+        const spreadTarget = [{ output: spec.reference.output, kind: 'equal' as const, value: 0, tolerance: reference.tolerance }];
+        const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+        if (fused && !fused.ok) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
+        if (fused?.ok) {
+            backend = 'wasm-fused';
+            const parts = { transforms, oracle, oracleLayers: fused.oracleLayers, diversity: spec.diversity, spreadTargets: spreadTarget, column };
+            if (spec.method.kind === 'generator') current.generator = new FusedConditionalProgram(spec.method, batch, spec.seed, source, parts);
+            else {
+                const start = adjointStarts(spec.count, spec.seed, transforms);
+                current.rows = fusedAdjointProgram(spec.count, start, { ...parts, diversity: 0, targets: { kind: 'assigned', column, values: standardisedTargets } });
+            }
+        } else if (spec.method.kind === 'generator') {
             const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, batch, transforms, oracle, spreadTarget) : null;
             current.generator = new ConditionalProgram(spec.method, batch, spec.seed, source, { transforms, oracle, spread, loss });
         } else {
@@ -83,11 +109,40 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         const latent = spec.method.kind === 'generator' ? spec.method.latent : 0;
         const writeRows = () => {
             const z = new Random(seedFor(spec.seed, 'synthesis-latent')).normals(spec.count * latent);
-            current.rows = current.generator!.writeRows(z, targets);
+            const g = current.generator!;
+            current.rows = g instanceof FusedConditionalProgram ? g.writeRows(z, standardisedTargets) : g.writeRows(z, targets);
             current.generator = null;
             return current.rows;
         };
-        const run = await loop(spec, current, writeRows, transforms, oracle, reference, assigned, opts, started);
+        const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
+        const run = await loop({ ...spec, steps: spec.steps - finishSteps }, current, writeRows, transforms, oracle, reference, assigned, opts, started, notes);
+        let violations: number | undefined;
+        if (transforms.typed) {
+            // Whole numbers, one label each, relations to 1e-9: the rows as written, and the oracle there.
+            current.generator?.dispose();
+            current.generator = null;
+            current.rows?.dispose();
+            current.rows = null;
+            violations = await finishOutcome(run, {
+                transforms,
+                oracle,
+                judge: (row, y) => {
+                    const target = reference.rowTarget(assigned[row]);
+                    const miss = targetMiss(target, y[column]);
+                    return { error: miss, meets: miss <= target.tolerance, objectives: [] };
+                },
+                lossFor: (owners) => {
+                    const rowTargets = tf.tidy(() => tf.gather(targets, tf.tensor1d(owners, 'int32')));
+                    return { loss: loss(() => rowTargets), dispose: () => rowTargets.dispose() };
+                },
+                relations: spec.relations ?? [],
+                seed: spec.seed,
+                objectives: false,
+                steps: finishSteps,
+                learningRate: spec.learningRate,
+                signal: opts.signal,
+            }, { steps: spec.steps, started, onProgress: opts.onProgress });
+        }
 
         const rowTarget = Array.from(assigned, (t) => [reference.rowTarget(t)]);
         const { solutions, summary } = analyse({
@@ -102,12 +157,16 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             notes: run.notes,
             perRow: { targets: (i) => rowTarget[i] },
         });
+        if (violations !== undefined) summary.violations = violations;
         const inputs = spec.oracle.inputs.map((i) => i.name);
         const fixed = new Set(spec.features.filter((f) => f.role === 'fixed').map((f) => f.name));
-        const overwritten = await writeSyntheticCsv(spec.outputPath, syntheticCsv(inputs, oracle.outputs, solutions, fixed));
+        // Relations hold to 1e-9 and whole numbers are whole: those columns are written in full.
+        const exact = new Set([...(spec.relations ?? []).flatMap((r) => r.terms.map((t) => t.feature)), ...spec.features.filter((f) => f.type?.kind === 'integer').map((f) => f.name)]);
+        const csv = await writeSyntheticCsv(csvTarget, syntheticCsv(inputs, oracle.outputs, solutions, fixed, exact));
+        const overwritten = csv.overwritten;
         const achieved = solutions.map((s) => s.outputs[reference.output]);
         const synthesis: SynthesisReport = {
-            output: spec.outputPathAsWritten,
+            output: csv.asideBecause === null ? spec.outputPathAsWritten : csv.path,
             count: solutions.length,
             ks: reference.ks(achieved),
             meeting: solutions.length ? summary.meeting / solutions.length : 0,
@@ -117,7 +176,10 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
             assigned: Array.from(assigned),
         };
         if (overwritten) summary.note = [summary.note, `${spec.outputPathAsWritten} existed and was overwritten.`].filter(Boolean).join(' ');
-        return assembleResult(resultHeader(spec, oracle, run, started), {
+        if (csv.asideBecause !== null) {
+            summary.note = [summary.note, `${spec.outputPathAsWritten} could not be written (${csv.asideBecause}): the rows are in ${csv.path}.`].filter(Boolean).join(' ');
+        }
+        return assembleResult(resultHeader(spec, oracle, run, started, backend), {
             settings: settingsOf(spec, reference.tolerance),
             kind: 'synthesis',
             targets: [resultTargetOf(reference)],
@@ -136,7 +198,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
 
 interface Programs {
     /** The conditional generator while it trains; null once the rows are sampled (or with `method adjoint`). */
-    generator: ConditionalProgram | null;
+    generator: ConditionalProgram | FusedConditionalProgram | null;
     /** The written rows being refined. */
     rows: InversionProgram | null;
 }
@@ -152,6 +214,7 @@ async function loop(
     assigned: ArrayLike<number>,
     opts: RunOptions,
     started: number,
+    notes: string[],
 ): Promise<RunOutcome> {
     const free = transforms.free;
     const column = oracle.outputs.indexOf(reference.output);
@@ -159,7 +222,6 @@ async function loop(
     const generatorSteps = current.generator ? Math.floor(GENERATOR_SHARE * spec.steps) : 0;
     const outsideRule = spec.stopOutsideBounds ? new OutsideBoundsRule() : null;
     const log = new RunLog(spec.steps, free, oracle.outputs, started, opts.onProgress);
-    const notes: string[] = [];
     let lastFinite: { step: number; state: ProgramState } | null = null;
     let meeting: number | null = null;
     const meets = (state: ProgramState, targets: ArrayLike<number>, i: number) =>
@@ -177,14 +239,14 @@ async function loop(
             const diverged = await log.flush();
             if (current.generator) {
                 const state = await current.generator.state();
-                const cause = diverged ?? (finite(state) ? null : `the generator's rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the generator's rows became non-finite by step ${step}`);
                 if (cause !== null) throw new EngineError(`synthesis ${spec.name} diverged while training its generator: ${cause}; lower \`learningRate\` (now ${spec.learningRate})`);
                 const targets = current.generator.assigned;
                 meeting = 0;
                 for (let i = 0; i < state.solutions; i++) if (meets(state, targets, i)) meeting++;
             } else {
                 const state = await current.rows!.state();
-                const cause = diverged ?? (finite(state) ? null : `the rows became non-finite by step ${step}`);
+                const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the rows became non-finite by step ${step}`);
                 if (cause !== null) {
                     if (!lastFinite) throw new EngineError(`synthesis ${spec.name} diverged before its first finite rows: ${cause}`);
                     notes.push(`Diverged: ${cause}; the rows written are the last finite ones (step ${lastFinite.step}).`);
@@ -203,6 +265,7 @@ async function loop(
         }
         if (opts.signal?.aborted) return finish(await (current.rows ?? writeRows()).state(), step, 'cancelled');
         const program = current.generator ?? current.rows!;
+        transforms.setProgress(step / spec.steps);
         log.record(step, program.step(spec.learningRate, training && spec.diversity > 0));
         await log.afterStep(step, meeting);
     }

@@ -1,6 +1,7 @@
 /**
  * Quick fixes where one is obvious (LANGUAGE.md): swap a bound's `lo` and `hi`; rename a
- * misspelt name to the suggestion; remove a duplicate field; add the missing `bound` for an
+ * misspelt name (or label) to the suggestion; remove a duplicate field, a duplicate label,
+ * a relation that is false; make an integer's ends whole; add the missing `bound` for an
  * unbounded free feature. Each switches on the diagnostic's code (issue-codes.ts).
  */
 import { AstUtils, CstUtils, GrammarUtils, type AstNode, type LangiumDocument, type MaybePromise } from 'langium';
@@ -38,11 +39,17 @@ export class InvCodeActionProvider implements CodeActionProvider {
             case IssueCodes.UnknownFeature:
             case IssueCodes.UnknownOutput:
             case IssueCodes.UnknownConstraint:
+            case IssueCodes.UnknownLabel:
             case IssueCodes.UnknownFunction:
             case IssueCodes.ConstraintVariable:
                 return data.suggestion === undefined ? undefined
                     : this.edit(document, diagnostic, `Change to ${nameAsSource(data.suggestion, this.keywords)}`, diagnostic.range, nameAsSource(data.suggestion, this.keywords));
-            case IssueCodes.DuplicateField: return this.removeField(document, diagnostic);
+            case IssueCodes.DuplicateField: return this.removeField(document, diagnostic, 'Remove the duplicate field');
+            case IssueCodes.RelationFalse: return this.removeField(document, diagnostic, 'Remove the relation');
+            case IssueCodes.NotInteger:
+                return data.whole === undefined ? undefined
+                    : this.edit(document, diagnostic, `Use whole ends [${data.whole.lo}, ${data.whole.hi}]`, diagnostic.range, `[${data.whole.lo}, ${data.whole.hi}]`);
+            case IssueCodes.DuplicateLabel: return this.removeListItem(document, diagnostic, 'Remove the duplicate label');
             case IssueCodes.UnboundedFeature:
             case IssueCodes.ObjectiveUnbounded:
                 return data.feature === undefined ? undefined : this.addBound(document, diagnostic, data.feature, data.box ?? { lo: 0, hi: 1 });
@@ -68,7 +75,18 @@ export class InvCodeActionProvider implements CodeActionProvider {
         };
     }
 
-    private removeField(document: LangiumDocument, diagnostic: Diagnostic): CodeAction | undefined {
+    /** Removes the list item at the diagnostic's range with the comma before it. */
+    private removeListItem(document: LangiumDocument, diagnostic: Diagnostic, title: string): CodeAction | undefined {
+        const text = document.textDocument.getText();
+        const start = document.textDocument.offsetAt(diagnostic.range.start);
+        const end = document.textDocument.offsetAt(diagnostic.range.end);
+        const comma = text.lastIndexOf(',', start);
+        if (comma < 0 || text.slice(comma + 1, start).trim() !== '') return undefined;
+        const range = { start: document.textDocument.positionAt(comma), end: document.textDocument.positionAt(end) };
+        return this.edit(document, diagnostic, title, range, '');
+    }
+
+    private removeField(document: LangiumDocument, diagnostic: Diagnostic, title: string): CodeAction | undefined {
         const offset = document.textDocument.offsetAt(diagnostic.range.start);
         const leaf = CstUtils.findLeafNodeAtOffset(document.parseResult.value.$cstNode!, offset);
         // The field is the node whose container is the block (its `fields` list).
@@ -90,7 +108,7 @@ export class InvCodeActionProvider implements CodeActionProvider {
             while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
         }
         const range = { start: document.textDocument.positionAt(start), end: document.textDocument.positionAt(end) };
-        return this.edit(document, diagnostic, 'Remove the duplicate field', range, '');
+        return this.edit(document, diagnostic, title, range, '');
     }
 
     private addBound(document: LangiumDocument, diagnostic: Diagnostic, feature: string, box: { lo: number; hi: number }): CodeAction | undefined {

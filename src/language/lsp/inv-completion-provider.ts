@@ -2,7 +2,7 @@
  * Completion: Langium offers the keywords that fit where the cursor is and the names in
  * scope for each reference (oracles after `oracle`, the block oracle's inputs after
  * `fix`/`bound`, its outputs after `target`/`maximize`/`minimize`, constraints after
- * `using`). This adds: names written back in backticks where they must be (`` `data` ``),
+ * `using`, a feature's labels after `fix FEATURE =` and in `bound FEATURE in { … }`). This adds: names written back in backticks where they must be (`` `data` ``),
  * inputs already fixed or bounded left out, and in constraint bodies the variable `x` and
  * the functions.
  */
@@ -23,7 +23,7 @@ export class InvCompletionProvider extends DefaultCompletionProvider {
             return;
         }
         if (next.property === 'fn') {
-            for (const [fn, arity] of Object.entries(CONSTRAINT_FUNCTIONS)) {
+            for (const [fn, arity] of CONSTRAINT_FUNCTIONS) {
                 const args = arity === 1 ? '${1:x}' : '${1:x}, ${2:0}';
                 acceptor(context, {
                     label: fn, kind: CompletionItemKind.Function, detail: `${fn}(${arity === 1 ? 'x' : 'a, b'})`,
@@ -67,6 +67,7 @@ function detailOf(type: string): string {
         case 'Constraint': return 'constraint function';
         case 'FeatureDecl': return 'input';
         case 'OutputDecl': return 'output';
+        case 'LabelDecl': return 'label';
         default: return type;
     }
 }

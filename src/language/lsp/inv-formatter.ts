@@ -10,7 +10,7 @@ import type { DocumentFormattingParams, TextEdit } from 'vscode-languageserver';
 import {
     isBinaryExpr, isBoundField, isCallExpr, isComparison, isCondition, isConstraint, isFixField, isFixItem,
     isGeneratorMethod, isInputsField, isInterval, isInvFile, isInversion, isLayersField, isNegExpr, isOracle,
-    isOutputsField, isPiece, isSynthesis, isTargetField, isFeatureDecl,
+    isOutputsField, isPiece, isSynthesis, isTargetField, isFeatureDecl, isRelationBinary, isRelationNeg, isRequireField,
 } from '../generated/ast.js';
 
 export class InvFormatter extends AbstractFormatter {
@@ -46,12 +46,26 @@ export class InvFormatter extends AbstractFormatter {
         } else if (isInputsField(node) || isOutputsField(node) || isLayersField(node) || isFixField(node) || isBoundField(node)) {
             f.keywords(',').prepend(Formatting.noSpace()).append(Formatting.oneSpace());
             f.keywords('in', 'using').surround(Formatting.oneSpace());
+            // `bound material in { wood, steel }`
+            f.keyword('{').prepend(Formatting.oneSpace()).append(Formatting.oneSpace());
+            f.keyword('}').prepend(Formatting.oneSpace());
         } else if (isInterval(node)) {
             f.keyword('[').append(Formatting.noSpace());
             f.keyword(',').prepend(Formatting.noSpace()).append(Formatting.oneSpace());
             f.keyword(']').prepend(Formatting.noSpace());
         } else if (isFeatureDecl(node)) {
-            f.keyword('in').surround(Formatting.oneSpace());
+            // `n integer in [1, 9]`, `material of { wood, steel }`
+            f.keywords('in', 'integer', 'of').surround(Formatting.oneSpace());
+            f.keyword('{').append(Formatting.oneSpace());
+            f.keywords(',').prepend(Formatting.noSpace()).append(Formatting.oneSpace());
+            f.keyword('}').prepend(Formatting.oneSpace());
+        } else if (isRequireField(node)) {
+            f.property('op').surround(Formatting.oneSpace());
+            f.property('left').prepend(Formatting.oneSpace());
+        } else if (isRelationBinary(node)) {
+            f.property('op').surround(node.op === '^' ? Formatting.noSpace() : Formatting.oneSpace());
+        } else if (isRelationNeg(node)) {
+            f.keyword('-').append(Formatting.noSpace());
         } else if (isTargetField(node) || isFixItem(node)) {
             f.keywords('=', '>=', '<=', 'in', 'tolerance').surround(Formatting.oneSpace());
         } else if (isPiece(node)) {

@@ -9,10 +9,11 @@ import type { AstNode, MaybePromise } from 'langium';
 import { GrammarAST } from 'langium';
 import type { Hover } from 'vscode-languageserver';
 import {
-    oracleClassify, oracleData, oracleInputs, oracleModel, oracleOutputs, runBounds, runFixItems,
-    runMethodKind, runOracle, runTargets, type RunBlock,
+    featureType, oracleClassify, oracleData, oracleInputs, oracleModel, oracleOutputs, runBounds, runFixItems,
+    runMethodKind, runOracle, runRequires, runTargets, type RunBlock,
 } from '../ast-fields.js';
-import { isConstraint, isFeatureDecl, isInversion, isOracle, isOutputDecl, isSynthesis, type Constraint, type Oracle, type TargetField } from '../generated/ast.js';
+import { isConstraint, isFeatureDecl, isInversion, isLabelDecl, isOracle, isOutputDecl, isSynthesis, type Constraint, type Oracle, type TargetField } from '../generated/ast.js';
+import { describeType } from '../../engine/contract/feature-types.js';
 import type { InvServices } from '../inv-module.js';
 import { readOracleFacts, type Domain, type OracleFacts } from '../oracle-facts.js';
 import type { OracleFiles } from '../oracle-files.js';
@@ -28,7 +29,7 @@ export class InvHoverProvider extends AstNodeHoverProvider {
 
     protected override getKeywordHoverContent(node: AstNode): MaybePromise<Hover | undefined> {
         if (!GrammarAST.isKeyword(node)) return undefined;
-        const doc = KEYWORD_DOCS[node.value];
+        const doc = Object.hasOwn(KEYWORD_DOCS, node.value) ? KEYWORD_DOCS[node.value] : undefined;
         return doc ? { contents: { kind: 'markdown', value: doc } } : undefined;
     }
 
@@ -38,7 +39,9 @@ export class InvHoverProvider extends AstNodeHoverProvider {
             const oracle = node.$container.$container;
             const facts = await readOracleFacts(oracle, this.files);
             const recorded = facts.recordedInput(node.name);
-            const lines = [`**input \`${node.name}\`** of oracle ${oracle.name}`, '', `domain: ${describeDomain(facts.domain(node.name))}`];
+            const lines = [`**input \`${node.name}\`** of oracle ${oracle.name}`, '', `type: ${describeType(featureType(node))}`];
+            if (!node.categorical) lines.push('', `domain: ${describeDomain(facts.domain(node.name))}`);
+            else lines.push('', `one-hot: ${node.labels.length} model columns, in this order`);
             if (recorded) lines.push('', `training data: mean ${fmt(recorded.mean)}, std ${fmt(recorded.std)}`);
             return lines.join('\n');
         }
@@ -52,6 +55,10 @@ export class InvHoverProvider extends AstNodeHoverProvider {
             if (rmse !== null) lines.push('', `test RMSE: ${fmt(rmse)}`);
             return lines.join('\n');
         }
+        if (isLabelDecl(node)) {
+            const feature = node.$container;
+            return `**label \`${node.name}\`** of \`${feature.name}\` (${describeType(featureType(feature))}), model column ${feature.labels.indexOf(node) + 1} of its ${feature.labels.length}`;
+        }
         if (isConstraint(node)) return constraintHover(node);
         if (isInversion(node) || isSynthesis(node)) return runHover(node);
         return undefined;
@@ -63,8 +70,10 @@ export class InvHoverProvider extends AstNodeHoverProvider {
         lines.push(`model: ${describeModel(oracle, facts)}`);
         const data = oracleData(oracle);
         if (data !== undefined) lines.push('', `trains on: \`${data}\``);
-        lines.push('', '| input | domain |', '|---|---|');
-        for (const input of oracleInputs(oracle)) lines.push(`| \`${input.name}\` | ${describeDomain(facts.domain(input.name))} |`);
+        lines.push('', '| input | type | domain |', '|---|---|---|');
+        for (const input of oracleInputs(oracle)) {
+            lines.push(`| \`${input.name}\` | ${describeType(featureType(input))} | ${input.categorical ? '—' : describeDomain(facts.domain(input.name))} |`);
+        }
         const outputs = oracleOutputs(oracle);
         // A classifier's recorded score (its RMSE below is per class probability).
         const meta = facts.model?.ok ? facts.model.metadata : null;
@@ -126,7 +135,9 @@ function runHover(block: RunBlock): string {
         const fixed = new Set(runFixItems(block).map((i) => i.feature?.$refText));
         const free = oracleInputs(oracle).map((f) => f.name).filter((n) => !fixed.has(n));
         lines.push('', `free: ${free.map((n) => `\`${n}\``).join(', ') || 'none'}`);
-        if (fixed.size > 0) lines.push('', `fixed: ${runFixItems(block).map((i) => `\`${i.feature?.$refText}\` = ${fmt(i.value)}`).join(', ')}`);
+        if (fixed.size > 0) lines.push('', `fixed: ${runFixItems(block).map((i) => `\`${i.feature?.$refText}\` = ${i.label ? i.label.$refText : fmt(i.value)}`).join(', ')}`);
+        const relations = runRequires(block).map((r) => `\`${r.$cstNode?.text.replace(/^require\s+/, '').replace(/\s+/g, ' ')}\``);
+        if (relations.length > 0) lines.push('', `relations (held exactly): ${relations.join(', ')}`);
         const soft = runBounds(block).filter((b) => b.constraint).flatMap((b) => b.features.map((f) => `\`${f.$refText}\` via ${b.constraint?.$refText}`));
         if (soft.length > 0) lines.push('', `soft bounds: ${soft.join(', ')}`);
     }

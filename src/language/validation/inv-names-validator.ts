@@ -4,7 +4,7 @@
  * cannot do without are present.
  */
 import type { AstNode, ValidationAcceptor } from 'langium';
-import { isNumberField, isTargetField, isFixField, isBoundField, type Constraint, type FeatureDecl, type InvFile, type Oracle, type OutputDecl } from '../generated/ast.js';
+import { isNumberField, isTargetField, isFixField, isBoundField, isRequireField, type Constraint, type FeatureDecl, type InvFile, type Oracle, type OutputDecl } from '../generated/ast.js';
 import {
     numberField, oracleInputs, oracleInputsField, oracleModelField, oracleOutputs, oracleOutputsField,
     runOracleField, synthesisOutputField, type FieldBlock, type RunBlock,
@@ -60,7 +60,7 @@ export class InvNamesValidator {
     checkDuplicateFields(block: FieldBlock, accept: ValidationAcceptor): void {
         const seen = new Map<string, AstNode>();
         for (const field of block.fields as AstNode[]) {
-            if (isTargetField(field) || isFixField(field) || isBoundField(field)) continue;
+            if (isTargetField(field) || isFixField(field) || isBoundField(field) || isRequireField(field)) continue;
             const key = isNumberField(field) ? `NumberField:${field.key}` : field.$type;
             const earlier = seen.get(key);
             if (earlier) {

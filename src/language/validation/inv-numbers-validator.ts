@@ -40,6 +40,7 @@ export class InvNumbersValidator {
     }
 
     checkFixItem(item: FixItem, accept: ValidationAcceptor): void {
+        if (item.value === undefined) return; // a label
         checkNumber(item.value, 'a fixed value', undefined, accept, { node: item, property: 'value' });
     }
 

@@ -7,15 +7,17 @@
  */
 import type { AstNode, ValidationAcceptor } from 'langium';
 import {
-    oracleClassify, oracleClassifyField, oracleDataField, oracleInputs, oracleInputsField,
+    featureType, oracleClassify, oracleClassifyField, oracleDataField, oracleInputs, oracleInputsField,
     oracleModelField, oracleOutputs, oracleOutputsField, oracleTestField,
 } from '../ast-fields.js';
 import { firstTokenRange, firstTokenText } from '../cst-ranges.js';
+import { modelInputWidth } from '../../engine/contract/feature-types.js';
 import { resolveDocumentPath } from '../document-paths.js';
 import {
     isActivationField, isClassifyField, isLayersField, isNumberField, isSkipMissingField, isTestField,
     type DataField, type Oracle, type TestField,
 } from '../generated/ast.js';
+import { duplicateColumnMessage } from '../../engine/contract/csv-header.js';
 import { IssueCodes } from '../issue-codes.js';
 import { closestName, didYouMean, quoteName } from '../name-suggestion.js';
 import type { InvServices } from '../inv-module.js';
@@ -60,11 +62,14 @@ export class InvOracleFilesValidator {
             }
             return;
         }
-        const inputs = oracleInputs(oracle).length;
+        // A categorical input takes one model column per label (LANGUAGE.md, "Typed inputs and relations").
+        const declared = oracleInputs(oracle);
+        const inputs = modelInputWidth(declared.map((f) => ({ type: featureType(f) })));
         const inputsField = oracleInputsField(oracle);
         if (inputsField && inputs !== summary.inputWidth) {
+            const columns = declared.some((f) => f.categorical) ? ` (${declared.length} inputs, a categorical one counting one column per label)` : '';
             reportIssue(accept, 'error', IssueCodes.InputCount,
-                `the model takes ${count(summary.inputWidth, 'input')} but ${inputs} ${inputs === 1 ? 'is' : 'are'} declared`,
+                `the model takes ${count(summary.inputWidth, 'input')} but ${inputs} ${inputs === 1 ? 'is' : 'are'} declared${columns}`,
                 { node: inputsField, range: firstTokenRange(inputsField) });
         }
         const outputs = oracleOutputs(oracle).length;
@@ -103,6 +108,13 @@ export class InvOracleFilesValidator {
         if (classify?.column !== undefined) needed.push({ name: classify.column, node: classify, property: 'column' });
         else needed.push(...oracleOutputs(oracle).map((o) => ({ name: o.name, node: o as AstNode, property: 'name' })));
         let complete = true;
+        for (const d of header.duplicates) {
+            const column = needed.find((c) => c.name === d.name);
+            if (!column) continue;
+            complete = false;
+            reportIssue(accept, 'error', IssueCodes.DataColumn, `the ${role} file ${field.path}: ${duplicateColumnMessage(d)}`,
+                { node: column.node, property: column.property } as { node: AstNode; property: never });
+        }
         for (const column of needed) {
             if (column.name === undefined || columns.has(column.name)) continue;
             complete = false;

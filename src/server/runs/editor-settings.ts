@@ -4,10 +4,10 @@
  * where the .inv file leaves a value unset, in place of the language's defaults; the engine
  * records the values it used in the result's `settings`, so a result says what actually ran.
  */
-import type { BackendChoice } from '../../engine/contract/spec.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../../engine/contract/spec.js';
 import type { RunDefaults } from '../../language/to-spec.js';
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'cpu', 'wasm', 'webgpu', 'tensorflow'];
+const BACKENDS: readonly BackendChoice[] = BACKEND_CHOICES;
 
 /** Reads the `inv` settings section as the client sends it (anything unexpected counts as unset). */
 export function parseEditorRunSettings(section: unknown): RunDefaults {

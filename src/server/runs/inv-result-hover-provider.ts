@@ -8,7 +8,7 @@ import { isFeatureDecl, isInversion, isSynthesis, type InvFile } from '../../lan
 import { runOracle } from '../../language/ast-fields.js';
 import { InvHoverProvider } from '../../language/lsp/inv-hover-provider.js';
 import { formatSpread, formatValue } from './result-text.js';
-import { featureReading } from './result-reading.js';
+import { featureReading, freeFeatures } from './result-reading.js';
 import type { InvServerServices } from '../inv-server-module.js';
 import { ResultStore } from './result-store.js';
 import type { InvResult } from '../../engine/contract/results.js';
@@ -54,7 +54,7 @@ export class InvResultHoverProvider extends InvHoverProvider {
             const result = this.store.get(uri, block.name);
             const reading = result && featureReading(result, feature);
             if (!result || !reading) continue;
-            const fixed = !result.summary.importance.some((i) => i.feature === feature);
+            const fixed = !freeFeatures(result).includes(feature);
             const what = fixed ? `${formatValue(reading.best)} (fixed)` : `best ${formatValue(reading.best)}${reading.spread !== null ? `, spread ${formatSpread(reading.spread)}` : ''}`;
             const stale = ResultStore.isStale(result, text) ? ' — stale: the file changed since' : '';
             lines.push(`last run of **${block.name}**: ${what} (${result.summary.meeting}/${result.solutions.length} meet${answersHover(result)})${stale}`);

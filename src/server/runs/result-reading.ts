@@ -9,7 +9,8 @@ import { formatSpread, formatValue } from './result-text.js';
 
 export interface FeatureReading {
     feature: string;
-    best: number;
+    /** A number, or a categorical feature's label. */
+    best: number | string;
     /** The result's importance spread (standard deviation / bound width); null when not reported. */
     spread: number | null;
 }
@@ -30,9 +31,9 @@ export function featureReading(result: InvResult, feature: string): FeatureReadi
     return { feature, best: value, spread };
 }
 
-/** The free features: those the importance ranks (fixed ones have no spread to rank). */
+/** The free features: those the importance ranks, and categorical ones with their label shares (fixed ones have neither). */
 export function freeFeatures(result: InvResult): string[] {
-    return result.summary.importance.map((i) => i.feature);
+    return [...result.summary.importance.map((i) => i.feature), ...(result.summary.labelShares ?? []).map((l) => l.feature)];
 }
 
 export function targetReading(result: InvResult, output: string): TargetReading | null {

@@ -7,8 +7,10 @@
  * the result's `sourceHash`.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../engine/contract/atomic-write.js';
+import { FILE_SIZE_LIMITS, readRegularTextFileSync } from '../../engine/contract/regular-file.js';
 import type { InvResult } from '../../engine/contract/results.js';
 import { RESULT_SCHEMA } from '../../engine/contract/results.js';
 import { sourceHash } from '../../language/to-spec.js';
@@ -21,6 +23,8 @@ interface StoredDocumentResults {
 export class ResultStore {
     private readonly byDocument = new Map<string, Map<string, InvResult>>();
     private storageFolder: string | null = null;
+    /** The write in progress per file (persist). */
+    private readonly writing = new Map<string, Promise<void>>();
 
     /** Where results are persisted from now on (null: memory only). */
     setStoragePath(storagePath: string | null): void {
@@ -65,7 +69,7 @@ export class ResultStore {
         const file = this.fileFor(uri);
         if (!file) return [];
         try {
-            const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredDocumentResults;
+            const stored = JSON.parse(readRegularTextFileSync(file, FILE_SIZE_LIMITS.csv)) as StoredDocumentResults;
             // A cache from another inv version or a damaged file is simply not used.
             if (stored.uri !== uri || !Array.isArray(stored.results)) return [];
             return stored.results.filter((r) => r && r.schema === RESULT_SCHEMA && typeof r.name === 'string');
@@ -74,17 +78,26 @@ export class ResultStore {
         }
     }
 
+    /**
+     * Written as every file inv writes (contract/atomic-write.ts), off the server's thread, one
+     * write at a time per document so that the last result stored is the one on disk.
+     */
     private persist(uri: string, results: Map<string, InvResult>): void {
         const file = this.fileFor(uri);
-        if (!file || !this.storageFolder) return;
-        const stored: StoredDocumentResults = { uri, results: [...results.values()] };
-        try {
-            mkdirSync(this.storageFolder, { recursive: true });
-            const temp = `${file}.${process.pid}.tmp`;
-            writeFileSync(temp, JSON.stringify(stored));
-            renameSync(temp, file);
-        } catch {
+        const folder = this.storageFolder;
+        if (!file || !folder) return;
+        const text = JSON.stringify({ uri, results: [...results.values()] } satisfies StoredDocumentResults);
+        const previous = this.writing.get(file) ?? Promise.resolve();
+        const next = previous
+            .then(async () => {
+                await mkdir(folder, { recursive: true });
+                await writeFileAtomically(file, text);
+            })
             // The cache is a convenience: a read-only storage folder only costs the results after a reload.
-        }
+            .catch(() => undefined);
+        this.writing.set(file, next);
+        void next.then(() => {
+            if (this.writing.get(file) === next) this.writing.delete(file);
+        });
     }
 }

@@ -25,7 +25,8 @@ export function formatSpread(v: number): string {
     return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(1) : Number(v.toPrecision(2)).toString();
 }
 
-export function formatValue(v: number): string {
+export function formatValue(v: number | string): string {
+    if (typeof v === 'string') return v; // a categorical feature's label
     if (!Number.isFinite(v)) return String(v);
     const a = Math.abs(v);
     if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);

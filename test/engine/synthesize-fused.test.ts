@@ -1,0 +1,3 @@
+// The synthesize suite (synthesize.test.ts) again, on the fused kernel (backend wasm-fused).
+process.env.INV_ENGINE_TEST_BACKEND = 'wasm-fused';
+await import('./synthesize.test.js');
