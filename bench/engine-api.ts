@@ -85,3 +85,5 @@ export async function writeRandomDenseModel(path: string, sizes: number[], seed:
     tf.dispose(weights);
     model.dispose();
 }
+// bench/inverse/support-check.mjs: the support measure, judged on the true functions.
+export { DataSupport } from '../src/engine/inversion/support.js';

@@ -1,6 +1,7 @@
 /**
  * What `inv run` prints after its runs: per inversion the best solution, its outputs and
- * error, how many solutions meet the target, how the run stopped, its time and backend; per
+ * error, how many solutions meet the target, how they spread and cover the level set and how
+ * many the oracle's data backs, how the run stopped, its time and backend; per
  * synthesis what was written and how well it follows the reference; then the runs' notes.
  *
  * It fits the width it is given (the terminal's columns): a table when the table fits, else
@@ -9,7 +10,7 @@
  */
 import Table from 'cli-table3';
 import type { InvResult, ResultTarget } from '../engine/contract/results.js';
-import { formatCount, formatMiss, formatNumber, formatPercent, formatSeconds, formatValue } from '../engine/contract/number-format.js';
+import { formatCount, formatMiss, formatNumber, formatPercent, formatSeconds, formatSpread, formatValue } from '../engine/contract/number-format.js';
 
 /** The width output is fitted to: the terminal's, `COLUMNS` on a pipe, else no limit. */
 export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
@@ -40,6 +41,8 @@ interface RunSummary {
     /** Inversion: outputs and error; synthesis: KS and distinct rows. */
     second: { label: string; items: string[] };
     meet: string;
+    /** Inversion: spread, level-set coverage, families, supported answers; synthesis: none. */
+    answers: string[];
     stopped: string;
     time: string;
     backend: string;
@@ -55,6 +58,7 @@ function describe(r: InvResult): RunSummary {
             first: { label: 'wrote', items: [`${formatCount(s.count)} rows -> ${s.output}${s.overwritten ? ' (overwritten)' : ''}`] },
             second: { label: 'quality', items: [`KS ${s.ks === null ? '—' : formatNumber(s.ks, 'statistic')}`, `${formatCount(s.distinct)} distinct`] },
             meet: `${formatPercent(s.meeting)} of rows`,
+            answers: [],
         };
     }
     const best = r.solutions[r.summary.best];
@@ -73,12 +77,27 @@ function describe(r: InvResult): RunSummary {
             items: best ? [...Object.entries(best.outputs).map(([k, v]) => `${k} = ${formatValue(v)}`), `error ${formatMiss(best.error)}`] : ['—'],
         },
         meet: `${formatCount(r.summary.meeting)}/${formatCount(r.solutions.length)}`,
+        answers: answersText(r),
     };
+}
+
+/**
+ * How the answers spread over the level set (mean spread of the free features, the share of
+ * the level set they cover, their families) and how many of them the oracle's data backs.
+ */
+export function answersText(r: InvResult): string[] {
+    const s = r.summary;
+    const items: string[] = [];
+    if (s.spread !== undefined) items.push(`spread ${formatSpread(s.spread)}`);
+    if (s.coverage !== undefined && s.coverage !== null) items.push(`covers ${formatPercent(s.coverage)}`);
+    if (s.modes) items.push(`${formatCount(s.modes.length)} ${s.modes.length === 1 ? 'family' : 'families'}`);
+    items.push(s.supported !== undefined ? `${formatCount(s.supported)} supported` : 'support unknown');
+    return items;
 }
 
 function table(runs: RunSummary[]): string {
     const t = new Table({
-        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'stopped', 'time', 'backend'],
+        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'answers', 'stopped', 'time', 'backend'],
         // No colours: the table is also read from pipes and log files.
         style: { head: [], border: [] },
     });
@@ -91,6 +110,7 @@ function table(runs: RunSummary[]): string {
             synthesis ? r.second.items.join('\n') : r.second.items.slice(0, -1).join('\n'),
             synthesis ? '—' : r.second.items[r.second.items.length - 1]!.replace(/^error /, ''),
             r.meet,
+            r.answers.length ? r.answers.join('\n') : '—',
             r.stopped.replace(' after ', '\n'),
             r.time,
             r.backend,
@@ -105,7 +125,7 @@ function block(r: RunSummary, width: number): string[] {
     const lines = wrap([head], width, '');
     const labelWidth = 10;
     const line = (label: string, items: string[]) => wrap(items, width, ' '.repeat(2 + labelWidth), `  ${label.padEnd(labelWidth)}`);
-    lines.push(...line(r.first.label, r.first.items), ...line(r.second.label, r.second.items), ...line('stopped', [`${r.stopped}`, r.time, r.backend]));
+    lines.push(...line(r.first.label, r.first.items), ...line(r.second.label, r.second.items), ...(r.answers.length ? line('answers', r.answers) : []), ...line('stopped', [`${r.stopped}`, r.time, r.backend]));
     return lines;
 }
 

@@ -26,7 +26,7 @@ export type FieldBlock = Oracle | Inversion | Synthesis | GeneratorMethod;
 
 /** The `key NUMBER` fields each block allows (the grammar enforces the same lists). */
 export type OracleNumberKey = 'epochs' | 'batch' | 'learningRate' | 'validation' | 'seed';
-export type InversionNumberKey = 'solutions' | 'steps' | 'learningRate' | 'seed' | 'diversity' | 'tolerance';
+export type InversionNumberKey = 'solutions' | 'steps' | 'learningRate' | 'seed' | 'diversity' | 'support' | 'tolerance';
 export type SynthesisNumberKey = 'count' | 'steps' | 'learningRate' | 'seed' | 'diversity' | 'tolerance';
 export type GeneratorNumberKey = 'latent';
 export type NumberKey = OracleNumberKey | InversionNumberKey | SynthesisNumberKey | GeneratorNumberKey;

@@ -10,7 +10,7 @@ import { closestName, didYouMean } from './name-suggestion.js';
 const FIELD_WORDS = [
     'model', 'data', 'test', 'inputs', 'outputs', 'layers', 'activation', 'epochs', 'batch', 'learningRate', 'validation',
     'seed', 'skip', 'classify', 'oracle', 'target', 'maximize', 'minimize', 'tolerance', 'fix', 'bound', 'stop', 'method',
-    'solutions', 'steps', 'diversity', 'backend', 'like', 'output', 'count', 'latent', 'when', 'else',
+    'solutions', 'steps', 'diversity', 'support', 'backend', 'like', 'output', 'count', 'latent', 'when', 'else',
 ];
 const BLOCK_WORDS = ['oracle', 'constraint', 'inversion', 'synthesize'];
 

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { AstNode, LangiumDocument } from 'langium';
-import { DEFAULT_DIVERSITY } from '../engine/contract/spec.js';
+import { DEFAULT_DIVERSITY, DEFAULT_SUPPORT } from '../engine/contract/spec.js';
 import type { InvModelMetadata } from '../engine/contract/model-metadata.js';
 import { summariseModelBytes, summariseModelJson } from '../engine/contract/model-summary.js';
 import { importedFormatOf } from '../engine/contract/imported-model-summary.js';
@@ -202,6 +202,7 @@ function inversionSpec(block: Inversion, documentPath: string, text: string, opt
         kind: 'inversion',
         targets: runTargets(block).map((t) => targetSpec(t, blockTolerance, classifier)),
         solutions: numberValue(block, 'solutions') ?? opts.defaults?.solutions ?? SPEC_DEFAULTS.solutions,
+        support: numberValue(block, 'support') ?? DEFAULT_SUPPORT,
     };
 }
 

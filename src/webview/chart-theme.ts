@@ -16,6 +16,8 @@ export interface ChartColours {
     best: string;
     /** The reference distribution of a synthesis. */
     reference: string;
+    /** One colour per family of answers (summary.modes), in family order; later families reuse the last. */
+    families: string[];
     fontFamily: string;
     fontSize: number;
 }
@@ -32,9 +34,18 @@ export function readChartColours(element: Element = document.body): ChartColours
         miss: read('--inv-chart-miss', '#8a8a8a'),
         best: read('--inv-chart-best', '#d18616'),
         reference: read('--inv-chart-reference', '#8a8a8a'),
+        families: FAMILY_FALLBACKS.map((fallback, i) => read(`--inv-chart-family-${i + 1}`, fallback)),
         fontFamily: style.fontFamily || 'sans-serif',
         fontSize: Number.parseFloat(style.fontSize) || 13,
     };
+}
+
+/** Okabe-Ito: told apart with the common colour-vision deficiencies. */
+const FAMILY_FALLBACKS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#8a8a8a'];
+
+/** The colour of family `index` (the last colour stands for every family past the palette). */
+export function familyColour(colours: ChartColours, index: number): string {
+    return colours.families[Math.min(index, colours.families.length - 1)]!;
 }
 
 let probe: CanvasRenderingContext2D | null = null;

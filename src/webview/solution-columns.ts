@@ -1,10 +1,10 @@
 /**
- * The solutions table's columns (row number, meets, every input, every output, error) and
- * their sort keys. Pure data: no DOM, so the order rules can be read (and tested) alone.
+ * The solutions table's columns (row number, meets, every input, every output, error, and
+ * when the result has them each solution's support and family) and their sort keys. Pure data: no DOM, so the order rules can be read (and tested) alone.
  */
 import type { InvResult, Solution } from '../engine/contract/results.js';
 
-export type ColumnKind = 'index' | 'meets' | 'input' | 'output' | 'error';
+export type ColumnKind = 'index' | 'meets' | 'input' | 'output' | 'error' | 'support' | 'family';
 
 export interface SolutionColumn {
     /** Stable id kept in the panel state: `index`, `meets`, `in:x1`, `out:y`, `error`. */
@@ -76,7 +76,18 @@ export function solutionColumns(result: InvResult): SolutionColumn[] {
             id: `out:${name}`, label: name, kind: 'output', fixed: false, key: (s) => s.outputs[name] ?? NaN,
         })),
         { id: 'error', label: 'Error', kind: 'error', fixed: false, key: (s) => s.error },
+        ...(result.solutions.some((s) => s.support !== undefined)
+            ? [{ id: 'support', label: 'Support', kind: 'support', fixed: false, key: (s: Solution) => s.support ?? NaN } satisfies SolutionColumn]
+            : []),
+        ...(result.summary.modes
+            ? [{ id: 'family', label: 'Family', kind: 'family', fixed: false, key: (s: Solution) => (s.mode === undefined ? NaN : s.mode + 1) } satisfies SolutionColumn]
+            : []),
     ];
+}
+
+/** Whether a solution lies where the oracle's data is thin (its support below the result's threshold). */
+export function onThinData(result: InvResult, solution: Solution): boolean {
+    return solution.support !== undefined && solution.support < (result.summary.supportThreshold ?? 0);
 }
 
 /**

@@ -1,19 +1,22 @@
 /**
- * How the solutions spread: a histogram per free feature (meeting and missing solutions
- * stacked, over the feature's bound with round bins; for a categorical feature, a bar per
- * label: its share of the solutions) and parallel coordinates over the free features and the
- * outputs (meeting solutions coloured, the best one drawn on top; a categorical feature is an
- * axis of its labels). Legends are HTML above the charts (chart-legend.ts).
+ * How the solutions spread: the families of answers (families-view.ts), a histogram per free
+ * feature (meeting and missing solutions stacked, over the feature's bound with round bins;
+ * for a categorical feature, a bar per label: its share of the solutions) and parallel
+ * coordinates over the free features and the outputs (meeting solutions coloured, each family
+ * in its own colour when there are families, those where the data is thin dashed, the best one
+ * drawn on top; a categorical feature is an axis of its labels). Legends are HTML above the
+ * charts (chart-legend.ts).
  */
 import type { InvResult, Solution } from '../engine/contract/results.js';
 import { formatCount, formatValue } from '../engine/contract/number-format.js';
 import { chartLegend, type LegendItem } from './chart-legend.js';
 import { axisStyle, baseOption, canvasTooltip, ChartBox, type CartesianOption, type ParallelOption } from './charts.js';
-import { withAlpha, type ChartColours } from './chart-theme.js';
+import { familyColour, withAlpha, type ChartColours } from './chart-theme.js';
+import { familiesView } from './families-view.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { binEdges, countInBins, suggestedBinCount } from './histogram.js';
 import { histogramSeries, stackedBins } from './histogram-series.js';
-import { freeFeatures, labelsOf, numericInput } from './solution-columns.js';
+import { freeFeatures, labelsOf, numericInput, onThinData } from './solution-columns.js';
 
 export class SpreadView {
     readonly element = h('div', { class: 'spread-view' });
@@ -56,11 +59,12 @@ export class SpreadView {
         this.boxes.push(parallel);
         const axes = [...features, ...result.oracle.outputs];
         const legend: LegendItem[] = [
-            { label: synthesis ? 'meets its target' : 'meets the target', colour: 'accent', mark: 'line' },
+            { label: synthesis ? 'meets its target' : result.summary.modes ? 'meets the target (coloured by family)' : 'meets the target', colour: 'accent', mark: 'line' },
             { label: synthesis ? 'misses its target' : 'misses', colour: 'miss', mark: 'line' },
         ];
         if (!synthesis) legend.push({ label: 'best solution', colour: 'best', mark: 'line' });
         replaceChildren(this.element,
+            familiesView(result),
             h('section', { class: 'card', 'aria-labelledby': 'histograms-title' },
                 h('h2', { id: 'histograms-title' }, 'Distribution per free feature'),
                 h('p', { class: 'hint' }, `${synthesis ? 'Rows' : 'Solutions'} per bin, across each feature's bound.`),
@@ -71,7 +75,9 @@ export class SpreadView {
                 features.length ? histograms : h('p', { class: 'empty' }, 'Every input is fixed: nothing varies.')),
             h('section', { class: 'card', 'aria-labelledby': 'parallel-title' },
                 h('h2', { id: 'parallel-title' }, `${synthesis ? 'Rows' : 'Solutions'} across features`),
-                h('p', { class: 'hint' }, `One line per ${synthesis ? 'row' : 'solution'} through every free feature and output.`),
+                h('p', { class: 'hint' }, result.summary.modes
+                    ? 'One line per solution through every free feature and output, coloured by family; dashed where the data is thin.'
+                    : `One line per ${synthesis ? 'row' : 'solution'} through every free feature and output.`),
                 chartLegend(legend),
                 parallel.element));
         parallel.show((colours) => parallelOption(colours, axes, result),
@@ -125,16 +131,25 @@ function parallelOption(colours: ChartColours, axes: string[], result: InvResult
             return a in s.inputs ? numericInput(s, a) : (s.outputs[a] ?? NaN);
         });
     const best = result.kind === 'synthesis' ? undefined : result.solutions[result.summary.best];
-    const meets = result.solutions.filter((s) => s.meets && s !== best).map(row);
     const misses = result.solutions.filter((s) => !s.meets && s !== best).map(row);
     const axis = axisStyle(colours);
-    const lines = (name: string, data: number[][], color: string, width: number, opacity: number) => ({
+    const lines = (name: string, data: number[][], color: string, width: number, opacity: number, dashed = false) => ({
         type: 'parallel' as const, name, data, silent: name !== 'best',
-        lineStyle: { color, width, opacity }, emphasis: { disabled: true },
+        lineStyle: { color, width, opacity, type: dashed ? ('dashed' as const) : ('solid' as const) }, emphasis: { disabled: true },
     });
     const series: ParallelOption['series'] = [];
     if (misses.length) series.push(lines('miss', misses, colours.miss, 1, 0.3));
-    if (meets.length) series.push(lines('meet', meets, colours.accent, 1, 0.35));
+    // Meeting answers: one series per family (or one for all), those on thin data dashed.
+    const groups = result.summary.modes ? result.summary.modes.map((_, i) => i) : [-1];
+    for (const family of groups) {
+        const members = result.solutions.filter((s) => s.meets && s !== best && (family < 0 || s.mode === family));
+        const name = family < 0 ? 'meet' : `family ${family + 1}`;
+        const colour = family < 0 ? colours.accent : familyColour(colours, family);
+        const backed = members.filter((s) => !onThinData(result, s)).map(row);
+        const thin = members.filter((s) => onThinData(result, s)).map(row);
+        if (backed.length) series.push(lines(name, backed, colour, 1, 0.35));
+        if (thin.length) series.push(lines(`${name}, thin data`, thin, colour, 1, 0.35, true));
+    }
     if (best) series.push(lines('best', [row(best)], colours.best, 3, 1));
     return {
         ...baseOption(colours),

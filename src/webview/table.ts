@@ -9,7 +9,7 @@ import type { InvResult, Solution } from '../engine/contract/results.js';
 import { h } from './dom-builder.js';
 import { columnFormat, formatCount, formatMiss, formatValue } from '../engine/contract/number-format.js';
 import { DEFAULT_SORT, type SortState } from './panel-state.js';
-import { solutionColumns, sortedOrder, type SolutionColumn } from './solution-columns.js';
+import { onThinData, solutionColumns, sortedOrder, type SolutionColumn } from './solution-columns.js';
 
 export interface TableEvents {
     onSort(sort: SortState): void;
@@ -185,12 +185,22 @@ export class SolutionsTable {
             'aria-rowindex': position + 2,
             'data-index': index,
         });
-        for (const column of this.columns) tr.append(this.cell(column, solution, index, best));
+        for (const column of this.columns) tr.append(this.cell(result, column, solution, index, best));
         return tr;
     }
 
-    private cell(column: SolutionColumn, solution: Solution, index: number, best: boolean): HTMLTableCellElement {
+    private cell(result: InvResult, column: SolutionColumn, solution: Solution, index: number, best: boolean): HTMLTableCellElement {
         switch (column.kind) {
+            case 'support': {
+                const thin = onThinData(result, solution);
+                return h('td', { class: `num kind-support${thin ? ' thin' : ''}`, title: thin ? "the oracle's training data is thin here: it may be wrong" : null },
+                    this.formats.get(column.id)!(column.key(solution, index)),
+                    thin ? h('span', { class: 'flag' }, ' ⚠ thin data') : null);
+            }
+            case 'family':
+                return solution.mode === undefined
+                    ? h('td', { class: 'kind-family' }, '—')
+                    : h('td', { class: 'kind-family' }, h('span', { class: `family-chip family-${familySlot(solution.mode)}`, 'aria-hidden': 'true' }), ` ${solution.mode + 1}`);
             case 'index':
                 return h('td', { class: 'kind-index' },
                     best ? h('span', { class: 'best-mark', title: 'best solution' }, '★ ') : null,
@@ -209,6 +219,11 @@ export class SolutionsTable {
             }
         }
     }
+}
+
+/** The CSS colour slot (1..8) of family `mode` (panel.css `.family-N`, chart-theme.ts). */
+export function familySlot(mode: number): number {
+    return Math.min(mode, 7) + 1;
 }
 
 function spacerRow(): HTMLTableRowElement {

@@ -31,6 +31,19 @@ describe('summary', () => {
         }
     });
 
+    it('shows how the answers spread, cover the level set and fall into families, and how many the data backs', () => {
+        const r = makeResult('Sine', [solution(0.1, 0.2, 0.5, 0, true), solution(0.7, -0.3, 0.5, 0, true)], {
+            summary: {
+                best: 0, meeting: 2, meanAbsError: 0, note: null, importance: [], spread: 0.2871, coverage: 0.934, supported: 1, supportThreshold: 0.01,
+                modes: [{ size: 1, best: 0, importance: [] }, { size: 1, best: 1, importance: [] }],
+            },
+        });
+        const text = summaryTable([r]);
+        for (const part of ['answers', 'spread 0.29', 'covers 93.4 %', '2 families', '1 supported']) expect(text).toContain(part);
+        // Without the oracle's data there is no support figure, and the table says so.
+        expect(summaryTable([makeResult('NoData', [solution(0.1, 0.2, 0.5, 0, true)])])).toContain('support unknown');
+    });
+
     it('says so when a run has no solution at all', () => {
         expect(summaryTable([makeResult('Empty', [])])).toContain('(none)');
     });

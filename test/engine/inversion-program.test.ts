@@ -83,7 +83,8 @@ describe('inversion programs', () => {
         const before = await program.state();
         const refined = await program.refine();
         const after = await refined.state();
-        expect(Array.from(after.features)).toEqual(Array.from(before.features));
+        // The same values, up to float32 rounding (the refined raw values are scaled: adjoint-scale.ts).
+        Array.from(after.features).forEach((v, i) => expect(v).toBeCloseTo(before.features[i], 5));
         refined.dispose();
     });
 });

@@ -80,6 +80,7 @@ export function inversion(oracle: OracleSpec, features: FeatureSpec[], targets: 
         diversity: 0,
         backend: 'wasm',
         solutions: 32,
+        support: 0,
         ...overrides,
     };
 }

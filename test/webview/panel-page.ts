@@ -233,7 +233,7 @@ export function usePanelPages(): PanelPages {
 }
 
 /** The fixtures (see fixtures/README.md). */
-export async function fixture(name: 'exp1' | 'exp2' | 'exp3' | 'synth' | 'typed'): Promise<InvResult> {
+export async function fixture(name: 'exp1' | 'exp2' | 'exp3' | 'synth' | 'typed' | 'sine'): Promise<InvResult> {
     return JSON.parse(await readFile(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', `${name}.json`), 'utf8')) as InvResult;
 }
 

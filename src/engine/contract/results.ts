@@ -32,6 +32,23 @@ export interface Solution {
     inBounds: boolean;
     /** Every input inside the oracle's training domain. */
     inDomain: boolean;
+    /**
+     * How well the oracle's training data backs this solution, 0 to 1: the share of training
+     * rows at least as far from their nearest rows as it is (engine/inversion/support.ts).
+     * Absent when the oracle's data is not known.
+     */
+    support?: number;
+    /** Index into `summary.modes` of the family this solution belongs to (solutions that meet only). */
+    mode?: number;
+}
+
+/** A family of solutions: one separate region of the level set (engine/inversion/families.ts). */
+export interface SolutionFamily {
+    size: number;
+    /** Index into `solutions` of the family's best solution. */
+    best: number;
+    /** Feature importance over this family's solutions. */
+    importance: FeatureImportance[];
 }
 
 export interface FeatureImportance {
@@ -62,6 +79,19 @@ export interface ResultSummary {
      */
     violations?: number;
     note: string | null;
+    /** Mean over the free features of the solutions' standard deviation / width of the bound (0: one point). */
+    spread?: number;
+    /**
+     * Share of the oracle's level set (within the bounds, and the data's support when the
+     * search keeps to it) that has a solution near it (engine/inversion/coverage.ts); null
+     * when it cannot be measured (objectives only, or no point of the level set was found).
+     */
+    coverage?: number | null;
+    /** Solutions whose support is at least `supportThreshold`; absent when the oracle's data is not known. */
+    supported?: number;
+    supportThreshold?: number;
+    /** The solutions that meet, grouped into separate regions of the level set, largest first. */
+    modes?: SolutionFamily[];
 }
 
 export interface LabelShares {
@@ -83,6 +113,8 @@ export interface RunSettings {
     tolerance: Record<string, number>;
     backend: BackendChoice;
     stopOutsideBounds: boolean;
+    /** Inversion only: the weight of the term that keeps the search inside the data (0: off). */
+    support?: number;
     /** Synthesis only: the rows written. */
     count?: number;
     /** Synthesis only: rows per training step of the conditional generator (null for `method adjoint`). */

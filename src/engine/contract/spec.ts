@@ -179,6 +179,8 @@ export interface InversionSpec extends RunCommon {
     kind: 'inversion';
     targets: TargetSpec[];
     solutions: number;
+    /** Weight of the term that keeps the search inside the oracle's training data; 0 = off; absent: DEFAULT_SUPPORT (engine/inversion/support.ts). */
+    support?: number;
 }
 
 /** Where a synthesis draws the targets its conditional generator is trained on. */
@@ -206,3 +208,8 @@ export type RunSpec = InversionSpec | SynthesisSpec;
  * target's level set. Why 0.15: inversion/spread-force.ts.
  */
 export const DEFAULT_DIVERSITY = 0.15;
+/**
+ * The default `support`: the weight of the term that keeps answers where the oracle's
+ * training data is. Why 1: inversion/support.ts.
+ */
+export const DEFAULT_SUPPORT = 1;

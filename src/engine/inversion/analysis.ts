@@ -4,7 +4,7 @@
  * and in the oracle's domain; the solutions sorted best first; and the summary with the
  * paper's feature importance. Plain arithmetic on numbers read back from the backend.
  */
-import type { FeatureImportance, LabelShares, ResultSummary, Solution } from '../contract/results.js';
+import type { FeatureImportance, LabelShares, ResultSummary, Solution, SolutionFamily } from '../contract/results.js';
 import { DEFAULT_DIVERSITY, type FeatureSpec, type Interval, type TargetSpec } from '../contract/spec.js';
 import type { FreeColumn } from './feature-transform.js';
 import { rowInside } from './stop-rules.js';
@@ -12,7 +12,7 @@ import { float32Shortest } from '../contract/number-format.js';
 import { solutionMiss } from '../contract/target-miss.js';
 
 /** A feature whose spread is below this share of its bound counts as collapsed. */
-const COLLAPSED = 1e-3;
+const COLLAPSED = 0.01;
 /** Importance needs this many meeting solutions; with fewer it uses the best IMPORTANCE_SHARE. */
 const IMPORTANCE_MIN = 10;
 const IMPORTANCE_SHARE = 0.1;
@@ -38,7 +38,16 @@ export interface AnalysisInput {
      * row with the least error.
      */
     perRow?: { targets(row: number): TargetSpec[] };
+    /** Each solution's support (support.ts) and the threshold above which it counts as supported; absent when the data is not known. */
+    support?: { scores: ArrayLike<number>; threshold: number };
+    /** Each solution's family (families.ts; -1: none), when families were found. */
+    families?: Int32Array | null;
+    /** The level-set coverage (coverage.ts), when measured. */
+    coverage?: number | null;
 }
+
+/** Below this coverage a note says the answers cover only part of the level set. */
+const PARTIAL_COVERAGE = 0.7;
 
 export function analyse(input: AnalysisInput): { solutions: Solution[]; summary: ResultSummary } {
     const { features, free, domains, outputs, targets } = input;
@@ -50,7 +59,7 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
     // typed finish's exact values (float64: `require` relations hold to 1e-9) stay as they are.
     const freeValues = asWritten(input.freeValues);
     const outputValues = asWritten(input.outputValues);
-    const rows = Array.from({ length: input.solutions }, (_, i) => {
+    const entries = Array.from({ length: input.solutions }, (_, i) => {
         const values = featureValues(features, free, freeValues, i);
         const { error, meets } = solutionMiss(input.perRow ? input.perRow.targets(i) : targets, outputIndex, outputValues, i, m);
         const solution: Solution = {
@@ -61,11 +70,16 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
             inBounds: rowInside(freeValues, i, free),
             inDomain: values.every((v, c) => typeof v === 'string' || domains[c] === null || (v >= domains[c]!.lo && v <= domains[c]!.hi)),
         };
-        return solution;
+        if (input.support) solution.support = input.support.scores[i];
+        return { solution, family: input.families ? input.families[i] : -1 };
     });
+    const supportThreshold = input.support?.threshold ?? 0;
+    const supported = (s: Solution) => s.support === undefined || s.support >= supportThreshold;
     const objectives = targets.filter((t) => t.kind === 'maximize' || t.kind === 'minimize');
+    // In bounds first; among the answers that meet, those the data backs before those it does not.
     const better = (a: Solution, b: Solution): number => {
         if (a.inBounds !== b.inBounds) return a.inBounds ? -1 : 1;
+        if (a.meets && b.meets && supported(a) !== supported(b)) return supported(a) ? -1 : 1;
         if (a.error !== b.error) return compareNumbers(a.error, b.error);
         for (const t of objectives) {
             const d = compareNumbers(a.outputs[t.output], b.outputs[t.output]);
@@ -74,8 +88,9 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
         return 0;
     };
     let best = 0;
-    if (input.perRow) rows.forEach((r, i) => better(r, rows[best]) < 0 && (best = i));
-    else rows.sort(better);
+    if (input.perRow) entries.forEach((r, i) => better(r.solution, entries[best].solution) < 0 && (best = i));
+    else entries.sort((a, b) => better(a.solution, b.solution));
+    const rows = entries.map((e) => e.solution);
 
     const notes = [...input.notes];
     const meeting = rows.filter((r) => r.meets);
@@ -89,18 +104,53 @@ export function analyse(input: AnalysisInput): { solutions: Solution[]; summary:
             ? `All solutions agree (every free feature's spread is below ${COLLAPSED * 100} % of its bound): with as many \`=\` targets as free features, one answer is what to expect.`
             : `All solutions collapsed to nearly one point (every free feature's spread is below ${COLLAPSED * 100} % of its bound): the ranking says little; ${collapseAdvice(input.diversity, objectives.length > 0)}.`);
     }
+    const modes = familiesOf(entries, free);
+    if (input.coverage !== undefined && input.coverage !== null && input.coverage < PARTIAL_COVERAGE && meeting.length > 1) {
+        notes.push(
+            `The answers cover only part of the level set: about ${Math.round(100 * input.coverage)} % of it (as the oracle draws it, within the bounds${input.support ? ' and the data\'s support' : ''}) has an answer near it. More \`solutions\`, \`steps\` or \`diversity\` may cover more.`,
+        );
+    }
     const finiteErrors = rows.map((r) => r.error).filter(Number.isFinite);
-    return {
-        solutions: rows,
-        summary: {
-            best,
-            meeting: meeting.length,
-            meanAbsError: finiteErrors.length ? float32Shortest(finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length) : NaN,
-            importance,
-            ...(labelShares.length > 0 ? { labelShares } : {}),
-            note: notes.length ? notes.join(' ') : null,
-        },
+    const summary: ResultSummary = {
+        best,
+        meeting: meeting.length,
+        meanAbsError: finiteErrors.length ? float32Shortest(finiteErrors.reduce((s, e) => s + e, 0) / finiteErrors.length) : NaN,
+        importance,
+        ...(labelShares.length > 0 ? { labelShares } : {}),
+        note: null,
+        spread: float32Shortest(meanSpread(rows, free)),
     };
+    if (input.coverage !== undefined) summary.coverage = input.coverage;
+    if (input.support) {
+        const unsupported = rows.filter((r) => r.meets && !supported(r)).length;
+        summary.supported = rows.filter(supported).length;
+        summary.supportThreshold = supportThreshold;
+        if (unsupported > 0) {
+            notes.push(`${unsupported} answer${unsupported === 1 ? '' : 's'} that meet${unsupported === 1 ? 's' : ''} the targets ${unsupported === 1 ? 'lies' : 'lie'} where the oracle's training data is thin (support below ${supportThreshold}): the oracle may be wrong there; check ${unsupported === 1 ? 'it' : 'them'} on the real system.`);
+        }
+    }
+    if (modes) summary.modes = modes;
+    summary.note = notes.length ? notes.join(' ') : null;
+    return { solutions: rows, summary };
+}
+
+/** The families as the summary lists them, with each solution's `mode` set (solutions already in their final order). */
+function familiesOf(entries: Array<{ solution: Solution; family: number }>, free: FreeColumn[]): SolutionFamily[] | null {
+    const count = entries.reduce((c, e) => Math.max(c, e.family + 1), 0);
+    if (count === 0) return null;
+    const families: SolutionFamily[] = [];
+    for (let f = 0; f < count; f++) {
+        const members = entries.flatMap((e, i) => (e.family === f ? [i] : []));
+        families.push({ size: members.length, best: members[0], importance: featureImportance(members.map((i) => entries[i].solution), free) });
+    }
+    entries.forEach((e) => e.family >= 0 && (e.solution.mode = e.family));
+    return families;
+}
+
+/** Mean over the free features of std / width of the bound (or / |mean| when unbounded): featureImportance's spread. */
+function meanSpread(rows: Solution[], free: FreeColumn[]): number {
+    if (rows.length === 0 || free.length === 0) return 0;
+    return featureImportance(rows, free).reduce((s, f) => s + f.spread, 0) / free.length;
 }
 
 /**

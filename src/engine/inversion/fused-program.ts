@@ -14,8 +14,9 @@ import { KernelMemory, roundUp } from '../nn/fused/kernel.js';
 import { KernelNet, type LayerWeights } from '../nn/fused/kernel-net.js';
 import type { InversionProgram, ProgramState, StepResult } from './inversion-program.js';
 import { SPREAD_EVERY } from './inversion-program.js';
-import { initialWeights } from '../nn/dense-net.js';
-import { OUTPUT_SCALE } from './generator.js';
+import { generatorWeights } from './generator.js';
+import { projectOntoLevelSet } from './level-set-projection.js';
+import type { SupportForce } from './support.js';
 import type { Oracle } from '../oracle/oracle.js';
 import { Random, seedFor } from '../nn/random.js';
 import { FusedSpread } from './fused-spread.js';
@@ -47,12 +48,14 @@ export interface FusedParts {
     diversity: number;
     /** The targets the spread term projects along (for a synthesis, one `=` target on its output). */
     spreadTargets: TargetSpec[];
+    /** When `refine` is to move each solution onto the targets' level set first (and into the data): level-set-projection.ts. */
+    settle?: { targets: TargetSpec[]; support: SupportForce | null; spread: boolean };
 }
 
 /** The generator (mode 0) or the raw values (mode 1) a program optimises. */
 type Variables =
     | { kind: 'generator'; layers: LayerWeights[]; input: Float32Array; inputWidth: number }
-    | { kind: 'raw'; start: Float32Array; scale: number };
+    | { kind: 'raw'; start: Float32Array; scale: number; frozen?: Uint8Array };
 
 export class FusedProgram implements InversionProgram {
     private readonly memory = new KernelMemory();
@@ -68,6 +71,8 @@ export class FusedProgram implements InversionProgram {
     /** Features of a forward pass kept for the next spread coefficients ([free x npad]); null: none kept. */
     private lastFeatures: Float32Array | null = null;
     private haveCoefficients = false;
+    /** Raw-value programs: rows held where they started (the projection settled them), and their values v. */
+    private readonly frozen: { rows: Uint8Array; v: Float32Array } | null = null;
 
     constructor(
         private readonly parts: FusedParts,
@@ -117,6 +122,7 @@ export class FusedProgram implements InversionProgram {
             const v = featureMajor(variables.start, this.n, this.free, this.npad);
             for (let i = 0; i < v.length; i++) v[i] /= variables.scale;
             memory.write(memory.getI32(plan, Plan.v), v);
+            if (variables.frozen?.some((r) => r === 1)) this.frozen = { rows: variables.frozen, v };
         }
         this.spread =
             parts.diversity > 0
@@ -213,6 +219,7 @@ export class FusedProgram implements InversionProgram {
         this.steps++;
         this.t++;
         this.memory.kernel.inversionStep(this.plan, adamStepSize(learningRate, this.t));
+        if (this.frozen) this.holdFrozen();
         if (keepFeatures) this.lastFeatures = this.memory.f32(this.memory.getI32(this.plan, Plan.x), this.free * this.npad).slice();
         return {
             loss: this.memory.getF32(this.plan, Plan.loss),
@@ -252,9 +259,23 @@ export class FusedProgram implements InversionProgram {
     }
 
     async refine(): Promise<InversionProgram> {
-        const raw = this.raw();
+        let raw = this.raw();
         this.dispose();
-        return new FusedProgram({ ...this.parts, targets: settlingTargets(this.parts.targets), diversity: 0 }, this.n, { kind: 'raw', start: raw, scale: 1 });
+        const { settle, transforms, oracle } = this.parts;
+        let frozen: Uint8Array | undefined;
+        if (settle) ({ raw, settled: frozen } = await projectOntoLevelSet(raw, this.n, { transforms, oracle, ...settle }));
+        // As TapedProgram.refine: raw values at the adjoint's scale; the settled ones held where they are.
+        return new FusedProgram({ ...this.parts, targets: settlingTargets(this.parts.targets), diversity: 0, settle: undefined }, this.n, { kind: 'raw', start: raw, scale: settle ? ADJOINT_STEP_SCALE : 1, frozen });
+    }
+
+    /** Puts the frozen rows' values back after a step (Adam would move them by about its step size). */
+    private holdFrozen(): void {
+        const { rows, v } = this.frozen!;
+        const current = this.memory.f32(this.memory.getI32(this.plan, Plan.v), this.free * this.npad);
+        for (let i = 0; i < this.n; i++) {
+            if (!rows[i]) continue;
+            for (let j = 0; j < this.free; j++) current[j * this.npad + i] = v[j * this.npad + i];
+        }
     }
 
     /**
@@ -304,9 +325,8 @@ function settlingTargets(targets: FusedParts['targets']): FusedParts['targets'] 
 
 /** The paper's generator on the fused kernel: weights and latent rows as generator.ts draws them. */
 export function fusedGeneratorProgram(method: Extract<MethodSpec, { kind: 'generator' }>, solutions: number, seed: number, parts: FusedParts): FusedProgram {
-    const free = parts.transforms.free.length;
-    const sizes = [method.latent, ...method.layers, free];
-    const weights = initialWeights(sizes, new Random(seedFor(seed, 'generator')), OUTPUT_SCALE);
+    // With a spread term the generator starts spread, as generator.ts's does.
+    const weights = generatorWeights(method, seed, parts.transforms, parts.diversity > 0);
     const layers: LayerWeights[] = weights.map((w, l) => ({ ...w, activation: l + 1 === weights.length ? 'linear' : method.activation }));
     const z = new Random(seedFor(seed, 'latent')).normals(solutions * method.latent);
     return new FusedProgram(parts, solutions, { kind: 'generator', layers, input: z, inputWidth: method.latent });

@@ -7,12 +7,16 @@
  */
 import type { Scalar, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 
+import { ADJOINT_STEP_SCALE } from './adjoint-scale.js';
 import { Adam } from '../nn/adam.js';
 import { healthProbe } from './divergence.js';
 import type { FeatureTransforms } from './feature-transform.js';
 import type { TargetLoss } from './loss.js';
 import type { Oracle } from '../oracle/oracle.js';
+import { projectOntoLevelSet } from './level-set-projection.js';
 import type { SpreadForce } from './spread-force.js';
+import type { SupportForce } from './support.js';
+import type { TargetSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 
 /** The solutions as they stand, read back from the backend. Row-major arrays. */
@@ -65,6 +69,8 @@ export interface TapedParts {
     loss: TargetLoss;
     /** The diversity term (the program owns and disposes it); null with `diversity 0` (the paper's loss exactly). */
     spread: SpreadForce | null;
+    /** When `refine` is to move each solution onto the targets' level set first (and into the data): level-set-projection.ts. */
+    settle?: { targets: TargetSpec[]; support: SupportForce | null; spread: boolean };
 }
 
 export class TapedProgram implements InversionProgram {
@@ -147,10 +153,25 @@ export class TapedProgram implements InversionProgram {
     }
 
     async refine(): Promise<InversionProgram> {
-        const { raw, transforms, oracle, loss } = this.parts;
-        const start = tf.tidy(() => tf.variable(tf.clone(raw()), true));
+        const { raw, transforms, oracle, loss, settle } = this.parts;
+        const u = tf.tidy(() => tf.clone(raw()));
+        let values = (await u.data()) as Float32Array;
+        const [n, k] = u.shape;
+        u.dispose();
+        let settled: Uint8Array | null = null;
+        if (settle) ({ raw: values, settled } = await projectOntoLevelSet(values, n, { transforms, oracle, ...settle }));
         this.dispose();
-        return new TapedProgram({ raw: () => start, variables: [start], owned: [], transforms, oracle, loss: loss.settling(), spread: null });
+        // After the projection, at the adjoint's scale (adjoint.ts): a solution still far from
+        // its targets gets there as fast as an adjoint's would.
+        const scale = settle ? ADJOINT_STEP_SCALE : 1;
+        const start = tf.tidy(() => tf.variable(tf.div(tf.tensor2d(values, [n, k]), scale) as Tensor2D, true));
+        const next = { variables: [start], transforms, oracle, loss: loss.settling(), spread: null };
+        if (!settled || !settled.some((s) => s === 1)) return new TapedProgram({ ...next, raw: () => (scale === 1 ? start : (tf.mul(start, scale) as Tensor2D)), owned: [] });
+        // Solutions the projection left on the level set stay exactly there: Adam would move
+        // them by about its step size even where their gradient is nearly zero.
+        const moving = tf.tensor2d(Float32Array.from(settled, (s) => 1 - s), [n, 1]);
+        const kept = tf.tidy(() => tf.mul(tf.tensor2d(values, [n, k]), tf.sub(1, moving)) as Tensor2D);
+        return new TapedProgram({ ...next, raw: () => tf.add(kept, tf.mul(tf.mul(start, scale), moving)) as Tensor2D, owned: [moving, kept] });
     }
 
     dispose(): void {

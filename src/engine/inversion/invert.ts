@@ -10,6 +10,9 @@ import { fusedSupport } from './fused-support.js';
 import type { BackendName } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
 import { analyse } from './analysis.js';
+import { levelSetCoverage } from './coverage.js';
+import { findFamilies } from './families.js';
+import { DataSupport, SUPPORTED_AT, SupportForce } from './support.js';
 import { EngineError } from '../contract/errors.js';
 import { describeState } from './divergence.js';
 import { refuseIfOverMemory } from '../backend/memory-check.js';
@@ -23,7 +26,7 @@ import { SpreadForce } from './spread-force.js';
 import { assembleResult, commonSettings, resultHeader, resultTarget } from './result-parts.js';
 import type { InvResult, RunSettings, StopReason } from '../contract/results.js';
 import { RunLog, type RunOutcome, type RunProgressEvent } from './run-log.js';
-import type { InversionSpec } from '../contract/spec.js';
+import { DEFAULT_SUPPORT, type InversionSpec } from '../contract/spec.js';
 import { CHECK_EVERY, EarlyStopRule, insideCount, OutsideBoundsRule, spreadOf } from './stop-rules.js';
 import { hasTolerance, solutionMiss } from '../contract/target-miss.js';
 import { FINISH_SHARE, finishOutcome, finishRefines, type RowJudge } from './typed-finish.js';
@@ -42,12 +45,18 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
+    let supportForce: SupportForce | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
         transforms = await FeatureTransforms.create(spec.features, spec.relations ?? []);
         const notes: string[] = [];
-        const opened = openProgram(spec, oracle, transforms, notes);
+        const data = await DataSupport.forOracle(spec.oracle, oracle.metadata, spec.source);
+        // The search keeps to the data (support.ts) where it is known and the run spreads.
+        const supportWeight = spec.support ?? DEFAULT_SUPPORT;
+        const keepToData = data.support !== null && supportWeight > 0 && spec.diversity > 0;
+        supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
+        const opened = openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
         current.program = opened.program;
         const backend = opened.backend;
         const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
@@ -72,6 +81,8 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             }, { steps: spec.steps, started, onProgress: opts.onProgress });
         }
         const domains = oracleDomains(spec.oracle, oracle.metadata);
+        const reading = await readAnswers(spec, run, transforms, oracle, data.support, keepToData);
+        if (data.reason) run.notes.push(`No support figures: ${data.reason}.`);
         const { solutions, summary } = analyse({
             features: spec.features,
             free: transforms.free,
@@ -83,6 +94,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
             outputValues: run.state.outputs,
             notes: run.notes,
             diversity: spec.diversity,
+            ...reading,
         });
         if (violations !== undefined) summary.violations = violations;
         return assembleResult(resultHeader(spec, oracle, run, started, backend), {
@@ -94,6 +106,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         });
     } finally {
         current.program?.dispose();
+        supportForce?.dispose();
         transforms?.dispose();
         oracle.dispose();
     }
@@ -105,7 +118,19 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
  * is chosen and it can run the inversion (fused-support.ts), else on TF.js (a note says
  * why when the fused kernel was asked for). Also what the benchmark steps (bench/).
  */
-export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: FeatureTransforms, notes: string[]): { program: InversionProgram; backend: BackendName } {
+export function openProgram(
+    spec: InversionSpec,
+    oracle: Oracle,
+    transforms: FeatureTransforms,
+    notes: string[],
+    /** The pull into the data and the training rows the adjoint starts from, when the search keeps to the data (support.ts). */
+    search: { support: SupportForce | null; dataRows: Float64Array | null } = { support: null, dataRows: null },
+): { program: InversionProgram; backend: BackendName } {
+    // With a spread term: the generator starts spread (generator.ts), and when the spread
+    // phase ends the solutions are walked along the level set and settled onto it
+    // (level-set-projection.ts). Typed runs have a finish of their own (typed-finish.ts).
+    const spreading = spec.diversity > 0;
+    const settle = transforms.scalarOnly ? { targets: spec.targets, support: search.support, spread: spreading } : undefined;
     const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
     if (fused?.ok) {
         const parts: FusedParts = {
@@ -115,19 +140,23 @@ export function openProgram(spec: InversionSpec, oracle: Oracle, transforms: Fea
             targets: { kind: 'targets', targets: spec.targets },
             diversity: spec.diversity,
             spreadTargets: spec.targets,
+            settle,
         };
         const program =
             spec.method.kind === 'generator'
                 ? fusedGeneratorProgram(spec.method, spec.solutions, spec.seed, parts)
-                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms), parts);
+                : fusedAdjointProgram(spec.solutions, adjointStarts(spec.solutions, spec.seed, transforms, search.dataRows), parts);
         return { program, backend: 'wasm-fused' };
     }
     const backend = tf.getBackend() as BackendName;
     if (fused) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
     const loss = targetLoss(spec.targets, oracle);
-    const spread = spec.diversity > 0 ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
-    const parts = { transforms, oracle, loss, spread };
-    const program = spec.method.kind === 'generator' ? generatorProgram(spec.method, spec.solutions, spec.seed, parts) : adjointProgram(spec.solutions, spec.seed, parts);
+    const spread = spreading ? new SpreadForce(spec.diversity, spec.solutions, transforms, oracle, spec.targets) : null;
+    const parts = { transforms, oracle, loss, spread, settle };
+    const program =
+        spec.method.kind === 'generator'
+            ? generatorProgram(spec.method, spec.solutions, spec.seed, parts, spreading)
+            : adjointProgram(spec.solutions, spec.seed, parts, search.dataRows);
     return { program, backend };
 }
 
@@ -147,8 +176,12 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
         return { state, stepsRun, stoppedBecause, loss: log.curve, notes };
     };
 
+    // Right after the refine program takes over: its solutions may all meet already.
+    let checkNow = false;
     for (let step = 0; ; step++) {
-        if (step % CHECK_EVERY === 0 || step === spec.steps) {
+        if (step % CHECK_EVERY === 0 || step === spec.steps || checkNow) {
+            const regular = !checkNow || step % CHECK_EVERY === 0 || step === spec.steps;
+            checkNow = false;
             const diverged = await log.flush();
             const state = await current.program.state();
             const cause = diverged ?? (finite(state) ? null : describeState(state, step, free, oracle.outputs) ?? `the solutions became non-finite by step ${step}`);
@@ -164,7 +197,8 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
                 if (solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets) meeting++;
                 else allMeet = false;
             }
-            if (outsideRule?.check(step, insideCount(state, free), state.solutions, state)) {
+            // `stop outside bounds` checks at step 0 and every 50 steps (LANGUAGE.md), no others.
+            if (regular && outsideRule?.check(step, insideCount(state, free), state.solutions, state)) {
                 const kept = outsideRule.lastHalfInside!;
                 return finish(kept.state, kept.step, 'outside-bounds');
             }
@@ -183,6 +217,11 @@ async function loop(spec: InversionSpec, current: { program: InversionProgram },
             // solution settles onto its goals on its own.
             spreading = false;
             current.program = await current.program.refine();
+            // Check the refined solutions before any step (this same step number comes round
+            // again: the refine took no step).
+            checkNow = true;
+            step--;
+            continue;
         }
         transforms.setProgress(step / spec.steps);
         log.record(step, current.program.step(spec.learningRate, spreading));
@@ -200,6 +239,40 @@ export function inversionJudge(targets: TargetSpec[], outputs: string[]): RowJud
     });
 }
 
+/**
+ * What the run's answers say beyond their errors: each one's support (when the data is
+ * known), and for runs of plain numbers their families and how much of the level set they
+ * cover.
+ */
+async function readAnswers(spec: InversionSpec, run: RunOutcome, transforms: FeatureTransforms, oracle: Oracle, data: DataSupport | null, keepToData: boolean) {
+    const { state } = run;
+    const k = transforms.free.length;
+    const outputIndex = (name: string) => oracle.outputs.indexOf(name);
+    const meets = Array.from({ length: state.solutions }, (_, i) => solutionMiss(spec.targets, outputIndex, state.outputs, i, oracle.outputs.length).meets);
+    let support: { scores: Float64Array; threshold: number } | undefined;
+    if (data && data.dims === transforms.inputs) {
+        const inputs = new Float64Array(state.solutions * transforms.inputs);
+        for (let i = 0; i < state.solutions; i++) {
+            inputs.set(transforms.fixedValues, i * transforms.inputs);
+            transforms.free.forEach((f, j) => (inputs[i * transforms.inputs + f.column] = state.features[i * k + j]));
+        }
+        support = { scores: data.scores(inputs, state.solutions), threshold: SUPPORTED_AT };
+    }
+    if (!transforms.scalarOnly) return { support };
+    const families = await findFamilies({ transforms, oracle, targets: spec.targets, features: state.features, solutions: state.solutions, meets });
+    const { coverage } = await levelSetCoverage({
+        transforms,
+        oracle,
+        targets: spec.targets,
+        answers: state.features,
+        solutions: state.solutions,
+        meets,
+        support: keepToData ? data : null,
+        seed: spec.seed,
+    });
+    return { support, families, coverage };
+}
+
 function checkSpec(spec: InversionSpec): void {
     if (!spec.features.some((f) => f.role === 'free')) throw new EngineError(`inversion ${spec.name}: every input is fixed; nothing to search for`);
     if (spec.targets.length === 0) throw new EngineError(`inversion ${spec.name} has no target`);
@@ -211,7 +284,7 @@ function checkSpec(spec: InversionSpec): void {
 function settingsOf(spec: InversionSpec): RunSettings {
     const { steps, learningRate, diversity, latent, layers, activation, backend, stopOutsideBounds } = commonSettings(spec);
     const tolerance = Object.fromEntries(spec.targets.filter(hasTolerance).map((t) => [t.output, t.tolerance]));
-    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds };
+    return { solutions: spec.solutions, steps, learningRate, diversity, latent, layers, activation, tolerance, backend, stopOutsideBounds, support: spec.support ?? DEFAULT_SUPPORT };
 }
 
 function finite(state: ProgramState): boolean {

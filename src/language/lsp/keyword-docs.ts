@@ -35,6 +35,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, string>> = {
     solutions: '`solutions N`: feature vectors produced at once (default 256).',
     steps: '`steps N`: training steps at most (default 3000).',
     diversity: '`diversity NUM`: weight of the term that spreads solutions apart; 0 is the paper\'s loss exactly.',
+    support: '`support NUM`: weight of the term that keeps the answers where the oracle\'s training data is (default 1); 0 turns it off. Each answer\'s support (0 to 1) says how well the data backs it.',
     backend: '`backend auto|cpu|wasm|webgpu|tensorflow|wasm-fused` (default auto: the fastest that works here; wasm-fused is inv\'s own kernel for dense networks).',
     like: '`like "file.csv" column OUT`: the rows\' targets follow that column\'s values.',
     count: '`count N`: rows to write.',

@@ -15,7 +15,7 @@ type NumberRule = 'positive-integer' | 'non-negative-integer' | 'positive' | 'no
 /** The rule of each `key NUMBER` field, by block. */
 const RULES: Record<string, Record<string, NumberRule>> = {
     Oracle: { epochs: 'positive-integer', batch: 'positive-integer', learningRate: 'positive', validation: 'share', seed: 'non-negative-integer' },
-    Inversion: { solutions: 'positive-integer', steps: 'positive-integer', learningRate: 'positive', seed: 'non-negative-integer', diversity: 'non-negative', tolerance: 'positive' },
+    Inversion: { solutions: 'positive-integer', steps: 'positive-integer', learningRate: 'positive', seed: 'non-negative-integer', diversity: 'non-negative', support: 'non-negative', tolerance: 'positive' },
     Synthesis: { count: 'positive-integer', steps: 'positive-integer', learningRate: 'positive', seed: 'non-negative-integer', diversity: 'non-negative', tolerance: 'positive' },
     GeneratorMethod: { latent: 'positive-integer' },
 };
