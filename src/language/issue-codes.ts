@@ -49,7 +49,7 @@ export namespace IssueCodes {
     export const NonFinite = 'non-finite';
     export const NotPositive = 'not-positive';
     export const NotInteger = 'not-integer';
-    /** Added: `validation` outside [0, 1), a negative `diversity` or `support`. */
+    /** Added: `validation` outside [0, 1). (A negative `diversity` or `support` is `not-positive`.) */
     export const OutOfRange = 'out-of-range';
     export const BadBound = 'bad-bound';
 

@@ -105,10 +105,10 @@ describe('completion', () => {
 
     test('fields a block already has are not offered again; those that repeat are', async () => {
         await complete({
-            text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  fix x1 = 2\n  seed 7\n  tolerance 0.5\n  stop outside bounds\n  <|>\n}`, index: 0, ...options(),
+            text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  fix x1 = 2\n  seed 7\n  support 0.5\n  tolerance 0.5\n  stop outside bounds\n  <|>\n}`, index: 0, ...options(),
             assert: (list) => {
                 expect(labels(list)).not.toEqual(expect.arrayContaining(['oracle']));
-                for (const present of ['oracle', 'seed', 'tolerance', 'stop outside bounds']) expect(labels(list)).not.toContain(present);
+                for (const present of ['oracle', 'seed', 'support', 'tolerance', 'stop outside bounds']) expect(labels(list)).not.toContain(present);
                 expect(labels(list)).toEqual(expect.arrayContaining(['target', 'fix', 'bound', 'steps', 'solutions', 'method']));
             },
         });

@@ -9,7 +9,8 @@ import type { FeatureTransforms } from './feature-transform.js';
 import type { KernelMemory } from '../nn/fused/kernel.js';
 import { nearestNeighbours } from './nearest-neighbour.js';
 import type { Oracle } from '../oracle/oracle.js';
-import { EPSILON, spreadScale, type SpreadTerm } from './spread-force.js';
+import { EPSILON } from './entropy-gradient.js';
+import { spreadScale, type SpreadTerm } from './spread-force.js';
 import type { TargetSpec } from '../contract/spec.js';
 
 export class FusedSpread {

@@ -27,6 +27,7 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import type { FeatureTransforms } from './feature-transform.js';
 import { leastMove, levelSetTargets, residual } from './level-set.js';
 import type { Oracle } from '../oracle/oracle.js';
+import { entropyGradient } from './entropy-gradient.js';
 import type { SupportForce } from './support.js';
 import type { TargetSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
@@ -200,21 +201,4 @@ async function evaluate(
     } finally {
         tf.dispose([raw, ...tensors]);
     }
-}
-
-/**
- * d/dp of sum_i log r_i (r_i the distance from solution i to its nearest neighbour), at
- * points p [n, free]: the spread term's entropy gradient (spread-force.ts), for all n at once.
- */
-function entropyGradient(p: Tensor2D): Tensor2D {
-    return tf.tidy(() => {
-        const n = p.shape[0];
-        const sq = tf.sum(tf.square(p), 1);
-        const d = tf.add(tf.sub(tf.add(tf.reshape(sq, [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(tf.matMul(p, p, false, true), 2)), tf.mul(tf.eye(n), 1e9));
-        const nearest = tf.argMin(d, 1);
-        const diff = tf.sub(p, tf.gather(p, nearest));
-        const own = tf.div(diff, tf.add(tf.sum(tf.square(diff), 1, true), 1e-12));
-        const neighbourOf = tf.oneHot(nearest, n).toFloat();
-        return tf.sub(own, tf.matMul(neighbourOf, own, true, false)) as Tensor2D;
-    });
 }

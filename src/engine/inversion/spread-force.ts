@@ -30,17 +30,15 @@
  * is limited by the learning rate, not the weight); larger ones cost accuracy while
  * spreading. `diversity 0` is the paper's loss exactly.
  */
-import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 
 import type { FeatureTransforms } from './feature-transform.js';
 import type { Oracle } from '../oracle/oracle.js';
 import type { TargetSpec } from '../contract/spec.js';
 import { hasTolerance } from '../contract/target-miss.js';
-import { nearestNeighbours } from './nearest-neighbour.js';
+import { entropyGradient } from './entropy-gradient.js';
 import { tf } from '../backend/tf.js';
 
-/** Squared distance (in box-normalised units) below which two solutions count as one point. */
-export const EPSILON = 1e-8;
 
 /**
  * Scale. The push on a solution is `weight` x (the accuracy term's pull on it when it misses
@@ -75,14 +73,7 @@ export function spreadScale(solutions: number, free: number, oracle: Oracle, tar
     return { terms, spacing: solutions ** (-1 / Math.max(1, free - equalities)) };
 }
 
-/**
- * Up to this many solutions the nearest neighbours are found on the backend from blocks of
- * the distance matrix (DISTANCE_BLOCK entries at most at a time); beyond, the solutions are
- * read back and searched with a k-d tree (nearest-neighbour.ts), whose time grows as
- * n log n rather than n^2. Either way memory grows linearly with the solutions.
- */
-export const ON_DEVICE_NEIGHBOURS = 4096;
-const DISTANCE_BLOCK = 1 << 22;
+export { ON_DEVICE_NEIGHBOURS } from './entropy-gradient.js';
 
 export class SpreadForce {
     private readonly lo: Tensor2D;
@@ -110,7 +101,7 @@ export class SpreadForce {
     coefficients(x: Tensor2D): Tensor2D {
         return tf.tidy(() => {
             const p = tf.div(tf.sub(x, this.lo), this.width) as Tensor2D;
-            const ascent = tf.mul(this.entropyGradient(p), this.spacing) as Tensor2D;
+            const ascent = tf.mul(entropyGradient(p), this.spacing) as Tensor2D;
             const normals = this.outputGradients(x);
             const tangent = projectOut(
                 ascent,
@@ -124,40 +115,6 @@ export class SpreadForce {
             const scale = -this.weight / this.solutions;
             return tf.mul(tf.div(tf.mul(tangent, perSolution), this.width), scale) as Tensor2D;
         });
-    }
-
-    /** d/dp of sum_i 0.5 log(r_i^2 + eps), r_i the distance to i's nearest neighbour. */
-    private entropyGradient(p: Tensor2D): Tensor2D {
-        const nearest = this.nearest(p);
-        const diff = tf.sub(p, tf.gather(p, nearest));
-        const r2 = tf.sum(tf.square(diff), 1, true);
-        const own = tf.div(diff, tf.add(r2, EPSILON));
-        // Solution j is the nearest neighbour of others: their terms push it the other way
-        // (scatterND sums the rows that land on one index).
-        const pushedBack = tf.scatterND(tf.reshape(nearest, [-1, 1]), own, own.shape);
-        return tf.sub(own, pushedBack) as Tensor2D;
-    }
-
-    /** Each solution's nearest other solution [n] (int32), in memory linear in n. */
-    private nearest(p: Tensor2D): Tensor1D {
-        const n = this.solutions;
-        // The k-d tree reads the solutions back synchronously: not on webgpu, which cannot
-        // (in Node), and whose blocked search on the device is fast anyway.
-        if (n > ON_DEVICE_NEIGHBOURS && tf.getBackend() !== 'webgpu') {
-            return tf.tensor1d(nearestNeighbours(p.dataSync(), n, p.shape[1]), 'int32');
-        }
-        const sq = tf.sum(tf.square(p), 1);
-        const rows = Math.max(1, Math.floor(DISTANCE_BLOCK / n));
-        const parts: Tensor1D[] = [];
-        for (let first = 0; first < n; first += rows) {
-            const count = Math.min(rows, n - first);
-            const block = tf.slice(p, [first, 0], [count, -1]);
-            const d = tf.sub(tf.add(tf.reshape(tf.slice(sq, [first], [count]), [-1, 1]), tf.reshape(sq, [1, -1])), tf.mul(tf.matMul(block, p, false, true), 2));
-            // No solution is its own nearest neighbour.
-            const self = tf.mul(tf.oneHot(tf.range(first, first + count, 1, 'int32'), n), 1e9);
-            parts.push(tf.argMin(tf.add(d, self), 1) as Tensor1D);
-        }
-        return parts.length === 1 ? parts[0] : (tf.concat(parts) as Tensor1D);
     }
 
     /** Per target: the gradient of its output w.r.t. p [n, free]. */

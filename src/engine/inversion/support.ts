@@ -10,7 +10,7 @@
  * scale: the **support** of x is the share of training rows at least as isolated as x,
  * i.e. with m(row) >= m(x) (1: in the densest part of the data; 0: further from the data
  * than any training row is from the others). An answer is **supported** when its support
- * is at least SUPPORTED_AT: no more isolated than the 95 % least isolated training rows.
+ * is at least SUPPORTED_AT: no more isolated than the 99 % least isolated training rows.
  * It is a conformal p-value of the nearest-neighbour distance, so one threshold means the
  * same in every dimension and for every spacing of the data.
  *
@@ -42,6 +42,8 @@ const SEARCH_QUANTILE = 0.98;
 const GATE_WIDTH = 0.25;
 /** Rows the search term measures against each time (a seeded subset when the data has more). */
 const REFERENCE_ROWS = 2048;
+/** Distances computed at once, at most (the pull's blocks of rows). */
+const DISTANCE_BLOCK = 1 << 22;
 /** Training rows whose own isolation calibrates the score (a seeded subset when there are more). */
 const CALIBRATION_ROWS = 2000;
 
@@ -190,6 +192,19 @@ export class SupportForce {
      * `inputs` [n, inputs] (user units), with respect to those inputs: [n, inputs].
      */
     logDensityGradient(inputs: Tensor2D): Tensor2D {
+        // In blocks of rows: the distances to the reference rows are [rows x REFERENCE_ROWS],
+        // so memory stays linear in the solutions.
+        const n = inputs.shape[0];
+        const rows = Math.max(1, Math.floor(DISTANCE_BLOCK / this.support.referenceCount));
+        if (n <= rows) return this.blockGradient(inputs);
+        return tf.tidy(() => {
+            const parts: Tensor2D[] = [];
+            for (let first = 0; first < n; first += rows) parts.push(this.blockGradient(tf.slice(inputs, [first, 0], [Math.min(rows, n - first), -1])));
+            return tf.concat(parts) as Tensor2D;
+        });
+    }
+
+    private blockGradient(inputs: Tensor2D): Tensor2D {
         return tf.tidy(() => {
             const s = tf.mul(tf.sub(inputs, this.mean), this.invStd) as Tensor2D;
             const sq = tf.sum(tf.square(s), 1, true);

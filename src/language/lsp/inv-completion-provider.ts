@@ -38,7 +38,7 @@ const ONCE: Readonly<Record<string, (field: AstNode) => boolean>> = {
     classify: isClassifyField, stop: isStopOutsideField, method: isMethodField, backend: isBackendField,
     like: isLikeField, output: isOutputPathField, overwrite: isOverwriteField,
 };
-const NUMBER_KEYS = new Set(['epochs', 'batch', 'learningRate', 'validation', 'seed', 'solutions', 'steps', 'diversity', 'tolerance', 'count', 'latent']);
+const NUMBER_KEYS = new Set(['epochs', 'batch', 'learningRate', 'validation', 'seed', 'solutions', 'steps', 'diversity', 'tolerance', 'count', 'latent', 'support']);
 /** Fields of several words, inserted whole. */
 const WHOLE: Readonly<Record<string, string>> = { stop: 'stop outside bounds', skip: 'skip missing' };
 /** Offered first: what a block needs before anything else. */
