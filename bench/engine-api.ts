@@ -30,7 +30,7 @@ export { mlpBytes } from '../test/engine/imported-models/onnx-writer.js';
 export async function openStepper(spec: InversionSpec) {
     const oracle = await loadOracle(spec.oracle);
     const transforms = await FeatureTransforms.create(spec.features);
-    const { program, backend } = openProgram(spec, oracle, transforms, []);
+    const { program, backend } = await openProgram(spec, oracle, transforms, []);
     return {
         backend,
         async steps(k: number, spreading: boolean): Promise<void> {

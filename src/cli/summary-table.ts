@@ -97,7 +97,7 @@ export function answersText(r: InvResult): string[] {
 
 function table(runs: RunSummary[]): string {
     const t = new Table({
-        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'answers', 'stopped', 'time', 'backend'],
+        head: ['run', 'target', 'best solution', 'outputs', 'error', 'meet', 'answers', 'stopped'],
         // No colours: the table is also read from pipes and log files.
         style: { head: [], border: [] },
     });
@@ -111,9 +111,8 @@ function table(runs: RunSummary[]): string {
             synthesis ? '—' : r.second.items[r.second.items.length - 1]!.replace(/^error /, ''),
             r.meet,
             r.answers.length ? r.answers.join('\n') : '—',
-            r.stopped.replace(' after ', '\n'),
-            r.time,
-            r.backend,
+            // How it stopped, then its time and backend under it: the table stays narrow enough for 160 columns.
+            `${r.stopped.replace(' after ', '\n')}\n${r.time} on ${r.backend}`,
         ]);
     }
     return t.toString();

@@ -9,7 +9,7 @@
 import type { InvResult, StopReason } from '../engine/contract/results.js';
 import type { RunProgress } from '../protocol.js';
 import { formatCount, formatMiss, formatNumber, formatPercent, formatSeconds, formatValue } from '../engine/contract/number-format.js';
-import { describeProgress } from '../engine/contract/progress-text.js';
+import { describeSteps } from '../engine/contract/progress-text.js';
 import { h, replaceChildren } from './dom-builder.js';
 import { missOf, withinTolerance } from '../engine/contract/target-miss.js';
 import { describeTarget } from './target-text.js';
@@ -138,7 +138,7 @@ export class RunHeader {
     /**
      * `progress` null: no run in flight. `trainingJob`: the panel shows an oracle's own
      * training (▶ Train), not a run that trains its oracle first. The words are the lens's
-     * and the status item's (progress-text.ts).
+     * and the status item's (progress-text.ts), after a heading that says what is trained.
      */
     showProgress(progress: RunProgress | null, showingOlderResult: boolean, trainingJob = false): void {
         this.progress.hidden = progress === null;
@@ -150,7 +150,7 @@ export class RunHeader {
         replaceChildren(this.progress,
             h('span', { class: 'spinner', 'aria-hidden': 'true' }),
             h('strong', null, what),
-            ` · ${describeProgress(progress)} · ${formatSeconds(progress.elapsedSeconds)}`,
+            ` · ${describeSteps(progress)} · ${formatSeconds(progress.elapsedSeconds)}`,
             bar,
             showingOlderResult ? h('span', { class: 'older' }, 'The results below are from the previous run.') : null);
         // A first run: no "No results yet" under "Running…".

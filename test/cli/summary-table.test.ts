@@ -67,7 +67,8 @@ describe('summary', () => {
             expect(lines[exp2 + 1]).toMatch(/^ {2}best {6}x1 = \d/);
             expect(lines[exp2 + 1]).toContain('x4 = 10 (fixed)');
             expect(lines[exp2 + 2]).toMatch(/^ {2}gives {5}y = 1900 {2}error /);
-            expect(lines[exp2 + 3]).toBe('  stopped   tolerance after 2,800/3,000 steps  1 min 3 s  wasm');
+            expect(lines[exp2 + 3]).toBe('  answers   support unknown');
+            expect(lines[exp2 + 4]).toBe('  stopped   tolerance after 2,800/3,000 steps  1 min 3 s  wasm');
             expect(text).toContain('SynthLike  y ~ reference ± 3.37118  82.0 % of rows');
             expect(text).toContain('  wrote     1,000 rows -> data/synthetic.csv');
             // The note wraps under itself.

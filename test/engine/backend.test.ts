@@ -78,12 +78,23 @@ describe('backends', () => {
         // Compared in the order of the generator's rows (the sort may swap near-ties).
         const key = (r: typeof wasm) => r.solutions.map((s) => [s.inputs.a, s.inputs.b, s.inputs.c].map(Number)).sort((p, q) => p[0] - q[0]);
         const [w, c, f] = [key(wasm), key(cpu), key(fused)];
+        // The fused kernel sums in another order; the walk along the level set that ends the
+        // spread phase (level-set-projection.ts) follows each answer's nearest neighbour, so
+        // those rounding differences grow a little: within 0.2 % of each feature's bound.
+        const width = [10, 10, 1];
         for (let i = 0; i < w.length; i++) {
             for (let j = 0; j < 3; j++) {
                 expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-3);
-                expect(Math.abs(w[i][j] - f[i][j])).toBeLessThan(1e-3);
+                expect(Math.abs(w[i][j] - f[i][j])).toBeLessThan(2e-3 * width[j]);
             }
         }
+        // Without the spread term (the paper's method) there is no walk: they agree to 1e-3.
+        const plain = { ...spec, diversity: 0 };
+        await initBackend('cpu');
+        const plainCpu = key(await runInversion({ ...plain, backend: 'cpu' }));
+        await initBackend('wasm-fused');
+        const plainFused = key(await runInversion({ ...plain, backend: 'wasm-fused' }));
+        for (let i = 0; i < plainCpu.length; i++) for (let j = 0; j < 3; j++) expect(Math.abs(plainCpu[i][j] - plainFused[i][j])).toBeLessThan(1e-3);
         await initBackend('wasm');
     });
 

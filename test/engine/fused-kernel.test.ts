@@ -60,7 +60,7 @@ async function compareGenerator(c: Case): Promise<number> {
     const parts: FusedParts = {
         transforms,
         oracle: c.oracle,
-        oracleLayers: c.oracle.denseLayers()!,
+        oracleLayers: (await c.oracle.denseLayers())!,
         targets: { kind: 'targets', targets: c.targets },
         diversity: c.diversity ?? 0,
         spreadTargets: c.targets,
@@ -191,7 +191,7 @@ describe('the fused kernel agrees with TF.js', () => {
         const transforms = await FeatureTransforms.create([box('a', 0, 10), fixed('b', 1), box('c', 0, 10)]);
         const n = 21;
         const u = new Random(9).normals(n * 2);
-        const parts: FusedParts = { transforms, oracle, oracleLayers: oracle.denseLayers()!, targets: { kind: 'targets', targets: TARGETS }, diversity: 0, spreadTargets: TARGETS };
+        const parts: FusedParts = { transforms, oracle, oracleLayers: (await oracle.denseLayers())!, targets: { kind: 'targets', targets: TARGETS }, diversity: 0, spreadTargets: TARGETS };
         const scale = 10;
         const fused = new FusedProgram(parts, n, { kind: 'raw', start: u, scale });
         const got = fused.gradients();

@@ -54,7 +54,7 @@ describe('runs on the fused kernel', () => {
         const gc = runInNewContext('gc') as () => void;
         const oracle = await loadOracle(paper);
         const transforms = await FeatureTransforms.create(free4());
-        const parts: FusedParts = { transforms, oracle, oracleLayers: oracle.denseLayers()!, targets: { kind: 'targets', targets: [y1900] }, diversity: 0.15, spreadTargets: [y1900] };
+        const parts: FusedParts = { transforms, oracle, oracleLayers: (await oracle.denseLayers())!, targets: { kind: 'targets', targets: [y1900] }, diversity: 0.15, spreadTargets: [y1900] };
         const program = fusedGeneratorProgram({ kind: 'generator', latent: 8, layers: [64, 64], activation: 'relu' }, 256, 0, parts);
         const run = async (steps: number) => {
             for (let i = 0; i < steps; i++) program.step(0.001, true);
@@ -76,7 +76,7 @@ describe('runs on the fused kernel', () => {
         const oracle = await loadOracle(paper);
         const transforms = await FeatureTransforms.create(free4());
         const n = ON_DEVICE_NEIGHBOURS + 100;
-        const parts: FusedParts = { transforms, oracle, oracleLayers: oracle.denseLayers()!, targets: { kind: 'targets', targets: [y1900] }, diversity: 0.15, spreadTargets: [y1900] };
+        const parts: FusedParts = { transforms, oracle, oracleLayers: (await oracle.denseLayers())!, targets: { kind: 'targets', targets: [y1900] }, diversity: 0.15, spreadTargets: [y1900] };
         const program = fusedGeneratorProgram({ kind: 'generator', latent: 8, layers: [16], activation: 'tanh' }, n, 3, parts);
         const fused = program.spreadCoefficients()!;
         const features = (await program.state()).features;

@@ -68,7 +68,7 @@ describe('the estimate on the fused kernel', () => {
             await initBackend('wasm-fused');
             const oracle = await loadOracle(s.oracle);
             const transforms = await FeatureTransforms.create(s.features);
-            const { program, backend } = openProgram(s, oracle, transforms, []);
+            const { program, backend } = await openProgram(s, oracle, transforms, []);
             try {
                 expect(backend).toBe('wasm-fused');
                 program.step(0.001, true);

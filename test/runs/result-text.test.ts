@@ -16,33 +16,33 @@ const exp2 = JSON.parse(readFileSync(new URL('../webview/fixtures/exp2.json', im
 
 describe('a result in the editor', () => {
     it('the summary lens: the best output, how many meet, time and backend', () => {
-        expect(resultSummary(exp2)).toBe('✓ y = 1899.99 · 193/256 meet · 20 s · wasm');
+        expect(resultSummary(exp2)).toBe('✓ y = 1900 · 256/256 meet · 1 min 3 s · wasm');
     });
 
     it('the best-solution lens: every free feature, the fixed ones left to the code', () => {
-        expect(describeBestInputs(exp2)).toBe('best x1 = 458.316 · x2 = 494.684 · x3 = 201.052');
+        expect(describeBestInputs(exp2)).toBe('best x1 = 458.237 · x2 = 224.575 · x3 = 197.093');
     });
 
     it('hints are short (a line has 43 characters for all of them); their tooltips carry the figures in full', () => {
         const x3 = featureReading(exp2, 'x3')!;
-        expect(describeFeatureValue(x3)).toBe('= 201.052');
+        expect(describeFeatureValue(x3)).toBe('= 197.093');
         expect(explainFeature(x3, exp2)).toBe([
-            '**x3** = 201.052 in the best of 256 solutions',
-            'spread 0.085 (standard deviation / bound width): importance rank 3 of 3 (least spread = most important)',
-            'From the last run of Exp2 (wasm, 20 s, stopped: steps).',
+            '**x3** = 197.093 in the best of 256 solutions',
+            'spread 0.28 (standard deviation / bound width): importance rank 2 of 3 (least spread = most important)',
+            'From the last run of Exp2 (wasm, 1 min 3 s, stopped: tolerance).',
         ].join('\n\n'));
         const y = targetReading(exp2, 'y')!;
-        expect(describeTargetReading(y)).toBe('→ y = 1899.99 · miss 0.00537 ✓');
-        expect(explainTarget(y, exp2)).toContain('**y**: = 1900 (tolerance 1.9)\n\nbest solution: 1899.99, miss 0.00537 — met\n\n193/256 solutions meet every target');
+        expect(describeTargetReading(y)).toBe('→ y = 1900 · miss 0 ✓');
+        expect(explainTarget(y, exp2)).toContain('**y**: = 1900 (tolerance 1.9)\n\nbest solution: 1900, miss 0 — met\n\n256/256 solutions meet every target');
         expect(describeTargetReading(y).length).toBeLessThanOrEqual(43);
     });
 
     it('the details (other editors\' message, the lenses\' tooltip): everything, one fact a line', () => {
         expect(resultDetails(exp2)).toEqual([
             `Exp2: ${resultSummary(exp2)}`,
-            'best: x1 = 458.316, x2 = 494.684, x3 = 201.052, x4 = 10 (fixed)',
-            '→ y = 1899.99 (target = 1900, miss 0.00537 ✓)',
-            'spread, most important first: x1 5.3e-4, x2 0.0022, x3 0.085',
+            'best: x1 = 458.237, x2 = 224.575, x3 = 197.093, x4 = 10 (fixed)',
+            '→ y = 1900 (target = 1900, miss 0 ✓)',
+            'spread, most important first: x1 2.4e-4, x3 0.28, x2 0.28',
         ]);
     });
 });

@@ -5,7 +5,7 @@
  * provides Mesa's lavapipe; on a GPU machine `npx vitest run --config test/webgpu/vitest.config.ts`
  * runs the same file against its real adapter.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult, Solution } from '../../src/engine/contract/results.js';
@@ -125,6 +125,23 @@ describe('the webgpu backend on a software adapter', () => {
             }
         }
     }, 180_000);
+
+    it('runs what reads solutions back on the host: a `require` relation, and the nearest neighbours of over 4,096 solutions', async () => {
+        // Both read tensors back (Dykstra's projection, the k-d tree): webgpu cannot do it
+        // synchronously in Node, so these paths must read asynchronously or stay on the device.
+        const file = `${RUNS.split('inversion')[0]}
+inversion Related { oracle Poly4 target y = 1900 fix x4 = 10 require x1 + x2 <= 600 solutions 32 steps 60 seed 5 }
+inversion Many { oracle Poly4 target y = 1900 fix x4 = 10 solutions 4100 steps 3 seed 6 }
+`;
+        writeFileSync(join(dir, 'host-reads.inv'), file);
+        const r = await inv(['run', 'host-reads.inv', '--backend', 'webgpu', '--out', 'host-reads.json', '--quiet'], dir);
+        expect(r.code, r.stderr).toBe(0);
+        const [related, many] = JSON.parse(readFileSync(join(dir, 'host-reads.json'), 'utf8')) as InvResult[];
+        expect(related.backend).toBe('webgpu');
+        expect(related.summary.violations ?? 0).toBe(0);
+        for (const s of related.solutions) expect(Number(s.inputs.x1) + Number(s.inputs.x2)).toBeLessThanOrEqual(600 + 1e-6);
+        expect(many.solutions).toHaveLength(4100);
+    }, 240_000);
 
     it('trains an oracle to the same test error as cpu', async () => {
         const rmse: number[] = [];

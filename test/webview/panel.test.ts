@@ -190,7 +190,7 @@ describe('results panel', () => {
         await panel.showResult(exp1);
         await panel.selectTab('spread');
         await panel.page.waitForSelector('.parallel-chart canvas');
-        const boxes = await panel.page.$$eval('.spread-view section', (sections) => sections.map((s) => {
+        const boxes = await panel.page.$$eval('.spread-view section:has(.chart)', (sections) => sections.map((s) => {
             const legend = s.querySelector('ul.chart-legend')!.getBoundingClientRect();
             const charts = [...s.querySelectorAll('.chart')].map((c) => c.getBoundingClientRect());
             return { legendBottom: legend.bottom, legendHeight: legend.height, chartTops: charts.map((c) => c.top) };
@@ -285,7 +285,7 @@ describe('results panel', () => {
         for (let step = 1; step <= 120; step += 7) await panel.send({ type: 'progress', progress: epoch(step) });
         await panel.page.waitForFunction(() => document.querySelector('.loss-chart')?.getAttribute('data-points') === '18');
         expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toMatch(/^Training loss of Poly4 \(live\): 18 points, .* at epoch 120$/);
-        expect((await text('.live')).replace(/\s+/g, ' ')).toContain('Training Poly4 · epoch 120 / 200');
+        expect((await text('.live')).replace(/\s+/g, ' ')).toContain('Training Poly4 · epoch 120/200 · loss 0.0996');
         expect(await text('.live')).not.toContain('previous run');
         expect((await panel.canvasInk('.loss-chart'))[0]).toBeGreaterThan(0.01);
         await panel.screenshot('oracle-training');

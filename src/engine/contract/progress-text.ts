@@ -18,7 +18,12 @@ export interface ProgressFacts {
 
 /** `step 1200/3000 · loss 3.1e-4 · 12 meet`, or `training oracle · epoch 12/200 · loss 0.031`. */
 export function describeProgress(p: ProgressFacts): string {
-    const what = p.phase === 'training-oracle' ? `training oracle · epoch ${p.step}/${p.steps}` : `step ${p.step}/${p.steps}`;
+    return `${p.phase === 'training-oracle' ? 'training oracle · ' : ''}${describeSteps(p)}`;
+}
+
+/** The same without `training oracle` (for a surface whose heading already says what is trained). */
+export function describeSteps(p: ProgressFacts): string {
+    const what = p.phase === 'training-oracle' ? `epoch ${p.step}/${p.steps}` : `step ${p.step}/${p.steps}`;
     // The loss is not known before the first step is read (NaN, which JSON carries as null).
     const loss = typeof p.loss === 'number' && Number.isFinite(p.loss) ? ` · loss ${formatLoss(p.loss)}` : '';
     const meeting = p.meeting !== null && p.meeting !== undefined ? ` · ${p.meeting} meet` : '';

@@ -195,17 +195,24 @@ export class FeatureTransforms {
     }
 
     /** Raw values [n, rawWidth] with every part's `retract` applied (parts without one unchanged). */
-    retract(u: Tensor2D): Tensor2D {
-        return tf.tidy(() => {
-            const n = u.shape[0];
-            let at = 0;
-            const pieces = this.parts.filter((p) => p.raw > 0).map((p) => {
+    async retract(u: Tensor2D): Promise<Tensor2D> {
+        const n = u.shape[0];
+        let at = 0;
+        const pieces: Tensor2D[] = [];
+        try {
+            for (const p of this.parts.filter((q) => q.raw > 0)) {
                 const slice = tf.slice(u, [0, at], [n, p.raw]) as Tensor2D;
                 at += p.raw;
-                return p.retract ? p.retract(slice) : slice;
-            });
-            return (pieces.length === 1 ? pieces[0] : tf.concat(pieces, 1)) as Tensor2D;
-        });
+                if (!p.retract) pieces.push(slice);
+                else {
+                    pieces.push(await p.retract(slice));
+                    slice.dispose();
+                }
+            }
+            return pieces.length === 1 ? pieces.pop()! : (tf.concat(pieces, 1) as Tensor2D);
+        } finally {
+            tf.dispose(pieces);
+        }
     }
 
     /**

@@ -12,14 +12,14 @@ import type { Oracle } from '../oracle/oracle.js';
 
 export type FusedSupport = { ok: true; oracleLayers: LayerWeights[] } | { ok: false; why: string };
 
-export function fusedSupport(oracle: Oracle, transforms: FeatureTransforms): FusedSupport {
+export async function fusedSupport(oracle: Oracle, transforms: FeatureTransforms): Promise<FusedSupport> {
     // Labels and `require` relations have transforms of their own (categorical-relaxation.ts,
     // polytope-map.ts) that the kernel does not compute: TF.js runs those (the finish, which
     // makes answers whole, one label and exact, runs after either).
     if (!transforms.scalarOnly) return { ok: false, why: 'categorical inputs and `require` relations run on TF.js' };
     const kernel = kernelAvailable();
     if (!kernel.ok) return { ok: false, why: kernel.why };
-    const layers = oracle.denseLayers();
+    const layers = await oracle.denseLayers();
     if (!layers) return { ok: false, why: `oracle ${oracle.name} is not a chain of dense layers` };
     const unsupported = layers.find((l) => !kernelActivation(l.activation));
     if (unsupported) return { ok: false, why: `the fused kernel has no ${unsupported.activation} activation` };

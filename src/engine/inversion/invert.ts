@@ -56,7 +56,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         const supportWeight = spec.support ?? DEFAULT_SUPPORT;
         const keepToData = data.support !== null && supportWeight > 0 && spec.diversity > 0;
         supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
-        const opened = openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
+        const opened = await openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
         current.program = opened.program;
         const backend = opened.backend;
         const finishSteps = finishRefines(transforms) ? Math.round(spec.steps * FINISH_SHARE) : 0;
@@ -118,20 +118,20 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
  * is chosen and it can run the inversion (fused-support.ts), else on TF.js (a note says
  * why when the fused kernel was asked for). Also what the benchmark steps (bench/).
  */
-export function openProgram(
+export async function openProgram(
     spec: InversionSpec,
     oracle: Oracle,
     transforms: FeatureTransforms,
     notes: string[],
     /** The pull into the data and the training rows the adjoint starts from, when the search keeps to the data (support.ts). */
     search: { support: SupportForce | null; dataRows: Float64Array | null } = { support: null, dataRows: null },
-): { program: InversionProgram; backend: BackendName } {
+): Promise<{ program: InversionProgram; backend: BackendName }> {
     // With a spread term: the generator starts spread (generator.ts), and when the spread
     // phase ends the solutions are walked along the level set and settled onto it
     // (level-set-projection.ts). Typed runs have a finish of their own (typed-finish.ts).
     const spreading = spec.diversity > 0;
     const settle = transforms.scalarOnly ? { targets: spec.targets, support: search.support, spread: spreading } : undefined;
-    const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+    const fused = fusedActive() ? await fusedSupport(oracle, transforms) : null;
     if (fused?.ok) {
         const parts: FusedParts = {
             transforms,

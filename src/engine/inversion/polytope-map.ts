@@ -72,11 +72,12 @@ export class PolytopePart implements TransformPart {
      * `retract` mode: raw values [n, d] projected onto the polytope (each solution onto its
      * own slice), in float64 (linear-relations.ts: Euclidean, by Dykstra's method).
      */
-    retract(u: Tensor2D): Tensor2D {
+    async retract(u: Tensor2D): Promise<Tensor2D> {
         if (this.mode !== 'retract') return tf.clone(u);
         const n = u.shape[0];
         const d = this.raw;
-        const values = u.dataSync();
+        // Read asynchronously: the webgpu backend cannot read a tensor synchronously in Node.
+        const values = await u.data();
         const out = new Float32Array(n * d);
         for (let i = 0; i < n; i++) {
             if (!this.moves[this.spaces.length === 1 ? 0 : i]) continue;

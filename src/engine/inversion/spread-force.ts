@@ -141,7 +141,9 @@ export class SpreadForce {
     /** Each solution's nearest other solution [n] (int32), in memory linear in n. */
     private nearest(p: Tensor2D): Tensor1D {
         const n = this.solutions;
-        if (n > ON_DEVICE_NEIGHBOURS) {
+        // The k-d tree reads the solutions back synchronously: not on webgpu, which cannot
+        // (in Node), and whose blocked search on the device is fast anyway.
+        if (n > ON_DEVICE_NEIGHBOURS && tf.getBackend() !== 'webgpu') {
             return tf.tensor1d(nearestNeighbours(p.dataSync(), n, p.shape[1]), 'int32');
         }
         const sq = tf.sum(tf.square(p), 1);

@@ -46,7 +46,7 @@ export interface TransformPart {
     /** The annealing of a relaxation, 0 at the start of the search and 1 at its end. */
     setProgress?(progress: number): void;
     /** Raw values [n, raw] pulled back where they must be, after a step that optimises them directly. */
-    retract?(u: Tensor2D): Tensor2D;
+    retract?(u: Tensor2D): Promise<Tensor2D>;
     dispose(): void;
 }
 

@@ -488,7 +488,12 @@ async function refine(opts: FinishOptions, d: Discrete, slices: SliceCache, rows
                 if (step === steps || (allMeet && !anyObjective) || opts.signal?.aborted) break;
             }
             const result = program.step(opts.learningRate, false);
-            if (transforms.retracts) tf.tidy(() => variable.assign(tf.div(transforms.retract(tf.mul(variable, REFINE_STEP_SCALE) as Tensor2D), REFINE_STEP_SCALE) as Tensor2D));
+            if (transforms.retracts) {
+                const scaled = tf.mul(variable, REFINE_STEP_SCALE) as Tensor2D;
+                const retracted = await transforms.retract(scaled);
+                tf.tidy(() => variable.assign(tf.div(retracted, REFINE_STEP_SCALE) as Tensor2D));
+                tf.dispose([scaled, retracted]);
+            }
             run++;
             if (opts.onStep) await opts.onStep(offset + run, result);
             else tf.dispose([result.loss, result.health]);

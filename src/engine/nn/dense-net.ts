@@ -106,15 +106,18 @@ function uniqueName(base: string): string {
     return `inv_${base}_${nameCounter++}`;
 }
 
-/** The layers' weights read back as plain arrays (what the fused kernel and model files take). */
-export function layerWeights(layers: DenseLayer[]): LayerWeights[] {
-    return layers.map((l) => ({
+/**
+ * The layers' weights read back as plain arrays (what the fused kernel and model files take).
+ * Read asynchronously: the webgpu backend cannot read a tensor synchronously in Node.
+ */
+export async function layerWeights(layers: DenseLayer[]): Promise<LayerWeights[]> {
+    return Promise.all(layers.map(async (l) => ({
         inputs: l.kernel.shape[0],
         outputs: l.kernel.shape[1],
-        kernel: l.kernel.dataSync() as Float32Array,
-        bias: l.bias.dataSync() as Float32Array,
+        kernel: (await l.kernel.data()) as Float32Array,
+        bias: (await l.bias.data()) as Float32Array,
         activation: l.activation,
-    }));
+    })));
 }
 
 export function disposeDense(layers: DenseLayer[]): void {

@@ -132,7 +132,7 @@ export class FusedFit {
         return { rmse, accuracy: null, logLoss: null };
     }
 
-    weights(): LayerWeights[] {
+    async weights(): Promise<LayerWeights[]> {
         return this.net.weights();
     }
 }

@@ -40,7 +40,7 @@ export interface Oracle {
      * in) and giving standardised outputs — what the fused kernel runs; null when the model
      * is not a chain of dense layers.
      */
-    denseLayers(): LayerWeights[] | null;
+    denseLayers(): Promise<LayerWeights[] | null>;
     dispose(): void;
 }
 
@@ -158,7 +158,7 @@ class StandardisedOracle implements Oracle {
         return Math.fround(Math.fround(standardised * Math.fround(this.outputStd[column])) + Math.fround(this.outputMean[column]));
     }
 
-    denseLayers(): LayerWeights[] | null {
+    async denseLayers(): Promise<LayerWeights[] | null> {
         return this.chain ? layerWeights(this.chain) : null;
     }
 

@@ -168,7 +168,7 @@ export async function trainOracle(oracle: OracleSpec, opts: TrainOptions = {}): 
                 data: relativeDataPath(oracle, training),
                 trainedAt: new Date().toISOString(),
             };
-            await saveDenseModel(oracle.modelPath, metadata, training, nIn, fit.weights(), classifier);
+            await saveDenseModel(oracle.modelPath, metadata, training, nIn, await fit.weights(), classifier);
         }
         return {
             oracle: oracle.name,
@@ -258,7 +258,7 @@ interface EpochFit {
     epoch(order: Int32Array, rates: number[], signal: AbortSignal | undefined): Promise<{ loss: number; cancelled: boolean }>;
     /** x standardised [rows x nIn]; y in user units (a regressor) or one-hot (a classifier). */
     score(x: Float32Array, y: Float32Array, outStats: ColumnStats[], names: string[]): Promise<FitScore>;
-    weights(): LayerWeights[];
+    weights(): Promise<LayerWeights[]>;
     dispose(): void;
 }
 
@@ -351,7 +351,7 @@ class TfEpochFit implements EpochFit {
         }
     }
 
-    weights(): LayerWeights[] {
+    weights(): Promise<LayerWeights[]> {
         return layerWeights(this.layers);
     }
 
@@ -387,7 +387,7 @@ class FusedEpochFit implements EpochFit {
         return this.fit.score(x, y, outStats, names);
     }
 
-    weights(): LayerWeights[] {
+    weights(): Promise<LayerWeights[]> {
         return this.fit.weights();
     }
 

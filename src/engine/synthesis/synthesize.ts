@@ -90,7 +90,7 @@ export async function runSynthesis(spec: SynthesisSpec, opts: RunOptions = {}): 
         const batch = Math.min(SYNTHESIS_BATCH, Math.max(2, spec.count));
         // The spread term sees one target per row: rows move along the level sets of the output.
         const spreadTarget = [{ output: spec.reference.output, kind: 'equal' as const, value: 0, tolerance: reference.tolerance }];
-        const fused = fusedActive() ? fusedSupport(oracle, transforms) : null;
+        const fused = fusedActive() ? await fusedSupport(oracle, transforms) : null;
         if (fused && !fused.ok) notes.push(`Ran on TF.js ${backend}, not the fused kernel: ${fused.why}.`);
         if (fused?.ok) {
             backend = 'wasm-fused';
