@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend/backend.js';
+import type { Tensor } from '@tensorflow/tfjs';
 import { tf } from '../../src/engine/backend/tf.js';
 import { DISTANCE_BLOCK, entropyGradient, ON_DEVICE_NEIGHBOURS } from '../../src/engine/inversion/entropy-gradient.js';
 import { Random } from '../../src/engine/nn/random.js';
@@ -33,7 +34,7 @@ describe('entropy gradient', () => {
             // 4 n^2 bytes each: 1.6 GB at 20,000 points.
             expect(info.peakBytes).toBeLessThan(8 * 4 * DISTANCE_BLOCK + 256 * n);
             expect(tf.memory().numTensors).toBe(before + 1);
-            tf.dispose([p, info.result as tf.Tensor]);
+            tf.dispose([p, info.result as Tensor]);
             expect(tf.memory().numTensors).toBe(before - 1);
         });
     }

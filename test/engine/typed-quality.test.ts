@@ -114,4 +114,25 @@ describe('a typed design space judged on the true function (the concrete example
         expect(Math.abs(gap), `true cost ${cost(best.inputs)} against the true optimum ${optimum.cost}`).toBeLessThan(0.05);
         expect(strength(best.inputs)).toBeGreaterThan(40 - 0.2 - 0.5);
     });
+
+    it('measures support with a categorical input: shares that add up to 100, as every row of the data does, are backed; without the relation most are not', async () => {
+        // The model records its data relative to the example's .inv file.
+        const source = fileURLToPath(new URL('../../examples/concrete/concrete.inv', import.meta.url));
+        const features: FeatureSpec[] = [
+            { role: 'free', name: 'cement', domain: null, type: cementType, transform: { kind: 'none' } },
+            ...shareFeatures(),
+            { role: 'fixed', name: 'age', value: 28, domain: { lo: 1, hi: 90 }, type: { kind: 'integer' } },
+        ];
+        const base = { source, targets: [{ output: 'strength', kind: 'equal' as const, value: 30, tolerance: 1 }], steps: 600, solutions: 32 };
+        const [related, free] = [await runInversion(spec(features, base)), await runInversion(spec(features, { ...base, relations: [] }))];
+        for (const r of [related, free]) {
+            expect(r.summary.note ?? '').not.toMatch(/No support figures/);
+            expect(r.solutions.every((x) => typeof x.support === 'number')).toBe(true);
+            // The summary's spread is the mean over the numeric features (the label has its shares).
+            const spreads = r.summary.importance.map((f) => f.spread);
+            expect(r.summary.spread).toBeCloseTo(spreads.reduce((a, b) => a + b, 0) / spreads.length, 5);
+        }
+        expect(related.summary.supported! / related.solutions.length).toBeGreaterThanOrEqual(0.9);
+        expect(free.summary.supported!).toBeLessThan(related.summary.supported!);
+    }, 120_000);
 });

@@ -147,10 +147,13 @@ function familiesOf(entries: Array<{ solution: Solution; family: number }>, free
     return families;
 }
 
-/** Mean over the free features of std / width of the bound (or / |mean| when unbounded): featureImportance's spread. */
+/**
+ * Mean over the free numeric features of std / width of the bound (or / |mean| when
+ * unbounded): featureImportance's spread (a categorical feature's one-hot columns have none).
+ */
 function meanSpread(rows: Solution[], free: FreeColumn[]): number {
-    if (rows.length === 0 || free.length === 0) return 0;
-    return featureImportance(rows, free).reduce((s, f) => s + f.spread, 0) / free.length;
+    const importance = rows.length === 0 ? [] : featureImportance(rows, free);
+    return importance.length === 0 ? 0 : importance.reduce((s, f) => s + f.spread, 0) / importance.length;
 }
 
 /**

@@ -54,7 +54,8 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         const data = await DataSupport.forOracle(spec.oracle, oracle.metadata, spec.source);
         // The search keeps to the data (support.ts) where it is known and the run spreads.
         const supportWeight = spec.support ?? DEFAULT_SUPPORT;
-        const keepToData = data.support !== null && supportWeight > 0 && spec.diversity > 0;
+        // Not yet for categorical inputs: the pull and the adjoint's starts from the data act on numbers only.
+        const keepToData = data.support !== null && !data.support.categorical && supportWeight > 0 && spec.diversity > 0;
         supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
         const opened = await openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
         current.program = opened.program;

@@ -26,7 +26,7 @@ import type { Tensor2D } from '@tensorflow/tfjs';
 import { DataDefectError } from '../contract/errors.js';
 import type { InvModelMetadata } from '../contract/model-metadata.js';
 import type { OracleSpec } from '../contract/spec.js';
-import { readDataTable } from '../oracle/data-table.js';
+import { readDataTable, type DataTable } from '../oracle/data-table.js';
 import { Random, seedFor } from '../nn/random.js';
 import { tf } from '../backend/tf.js';
 
@@ -70,6 +70,8 @@ export class DataSupport {
         readonly std: number[],
         rows: Float32Array,
         seed: number,
+        /** Some columns are a categorical input's one-hot labels. */
+        readonly categorical = false,
     ) {
         this.rowsStandardised = rows;
         const random = new Random(seedFor(seed, 'support'));
@@ -95,24 +97,29 @@ export class DataSupport {
         }
         const path = candidates[0];
         if (!existsSync(path)) return { support: null, reason: `the oracle's data (${path}) is not there, so how well the data backs each answer is unknown` };
-        const inputs = oracle.inputs.map((i) => i.name);
+        // Numeric inputs are read as numbers, categorical ones as labels (as training reads them).
+        const numeric = oracle.inputs.filter((i) => i.type?.kind !== 'categorical').map((i) => i.name);
+        const categorical = Object.fromEntries(oracle.inputs.flatMap((i) => (i.type?.kind === 'categorical' ? [[i.name, i.type.labels]] : [])));
         let table;
         try {
-            table = await readDataTable(path, inputs, { skipMissing: true });
+            table = await readDataTable(path, numeric, { skipMissing: true, categorical });
         } catch (e) {
             const why = e instanceof DataDefectError ? e.diagnostics[0]?.message ?? 'it has defects' : (e as Error).message;
             return { support: null, reason: `the oracle's data (${path}) could not be read (${why}), so how well it backs each answer is unknown` };
         }
         if (table.rows < SUPPORT_NEIGHBOURS + 1) return { support: null, reason: `the oracle's data has only ${table.rows} rows: too few to say how well it backs an answer` };
-        if (!oracle.training && metadata && !matchesRecord(table.values, metadata)) {
+        if (!oracle.training && metadata && Object.keys(categorical).length === 0 && !matchesRecord(table.values, metadata)) {
             return { support: null, reason: `${path} does not match the data the model records (its columns' statistics differ), so how well the data backs each answer is unknown` };
         }
-        const dims = inputs.length;
-        const mean = table.values.map((c) => c.reduce((s, v) => s + v, 0) / c.length);
-        const std = table.values.map((c, j) => Math.sqrt(c.reduce((s, v) => s + (v - mean[j]) ** 2, 0) / c.length) || 1);
+        // The model's columns: a number per numeric input, one column per label of a
+        // categorical one (one-hot), in declaration order — the layout the answers come in.
+        const columns = modelColumns(oracle, table);
+        const dims = columns.length;
+        const mean = columns.map((c) => c.reduce((s, v) => s + v, 0) / c.length);
+        const std = columns.map((c, j) => Math.sqrt(c.reduce((s, v) => s + (v - mean[j]) ** 2, 0) / c.length) || 1);
         const rows = new Float32Array(table.rows * dims);
-        for (let i = 0; i < table.rows; i++) for (let j = 0; j < dims; j++) rows[i * dims + j] = (table.values[j][i] - mean[j]) / std[j];
-        return { support: new DataSupport(path, table.rows, dims, mean, std, rows, oracle.training?.seed ?? 0), reason: null };
+        for (let i = 0; i < table.rows; i++) for (let j = 0; j < dims; j++) rows[i * dims + j] = (columns[j][i] - mean[j]) / std[j];
+        return { support: new DataSupport(path, table.rows, dims, mean, std, rows, oracle.training?.seed ?? 0, Object.keys(categorical).length > 0), reason: null };
     }
 
     /** `count` training rows drawn at random (seeded), in user units, row-major [count x dims]. */
@@ -285,6 +292,21 @@ function isolationAgainst(points: Float32Array, n: number, rows: Float32Array, c
 }
 
 /** The CSV's columns have the mean and standard deviation the model recorded (within 5 % of the deviation). */
+/** The data's columns in the model's layout: numeric inputs as read, a categorical input one-hot. */
+function modelColumns(oracle: OracleSpec, table: DataTable): Float64Array[] {
+    const columns: Float64Array[] = [];
+    let numeric = 0;
+    for (const input of oracle.inputs) {
+        if (input.type?.kind === 'categorical') {
+            const chosen = table.categories![input.name];
+            input.type.labels.forEach((_, label) => columns.push(Float64Array.from(chosen, (c) => (c === label ? 1 : 0))));
+        } else {
+            columns.push(Float64Array.from(table.values[numeric++]));
+        }
+    }
+    return columns;
+}
+
 function matchesRecord(values: Float64Array[], metadata: InvModelMetadata): boolean {
     return values.every((c, j) => {
         const rec = metadata.inputs[j];

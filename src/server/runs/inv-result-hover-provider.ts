@@ -105,7 +105,8 @@ function answersLine(result: InvResult): string | null {
     if (s.coverage !== undefined && s.coverage !== null) parts.push(`cover ${formatPercent(s.coverage)} of the level set`);
     if (s.modes && s.modes.length > 1) parts.push(`${formatCount(s.modes.length)} families`);
     const best = result.solutions[s.best];
-    if (s.supported === undefined) parts.push('support unknown (the oracle has no `data` to judge it by)');
+    // Why is in the run's note ("No support figures: …"), shown below.
+    if (s.supported === undefined) parts.push(/No support figures/.test(s.note ?? '') ? 'support unknown (the note below says why)' : 'support unknown');
     else {
         const thin = best?.support !== undefined && best.support < (s.supportThreshold ?? 0);
         const own = best?.support !== undefined ? ` (the best: support ${formatSpread(best.support)}${thin ? `, ${THIN}: the oracle may be wrong there` : ''})` : '';
