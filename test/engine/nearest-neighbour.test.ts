@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { nearestNeighbours } from '../../src/engine/inversion/nearest-neighbour.js';
+import { KdTree, nearestNeighbours } from '../../src/engine/inversion/nearest-neighbour.js';
 import { Random } from '../../src/engine/nn/random.js';
 
 function bruteDistance(p: Float64Array, n: number, d: number, i: number): number {
@@ -49,5 +49,28 @@ describe('nearestNeighbours (k-d tree)', () => {
     it('handles one point and two', () => {
         expect(Array.from(nearestNeighbours([1, 2], 1, 2))).toEqual([-1]);
         expect(Array.from(nearestNeighbours([0, 0, 1, 1], 2, 2))).toEqual([1, 0]);
+    });
+
+    it('KdTree.nearest: the k nearest of other points, nearest first, as comparing every pair finds them, with one point left out', () => {
+        const random = new Random(11);
+        for (const d of [1, 3, 5]) {
+            const n = 500;
+            const p = new Float64Array(n * d);
+            for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) p[i * d + k] = i % 5 === 0 ? 0.5 : random.next();
+            const tree = new KdTree(p, n, d);
+            const queries = new Float64Array(40 * d).map(() => random.next() * 1.2 - 0.1);
+            const indices = new Int32Array(8);
+            const d2 = new Float64Array(8);
+            for (let q = 0; q < 40; q++) {
+                const skip = q % 2 === 0 ? q : -1;
+                const all = Array.from({ length: n }, (_, i) => i).filter((i) => i !== skip)
+                    .map((i) => Array.from({ length: d }, (_, k) => (queries[q * d + k] - p[i * d + k]) ** 2).reduce((a, b) => a + b, 0))
+                    .sort((a, b) => a - b);
+                expect(tree.nearest(queries, q * d, 8, indices, d2, skip)).toBe(8);
+                expect(Array.from(d2)).toEqual(all.slice(0, 8).map((v) => expect.closeTo(v, 12)));
+                expect(Array.from(indices)).not.toContain(skip);
+            }
+        }
+        expect(new KdTree(new Float64Array(6), 3, 2).nearest([0, 0], 0, 8, new Int32Array(8), new Float64Array(8), 1)).toBe(2);
     });
 });

@@ -15,6 +15,7 @@
  */
 import type { FeatureTransforms } from './feature-transform.js';
 import { levelSetTargets, outputGradients, outputsAt, residual } from './level-set.js';
+import { KdTree } from './nearest-neighbour.js';
 import type { Oracle } from '../oracle/oracle.js';
 import type { TargetSpec } from '../contract/spec.js';
 import { tf } from '../backend/tf.js';
@@ -84,34 +85,21 @@ export async function findFamilies(input: FamilyInput): Promise<Int32Array | nul
     return family;
 }
 
-/** Each point with its `count` nearest (pairs listed once, as [a, b, distance]). */
+/** Each point with its `count` nearest (pairs listed once, as [a, b, distance]), by the k-d tree: n log n, not n^2. */
 function neighbourPairs(p: Float64Array, n: number, k: number, count: number): Array<[number, number, number]> {
     const seen = new Set<number>();
     const pairs: Array<[number, number, number]> = [];
-    const bestD = new Float64Array(count);
-    const bestI = new Int32Array(count);
+    const tree = new KdTree(p, n, k);
+    const indices = new Int32Array(count);
+    const d2 = new Float64Array(count);
     for (let a = 0; a < n; a++) {
-        bestD.fill(Infinity);
-        for (let b = 0; b < n; b++) {
-            if (b === a) continue;
-            let d = 0;
-            for (let j = 0; j < k; j++) d += (p[a * k + j] - p[b * k + j]) ** 2;
-            if (d >= bestD[count - 1]) continue;
-            let at = count - 1;
-            while (at > 0 && bestD[at - 1] > d) {
-                bestD[at] = bestD[at - 1];
-                bestI[at] = bestI[at - 1];
-                at--;
-            }
-            bestD[at] = d;
-            bestI[at] = b;
-        }
-        for (let c = 0; c < count; c++) {
-            const b = bestI[c];
+        const found = tree.nearest(p, a * k, count, indices, d2, a);
+        for (let c = 0; c < found; c++) {
+            const b = indices[c];
             const key = Math.min(a, b) * n + Math.max(a, b);
             if (seen.has(key)) continue;
             seen.add(key);
-            pairs.push([a, b, Math.sqrt(bestD[c])]);
+            pairs.push([a, b, Math.sqrt(d2[c])]);
         }
     }
     return pairs;

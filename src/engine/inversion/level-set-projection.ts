@@ -191,7 +191,12 @@ async function evaluate(
         // Gradients w.r.t. x, through the transforms: d / d u = (d / d x) (d x / d u).
         const throughTransforms = (gx: Tensor2D) => tf.grad((r: Tensor) => tf.sum(tf.mul(transforms.apply(r as Tensor2D), gx)))(raw);
         tensors.push(tf.tidy(() => throughTransforms(tf.div(entropyGradient(tf.div(transforms.apply(raw), width) as Tensor2D), width) as Tensor2D)));
-        if (support) tensors.push(tf.tidy(() => throughTransforms(tf.gather(support.logDensityGradient(transforms.splice(transforms.apply(raw))), freeColumns, 1) as Tensor2D)));
+        if (support) {
+            const inputs = tf.tidy(() => transforms.splice(transforms.apply(raw)));
+            const density = await support.logDensityGradient(inputs);
+            tensors.push(tf.tidy(() => throughTransforms(tf.gather(density, freeColumns, 1) as Tensor2D)));
+            tf.dispose([inputs, density]);
+        }
         width.dispose();
     }
     try {

@@ -28,6 +28,7 @@ import type { InvModelMetadata } from '../contract/model-metadata.js';
 import type { OracleSpec } from '../contract/spec.js';
 import { readDataTable, type DataTable } from '../oracle/data-table.js';
 import { Random, seedFor } from '../nn/random.js';
+import { KdTree } from './nearest-neighbour.js';
 import { tf } from '../backend/tf.js';
 
 export const SUPPORT_NEIGHBOURS = 8;
@@ -42,8 +43,6 @@ const SEARCH_QUANTILE = 0.98;
 const GATE_WIDTH = 0.25;
 /** Rows the search term measures against each time (a seeded subset when the data has more). */
 const REFERENCE_ROWS = 2048;
-/** Distances computed at once, at most (the pull's blocks of rows). */
-const DISTANCE_BLOCK = 1 << 22;
 /** Training rows whose own isolation calibrates the score (a seeded subset when there are more). */
 const CALIBRATION_ROWS = 2000;
 
@@ -58,6 +57,10 @@ export class DataSupport {
     readonly referenceCount: number;
     /** Sorted isolation m of the calibration rows (each against all the others). */
     private readonly calibration: Float64Array;
+    /** Every training row (standardised), for the nearest-row searches. */
+    private readonly rowsTree: KdTree;
+    /** The reference rows, for the search term's nearest rows. */
+    readonly referenceTree: KdTree;
     /** Where the search term starts to act: the reference rows' own SEARCH_QUANTILE isolation (against the reference set). */
     readonly radius: number;
 
@@ -78,8 +81,10 @@ export class DataSupport {
         const referenceIdx = subset(count, REFERENCE_ROWS, random);
         this.referenceCount = referenceIdx.length;
         this.reference = gatherRows(rows, dims, referenceIdx);
-        this.calibration = isolationOfMembers(rows, count, dims, subset(count, CALIBRATION_ROWS, random)).sort();
-        const own = isolationOfMembers(this.reference, this.referenceCount, dims, Int32Array.from(referenceIdx.keys())).sort();
+        this.rowsTree = new KdTree(rows, count, dims);
+        this.referenceTree = new KdTree(this.reference, this.referenceCount, dims);
+        this.calibration = isolationOfMembers(this.rowsTree, rows, subset(count, CALIBRATION_ROWS, random)).sort();
+        const own = isolationOfMembers(this.referenceTree, this.reference, Int32Array.from(referenceIdx.keys())).sort();
         this.radius = own[Math.min(own.length - 1, Math.floor(SEARCH_QUANTILE * own.length))];
     }
 
@@ -137,7 +142,7 @@ export class DataSupport {
     isolation(inputs: ArrayLike<number>, n: number): Float64Array {
         const points = new Float32Array(n * this.dims);
         for (let i = 0; i < n; i++) for (let j = 0; j < this.dims; j++) points[i * this.dims + j] = (inputs[i * this.dims + j] - this.mean[j]) / this.std[j];
-        return isolationAgainst(points, n, this.rowsStandardised, this.count, this.dims, -1);
+        return isolationIn(this.rowsTree, points, n, null);
     }
 
     /** Per point (inputs in user units, row-major [n x dims]): its support, 0 to 1. */
@@ -178,58 +183,50 @@ export class DataSupport {
  * the spread term's nearest neighbour: portable to a fused kernel.
  */
 export class SupportForce {
-    private readonly reference: Tensor2D;
-    private readonly referenceSq: Tensor2D;
-    private readonly mean: Tensor2D;
-    private readonly invStd: Tensor2D;
-
     constructor(
         private readonly support: DataSupport,
         /** The term's weight (the `support` field): the power of the density the answers follow. */
         readonly weight: number,
-    ) {
-        this.reference = tf.tensor2d(support.reference, [support.referenceCount, support.dims]);
-        this.referenceSq = tf.tidy(() => tf.reshape(tf.sum(tf.square(this.reference), 1), [1, -1]) as Tensor2D);
-        this.mean = tf.tensor2d(support.mean, [1, support.dims]);
-        this.invStd = tf.tensor2d(support.std.map((s) => 1 / s), [1, support.dims]);
-    }
+    ) {}
 
     /**
      * The gradient of the data's log density, log q = -inputs x log m, at oracle inputs
-     * `inputs` [n, inputs] (user units), with respect to those inputs: [n, inputs].
+     * `inputs` [n, inputs] (user units), with respect to those inputs: [n, inputs]. The
+     * nearest reference rows come from the k-d tree on the host (n log n, where a distance
+     * matrix to every reference row cost n x 2,048 on the backend each step of the walk).
      */
-    logDensityGradient(inputs: Tensor2D): Tensor2D {
-        // In blocks of rows: the distances to the reference rows are [rows x REFERENCE_ROWS],
-        // so memory stays linear in the solutions.
+    async logDensityGradient(inputs: Tensor2D): Promise<Tensor2D> {
+        const { dims, mean, std, radius, reference, referenceTree } = this.support;
         const n = inputs.shape[0];
-        const rows = Math.max(1, Math.floor(DISTANCE_BLOCK / this.support.referenceCount));
-        if (n <= rows) return this.blockGradient(inputs);
-        return tf.tidy(() => {
-            const parts: Tensor2D[] = [];
-            for (let first = 0; first < n; first += rows) parts.push(this.blockGradient(tf.slice(inputs, [first, 0], [Math.min(rows, n - first), -1])));
-            return tf.concat(parts) as Tensor2D;
-        });
-    }
-
-    private blockGradient(inputs: Tensor2D): Tensor2D {
-        return tf.tidy(() => {
-            const s = tf.mul(tf.sub(inputs, this.mean), this.invStd) as Tensor2D;
-            const sq = tf.sum(tf.square(s), 1, true);
-            const d2 = tf.relu(tf.sub(tf.add(sq, this.referenceSq), tf.mul(tf.matMul(s, this.reference, false, true), 2)));
-            const { values, indices } = tf.topk(tf.neg(d2), SUPPORT_NEIGHBOURS);
-            const dist = tf.sqrt(tf.add(tf.neg(values), 1e-12)); // [n, k]
-            const m = tf.mean(dist, 1, true); // [n, 1]
-            const near = tf.gather(this.reference, indices); // [n, k, dims]
+        const x = await inputs.data();
+        const k = Math.min(SUPPORT_NEIGHBOURS, referenceTree.n);
+        const indices = new Int32Array(k);
+        const d2 = new Float64Array(k);
+        const s = new Float64Array(dims);
+        const out = new Float32Array(n * dims);
+        for (let i = 0; i < n; i++) {
+            for (let j = 0; j < dims; j++) s[j] = (x[i * dims + j] - mean[j]) / std[j];
+            const found = referenceTree.nearest(s, 0, k, indices, d2);
+            if (found === 0) continue;
+            let m = 0;
+            const dist = new Float64Array(found);
+            for (let c = 0; c < found; c++) m += dist[c] = Math.sqrt(d2[c] + 1e-12);
+            m /= found;
+            const gate = Math.min(1, Math.max(0, (m - radius) / (GATE_WIDTH * radius)));
+            if (gate === 0) continue;
             // d m / d s = mean over the neighbours of (s - r) / |s - r|; d s / d x = 1 / std.
-            const dm = tf.mean(tf.div(tf.sub(tf.expandDims(s, 1), near), tf.expandDims(dist, 2)), 1);
-            const radius = this.support.radius;
-            const gate = tf.clipByValue(tf.div(tf.sub(m, radius), GATE_WIDTH * radius), 0, 1);
-            return tf.mul(tf.mul(tf.div(dm, m), gate), tf.mul(this.invStd, -this.support.dims)) as Tensor2D;
-        });
+            for (let j = 0; j < dims; j++) {
+                let dm = 0;
+                for (let c = 0; c < found; c++) dm += (s[j] - reference[indices[c] * dims + j]) / dist[c];
+                dm /= found;
+                out[i * dims + j] = ((dm / m) * gate * -dims) / std[j];
+            }
+        }
+        return tf.tensor2d(out, [n, dims]);
     }
 
     dispose(): void {
-        tf.dispose([this.reference, this.referenceSq, this.mean, this.invStd]);
+        // Nothing on the backend: the search runs on the host.
     }
 }
 
@@ -245,53 +242,32 @@ function gatherRows(rows: Float32Array, dims: number, idx: Int32Array): Float32A
     return out;
 }
 
-/** Isolation of some rows of a set against the whole set, each row left out of its own neighbours. */
-function isolationOfMembers(rows: Float32Array, count: number, dims: number, members: Int32Array): Float64Array {
-    const out = new Float64Array(members.length);
-    members.forEach((r, i) => (out[i] = isolationAgainst(rows.subarray(r * dims, (r + 1) * dims), 1, rows, count, dims, r)[0]));
-    return out;
+/** Isolation of some rows of a set against the whole set (its tree), each row left out of its own neighbours. */
+function isolationOfMembers(tree: KdTree, rows: Float32Array, members: Int32Array): Float64Array {
+    const points = new Float32Array(members.length * tree.dims);
+    members.forEach((r, i) => points.set(rows.subarray(r * tree.dims, (r + 1) * tree.dims), i * tree.dims));
+    return isolationIn(tree, points, members.length, members);
 }
 
 /**
- * Mean distance of each of n points to its SUPPORT_NEIGHBOURS nearest rows (row `skip`
- * excluded: a row is not its own neighbour). Plain loops over typed arrays: exact, in
- * linear memory, fast enough for the end of a run (256 answers x 10,000 rows in
- * milliseconds).
+ * Mean distance of each of n points (row-major) to its SUPPORT_NEIGHBOURS nearest rows of
+ * the tree (point i's own row `own[i]` excluded: a row is not its own neighbour): by the k-d
+ * tree, exact, in linear memory.
  */
-function isolationAgainst(points: Float32Array, n: number, rows: Float32Array, count: number, dims: number, skip: number): Float64Array {
-    const k = Math.min(SUPPORT_NEIGHBOURS, count - (skip >= 0 ? 1 : 0));
+function isolationIn(tree: KdTree, points: Float32Array, n: number, own: Int32Array | null): Float64Array {
+    const k = Math.min(SUPPORT_NEIGHBOURS, tree.n - (own ? 1 : 0));
     const out = new Float64Array(n);
-    const best = new Float64Array(k);
+    const indices = new Int32Array(k);
+    const d2 = new Float64Array(k);
     for (let i = 0; i < n; i++) {
-        best.fill(Infinity);
-        let worst = Infinity;
-        const p = i * dims;
-        for (let r = 0; r < count; r++) {
-            if (r === skip) continue;
-            let d = 0;
-            const q = r * dims;
-            for (let j = 0; j < dims && d < worst; j++) {
-                const t = points[p + j] - rows[q + j];
-                d += t * t;
-            }
-            if (d >= worst) continue;
-            // Insert into the sorted list of the k least squared distances.
-            let at = k - 1;
-            while (at > 0 && best[at - 1] > d) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = d;
-            worst = best[k - 1];
-        }
+        const found = tree.nearest(points, i * tree.dims, k, indices, d2, own ? own[i] : -1);
         let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.sqrt(best[j]);
-        out[i] = sum / k;
+        for (let c = 0; c < found; c++) sum += Math.sqrt(d2[c]);
+        out[i] = found > 0 ? sum / found : Infinity;
     }
     return out;
 }
 
-/** The CSV's columns have the mean and standard deviation the model recorded (within 5 % of the deviation). */
 /** The data's columns in the model's layout: numeric inputs as read, a categorical input one-hot. */
 function modelColumns(oracle: OracleSpec, table: DataTable): Float64Array[] {
     const columns: Float64Array[] = [];
