@@ -103,6 +103,17 @@ describe('completion', () => {
         });
     });
 
+    test("a goal's own tolerance does not count as the block's: `tolerance` is still offered", async () => {
+        // The end-to-end test's Quick block (test/e2e/workspace.mjs), on a new line after `seed 7`.
+        await complete({
+            text: `${FILE}inversion Quick {\n  oracle Poly\n  target y = 1900 tolerance 5\n  fix x4 = 10\n  bound x1, x2 in [0, 500]\n  solutions 64\n  steps 300\n  seed 7\n  <|>\n}`, index: 0, ...options(),
+            assert: (list) => {
+                expect(labels(list)).toEqual(expect.arrayContaining(['tolerance', 'support', 'stop outside bounds', 'method', 'target']));
+                for (const present of ['oracle', 'seed', 'solutions', 'steps']) expect(labels(list)).not.toContain(present);
+            },
+        });
+    });
+
     test('fields a block already has are not offered again; those that repeat are', async () => {
         await complete({
             text: `${FILE}inversion I {\n  oracle Poly\n  target y = 1\n  fix x1 = 2\n  seed 7\n  support 0.5\n  tolerance 0.5\n  stop outside bounds\n  <|>\n}`, index: 0, ...options(),
