@@ -111,6 +111,9 @@ export class PanelView {
             case 'trained':
                 if (this.training?.oracle !== message.oracle) break;
                 this.training.done = true;
+                // A frame still pending from the last progress would draw the curve as live again.
+                if (this.liveFrame) cancelAnimationFrame(this.liveFrame);
+                this.liveFrame = 0;
                 this.header.showTrained(message.oracle, message.summary);
                 if (this.live) this.drawLive(this.live, false);
                 break;

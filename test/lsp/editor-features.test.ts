@@ -18,7 +18,7 @@ import { fixtureUri, Inv, POLY } from '../language/inv-test-services.js';
 import { NodeFileSystem } from 'langium/node';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TextDocument } from 'langium';
+import { TextDocument, URI } from 'langium';
 
 const options = () => ({ parseOptions: { documentUri: fixtureUri() }, disposeAfterCheck: true });
 
@@ -101,6 +101,42 @@ describe('completion', () => {
                 expect(stop?.documentation).toEqual({ kind: 'markdown', value: expect.stringMatching(/^`stop outside bounds`: stop once more than half/) });
             },
         });
+    });
+
+    test("a goal's own tolerance does not count as the block's: `tolerance` is still offered", async () => {
+        // The end-to-end test's Quick block (test/e2e/workspace.mjs), on a new line after `seed 7`.
+        await complete({
+            text: `${FILE}inversion Quick {\n  oracle Poly\n  target y = 1900 tolerance 5\n  fix x4 = 10\n  bound x1, x2 in [0, 500]\n  solutions 64\n  steps 300\n  seed 7\n  <|>\n}`, index: 0, ...options(),
+            assert: (list) => {
+                expect(labels(list)).toEqual(expect.arrayContaining(['tolerance', 'support', 'stop outside bounds', 'method', 'target']));
+                for (const present of ['oracle', 'seed', 'solutions', 'steps']) expect(labels(list)).not.toContain(present);
+            },
+        });
+    });
+
+    test('a request that comes right after an edit, before its rebuild, completes on the text after it', async () => {
+        // Typing `bound ` on a new line then Ctrl+Space: the client sends the edit just before
+        // the request, whose handler finds the document still linked, with the AST of the empty
+        // line (the edit's rebuild is queued, not begun). Without waiting for it, the inputs
+        // were looked up on `seed 7` ("Property features of type NumberField is not a reference").
+        const shared = Inv.shared.workspace;
+        const uri = fixtureUri();
+        const text = (last: string) => `${FILE}inversion Quick {\n  oracle Poly\n  target y = 1900 tolerance 5\n  fix x4 = 10\n  bound x1, x2 in [0, 500]\n  seed 7\n  ${last}\n}`;
+        const textDocument = TextDocument.create(uri, 'inv', 1, text(''));
+        shared.TextDocuments!.set(textDocument);
+        try {
+            const document = Inv.shared.workspace.LangiumDocumentFactory.fromTextDocument(textDocument);
+            shared.LangiumDocuments.addDocument(document);
+            await shared.DocumentBuilder.build([document], { validation: true });
+            TextDocument.update(textDocument, [{ text: text('bound ') }], 2);
+            void shared.WorkspaceLock.write((token) => shared.DocumentBuilder.update([document.uri], [], token));
+            const position = textDocument.positionAt(text('bound ').lastIndexOf('bound ') + 'bound '.length);
+            const list = await Inv.lsp.CompletionProvider!.getCompletion(document, { textDocument: { uri }, position });
+            expect(labels(list!)).toEqual(['x3']);
+        } finally {
+            shared.TextDocuments!.delete(uri);
+            await shared.DocumentBuilder.update([], [URI.parse(uri)]);
+        }
     });
 
     test('fields a block already has are not offered again; those that repeat are', async () => {

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InvResult } from '../../src/engine/contract/results.js';
 import { describeProgress } from '../../src/engine/contract/progress-text.js';
-import type { RunProgress } from '../../src/protocol.js';
+import type { RunProgress, ToPanel } from '../../src/protocol.js';
 import { formatNumber } from '../../src/engine/contract/number-format.js';
 import { fixture, usePanelPages, type PanelPage } from './panel-page.js';
 
@@ -298,6 +298,26 @@ describe('results panel', () => {
         // A run's result takes the panel back.
         await panel.showResult(exp1);
         expect(await panel.page.locator('#run-title').textContent()).toBe('Exp1 inversion');
+    });
+
+    it('a training that ends within a frame of its last progress draws its curve as done, not live', async () => {
+        panel = await pages.open();
+        await panel.send({ type: 'training', oracle: 'Small' });
+        await panel.page.waitForFunction(() => document.querySelector('#run-title')?.textContent === 'Small oracle');
+        const epoch = (step: number): RunProgress => ({
+            runId: 't2', uri: 'file:///w/train.inv', name: 'Small', phase: 'training-oracle', step, steps: 40,
+            loss: 1 / step, meeting: null, elapsedSeconds: step / 400,
+        });
+        // A fast training: its last progress and its end arrive together (one task, no frame between).
+        await panel.page.evaluate((messages) => { for (const m of messages) window.postMessage(m, '*'); }, [
+            { type: 'progress', progress: epoch(1) },
+            { type: 'progress', progress: epoch(40) },
+            { type: 'trained', oracle: 'Small', summary: 'Trained Small: test RMSE y = 11.9 (40 epochs, 0.1 s, wasm).' },
+        ] satisfies ToPanel[]);
+        await panel.page.waitForSelector('.live[hidden]', { state: 'attached' });
+        await panel.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        expect(await panel.page.getAttribute('.loss-chart', 'aria-label')).toMatch(/^Training loss of Small: 2 points, .* at epoch 40$/);
+        expect(await text('.badge')).toBe('✓ trained');
     });
 
     it('moves between tabs with the arrow keys, each tab labelling its panel', async () => {

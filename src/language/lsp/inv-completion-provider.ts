@@ -13,9 +13,12 @@
  *   cursor (completing on `x4` in `fix x4` offers `x4` too);
  * - in constraint bodies, the variable `x` and the functions.
  */
-import { GrammarAST, type AstNode, type AstNodeDescription, type MaybePromise, type ReferenceInfo, type Stream } from 'langium';
+import {
+    DocumentState, GrammarAST, type AstNode, type AstNodeDescription, type DocumentBuilder, type LangiumDocument,
+    type MaybePromise, type ReferenceInfo, type Stream, type WorkspaceLock,
+} from 'langium';
 import { DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type CompletionValueItem, type NextFeature } from 'langium/lsp';
-import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, type CancellationToken, type CompletionList, type CompletionParams } from 'vscode-languageserver';
 import { oracleInputs, oracleOutputs, runBounds, runFixItems, runGenerator, runOracle, type FieldBlock } from '../ast-fields.js';
 import {
     FeatureDecl, isActivationField, isBackendField, isClassifyField, isDataField, isInputsField, isInversion,
@@ -46,10 +49,32 @@ const REQUIRED = new Set(['oracle', 'target', 'model', 'inputs', 'outputs', 'cou
 
 export class InvCompletionProvider extends DefaultCompletionProvider {
     private readonly files: OracleFiles;
+    private readonly workspaceLock: WorkspaceLock;
+    private readonly documentBuilder: DocumentBuilder;
 
     constructor(services: InvServices) {
         super(services);
         this.files = services.files.OracleFiles;
+        this.workspaceLock = services.shared.workspace.WorkspaceLock;
+        this.documentBuilder = services.shared.workspace.DocumentBuilder;
+    }
+
+    /**
+     * Completes on the text as it is now. Langium answers as soon as the document is linked,
+     * but a request that follows an edit at once (typing `bound ` then Ctrl+Space) can come
+     * before the edit's rebuild has begun: the document still holds the AST of the text
+     * before, while the completion parser reads the text after, and the two disagree (the
+     * inputs after `bound ` were looked up on the previous field and not offered). Then wait
+     * for the rebuild the edit queued, and for the document to be linked again.
+     */
+    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+        if (isStale(document)) {
+            await this.workspaceLock.read(() => undefined);
+            if (isStale(document) || document.state < DocumentState.Linked) {
+                await this.documentBuilder.waitUntil(DocumentState.Linked, document.uri, cancelToken);
+            }
+        }
+        return super.getCompletion(document, params, cancelToken);
     }
 
     protected override completionFor(context: CompletionContext, next: NextFeature, acceptor: CompletionAcceptor): MaybePromise<void> {
@@ -202,6 +227,12 @@ function fieldBlock(context: CompletionContext): FieldBlock | undefined {
     if (isOracle(block)) return block;
     const generator = runGenerator(block);
     return generator && inside(generator) ? generator : block;
+}
+
+/** Whether the document's AST was parsed from other text than the editor's now. */
+function isStale(document: LangiumDocument): boolean {
+    const parsed = document.parseResult.value.$cstNode?.root.fullText;
+    return parsed !== undefined && parsed !== document.textDocument.getText();
 }
 
 function isTopLevel(context: CompletionContext): boolean {
