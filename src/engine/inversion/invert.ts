@@ -45,7 +45,6 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
     refuseIfOverMemory(`inversion ${spec.name}`, runSizes(spec));
     const oracle = await loadOracle(spec.oracle);
     let transforms: FeatureTransforms | null = null;
-    let supportForce: SupportForce | null = null;
     /** The program running now (the generator's is replaced by a refining one when the solutions settle). */
     const current: { program: InversionProgram | null } = { program: null };
     try {
@@ -56,7 +55,7 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         const supportWeight = spec.support ?? DEFAULT_SUPPORT;
         // Not yet for categorical inputs: the pull and the adjoint's starts from the data act on numbers only.
         const keepToData = data.support !== null && !data.support.categorical && supportWeight > 0 && spec.diversity > 0;
-        supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
+        const supportForce = keepToData ? new SupportForce(data.support!, supportWeight) : null;
         const opened = await openProgram(spec, oracle, transforms, notes, { support: supportForce, dataRows: keepToData ? data.support!.sampleRows(spec.solutions, spec.seed) : null });
         current.program = opened.program;
         const backend = opened.backend;
@@ -107,7 +106,6 @@ export async function runInversion(spec: InversionSpec, opts: RunOptions = {}): 
         });
     } finally {
         current.program?.dispose();
-        supportForce?.dispose();
         transforms?.dispose();
         oracle.dispose();
     }

@@ -183,7 +183,9 @@ async function evaluate(
 ): Promise<{ y: Float32Array; jacobians: Float32Array[]; apart: Float32Array | null; denser: Float32Array | null }> {
     const raw = tf.tensor2d(u, [n, k]);
     const outputs = (r: Tensor2D) => oracle.predict(transforms.splice(transforms.apply(r)));
-    const tensors = [tf.tidy(() => outputs(raw)), ...columns.map((c) => tf.tidy(() => tf.grad((r: Tensor) => tf.sum(tf.slice(outputs(r as Tensor2D), [0, c], [-1, 1])))(raw)))];
+    // The oracle's inputs at u, once: the outputs and the data's pull both read them.
+    const inputs = tf.tidy(() => transforms.splice(transforms.apply(raw)));
+    const tensors = [tf.tidy(() => oracle.predict(inputs)), ...columns.map((c) => tf.tidy(() => tf.grad((r: Tensor) => tf.sum(tf.slice(outputs(r as Tensor2D), [0, c], [-1, 1])))(raw)))];
     if (walk) {
         const support = walk.support;
         const freeColumns = transforms.free.map((f) => f.column);
@@ -192,10 +194,9 @@ async function evaluate(
         const throughTransforms = (gx: Tensor2D) => tf.grad((r: Tensor) => tf.sum(tf.mul(transforms.apply(r as Tensor2D), gx)))(raw);
         tensors.push(tf.tidy(() => throughTransforms(tf.div(entropyGradient(tf.div(transforms.apply(raw), width) as Tensor2D), width) as Tensor2D)));
         if (support) {
-            const inputs = tf.tidy(() => transforms.splice(transforms.apply(raw)));
             const density = await support.logDensityGradient(inputs);
             tensors.push(tf.tidy(() => throughTransforms(tf.gather(density, freeColumns, 1) as Tensor2D)));
-            tf.dispose([inputs, density]);
+            density.dispose();
         }
         width.dispose();
     }
@@ -204,6 +205,6 @@ async function evaluate(
         const extra = data.slice(1 + columns.length);
         return { y: data[0], jacobians: data.slice(1, 1 + columns.length), apart: extra[0] ?? null, denser: extra[1] ?? null };
     } finally {
-        tf.dispose([raw, ...tensors]);
+        tf.dispose([raw, inputs, ...tensors]);
     }
 }

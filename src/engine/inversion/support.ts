@@ -202,6 +202,7 @@ export class SupportForce {
         const k = Math.min(SUPPORT_NEIGHBOURS, referenceTree.n);
         const indices = new Int32Array(k);
         const d2 = new Float64Array(k);
+        const dist = new Float64Array(k);
         const s = new Float64Array(dims);
         const out = new Float32Array(n * dims);
         for (let i = 0; i < n; i++) {
@@ -209,7 +210,6 @@ export class SupportForce {
             const found = referenceTree.nearest(s, 0, k, indices, d2);
             if (found === 0) continue;
             let m = 0;
-            const dist = new Float64Array(found);
             for (let c = 0; c < found; c++) m += dist[c] = Math.sqrt(d2[c] + 1e-12);
             m /= found;
             const gate = Math.min(1, Math.max(0, (m - radius) / (GATE_WIDTH * radius)));
@@ -223,10 +223,6 @@ export class SupportForce {
             }
         }
         return tf.tensor2d(out, [n, dims]);
-    }
-
-    dispose(): void {
-        // Nothing on the backend: the search runs on the host.
     }
 }
 
