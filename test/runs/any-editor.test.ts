@@ -11,31 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeProgress } from '../../src/engine/contract/progress-text.js';
 import { Commands } from '../../src/protocol.js';
 import { PUBLISH_MS } from '../../src/server/runs/inv-run-reporter.js';
-import { CLI, LspProcess, paperWorkspace, POLY4_ORACLE, removeWorkspaces } from './lsp-process.js';
+import { CLI, LspProcess, paperWorkspace, POLY4_ORACLE, QUICK_AND_LONG, removeWorkspaces } from './lsp-process.js';
 
 afterAll(() => removeWorkspaces());
 
-const FILE = `${POLY4_ORACLE}
-inversion Quick {
-  oracle Poly4
-  target y = 1900 tolerance 5
-  fix x4 = 10
-  bound x1, x2 in [0, 500]
-  solutions 32
-  steps 200
-  seed 7
-}
-
-inversion Long {
-  oracle Poly4
-  target y = 1900
-  fix x4 = 90
-  bound x1, x2, x3 in [0, 90]
-  solutions 64
-  steps 200000
-  seed 3
-}
-`;
+const FILE = QUICK_AND_LONG;
 
 /**
  * What Neovim 0.10 declares that matters here: configuration, inlay hint refresh and work-done

@@ -231,3 +231,28 @@ export const POLY4_ORACLE = `oracle Poly4 {
   outputs y
 }
 `;
+
+/** The paper's oracle with a run that ends in seconds (Quick) and one that runs until cancelled (Long). */
+export const QUICK_AND_LONG = `${POLY4_ORACLE}
+inversion Quick {
+  oracle Poly4
+  target y = 1900 tolerance 5
+  fix x4 = 10
+  bound x1, x2 in [0, 500]
+  solutions 32
+  steps 200
+  seed 7
+}
+
+// Long enough to still be running when a test watches its progress or cancels it: its box
+// cannot reach 1900 (its maximum is about 720), so no early stop.
+inversion Long {
+  oracle Poly4
+  target y = 1900
+  fix x4 = 90
+  bound x1, x2, x3 in [0, 90]
+  solutions 64
+  steps 200000
+  seed 3
+}
+`;

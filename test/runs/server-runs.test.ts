@@ -10,33 +10,11 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { cpSync, existsSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeRunsRequest, cancelRequest, resultsRequest, runRequest, trainRequest } from '../../src/protocol.js';
-import { LspProcess, paperWorkspace, POLY4_ORACLE, removeWorkspaces, REPO } from './lsp-process.js';
+import { LspProcess, paperWorkspace, QUICK_AND_LONG, removeWorkspaces, REPO } from './lsp-process.js';
 
 afterAll(() => removeWorkspaces());
 
-const QUICK = `${POLY4_ORACLE}
-inversion Quick {
-  oracle Poly4
-  target y = 1900 tolerance 5
-  fix x4 = 10
-  bound x1, x2 in [0, 500]
-  solutions 32
-  steps 200
-  seed 7
-}
-
-// Long enough to still be running when the test asks for completion and cancels it: its box cannot
-// reach 1900 (its maximum is about 720), so no early stop.
-inversion Long {
-  oracle Poly4
-  target y = 1900
-  fix x4 = 90
-  bound x1, x2, x3 in [0, 90]
-  solutions 64
-  steps 200000
-  seed 3
-}
-
+const QUICK = `${QUICK_AND_LONG}
 // The box cannot reach 1900 (its maximum is about 787): the target is not met.
 inversion Unreachable {
   oracle Poly4
